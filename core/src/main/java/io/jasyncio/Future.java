@@ -1,0 +1,463 @@
+package io.jasyncio;
+
+import java.lang.ref.Cleaner;
+import java.util.ArrayList;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * The eventual result of an operation, bound to one {@link EventLoop}: asyncio's {@code Future}.
+ *
+ * <p>A task waits for a future with {@link #await()}, which suspends only that task. The producer
+ * completes it with {@link #setResult}, {@link #setException} or {@link #cancel(String)}. Done
+ * callbacks are always scheduled with {@link EventLoop#callSoon}, never called inline.
+ *
+ * <pre>{@code
+ * Asyncio.run(() -> {
+ *     EventLoop loop = Asyncio.getRunningLoop();
+ *     Future<String> f = loop.createFuture();
+ *     loop.callLater(Duration.ofMillis(10), () -> f.setResult("ready"));
+ *     System.out.println(f.await()); // suspends this task for 10 ms
+ * });
+ * }</pre>
+ *
+ * <p><b>Threads.</b> Like asyncio's, a future is not thread-safe: complete it, add callbacks and
+ * await it on its loop's thread (calls from another thread while the loop runs fail with an
+ * {@link IllegalStateException}). As a {@link java.util.concurrent.Future}, {@link #isDone()},
+ * {@link #isCancelled()}, {@link #get()} and {@link #cancel(boolean)} are safe from any thread:
+ * {@code get()} blocks another thread until the loop completes the future, and fails at once
+ * when called on the loop thread, where it could only deadlock.
+ *
+ * <p><b>Failures.</b> {@link #await()} and {@link #result()} rethrow an unchecked exception
+ * ({@link RuntimeException} or {@link Error}) as it is, and wrap a checked one in a
+ * {@link CompletionException} whose cause it is. An exception that nobody retrieved is reported
+ * to the loop's exception handler when the future is garbage-collected.
+ *
+ * @param <T> the result type
+ */
+public class Future<T> implements java.util.concurrent.Future<T> {
+    private static final Cleaner CLEANER = Cleaner.create(Thread.ofPlatform().daemon().name("jasyncio-cleaner").factory());
+    private static final int PENDING = 0;
+    private static final int CANCELLED = 1;
+    private static final int FINISHED = 2;
+
+    final EventLoop loop;
+    private volatile int state;
+    private T result;
+    private Throwable exception;
+    private CancelledError cancelledError;
+    private String cancelMessage;
+    /** Null, one entry, or an ArrayList of entries; an entry is a waiting Task or a DoneCallback. */
+    private Object callbacks;
+    private Unretrieved unretrieved;
+
+    Future(EventLoop loop) {
+        this.loop = loop;
+    }
+
+    /** The loop this future is bound to. */
+    public final EventLoop getLoop() {
+        return loop;
+    }
+
+    /** Whether the future has a result, an exception, or was cancelled. */
+    public final boolean done() {
+        return state != PENDING;
+    }
+
+    /** Whether the future was cancelled. */
+    public final boolean cancelled() {
+        return state == CANCELLED;
+    }
+
+    /**
+     * The result.
+     *
+     * @throws CancelledError      if the future was cancelled
+     * @throws InvalidStateError   if it is not done yet
+     * @throws CompletionException wrapping the exception if it failed with a checked exception;
+     *                             an unchecked exception is thrown as it is
+     */
+    public final T result() {
+        int s = state;
+        if (s == CANCELLED) throw cancellation();
+        if (s == PENDING) throw new InvalidStateError("Result is not set.");
+        retrieved();
+        if (exception != null) throw rethrowable(exception);
+        return result;
+    }
+
+    /**
+     * The exception the future failed with, or {@code null} if it has a result.
+     *
+     * @throws CancelledError    if the future was cancelled
+     * @throws InvalidStateError if it is not done yet
+     */
+    public final Throwable exception() {
+        int s = state;
+        if (s == CANCELLED) throw cancellation();
+        if (s == PENDING) throw new InvalidStateError("Exception is not set.");
+        retrieved();
+        return exception;
+    }
+
+    /**
+     * Completes the future with a result and schedules its callbacks.
+     *
+     * @throws InvalidStateError if it is already done
+     */
+    public void setResult(T value) {
+        complete(value);
+    }
+
+    /**
+     * Completes the future with an exception and schedules its callbacks.
+     *
+     * @throws InvalidStateError if it is already done
+     */
+    public void setException(Throwable error) {
+        fail(error);
+    }
+
+    /** Cancels the future without a message; see {@link #cancel(String)}. */
+    public final boolean cancel() {
+        return cancel((String) null);
+    }
+
+    /**
+     * Cancels the future and schedules its callbacks. The message travels with the
+     * {@link CancelledError} that awaiting it throws.
+     *
+     * @return false if the future was already done
+     */
+    public boolean cancel(String message) {
+        loop.checkThread("Future.cancel()");
+        if (state != PENDING) return false;
+        cancelMessage = message;
+        state = CANCELLED;
+        scheduleCallbacks();
+        return true;
+    }
+
+    /**
+     * Adds a callback to run, through {@link EventLoop#callSoon}, when the future is done (at once
+     * if it already is); it runs in a copy of the current {@link Context}.
+     */
+    public final void addDoneCallback(Consumer<? super Future<T>> fn) {
+        addDoneCallback(fn, null);
+    }
+
+    /** Like {@link #addDoneCallback(Consumer)}, running the callback in {@code context}. */
+    public final void addDoneCallback(Consumer<? super Future<T>> fn, Context context) {
+        if (fn == null) throw new NullPointerException("fn");
+        loop.checkThread("Future.addDoneCallback()");
+        DoneCallback<T> cb = new DoneCallback<>(loop, this, fn, context != null ? context : loop.currentContext().map);
+        if (state != PENDING) {
+            loop.scheduleSoon(cb);
+        } else {
+            addEntry(cb);
+        }
+    }
+
+    /**
+     * Removes every registration of {@code fn} (compared by identity) that has not run yet.
+     *
+     * @return how many were removed
+     */
+    public final int removeDoneCallback(Consumer<? super Future<T>> fn) {
+        loop.checkThread("Future.removeDoneCallback()");
+        Object cbs = callbacks;
+        if (cbs instanceof DoneCallback<?> single) {
+            if (single.fn == fn) {
+                callbacks = null;
+                return 1;
+            }
+            return 0;
+        }
+        if (cbs instanceof ArrayList<?> list) {
+            int before = list.size();
+            list.removeIf(e -> e instanceof DoneCallback<?> dc && dc.fn == fn);
+            return before - list.size();
+        }
+        return 0;
+    }
+
+    /**
+     * Waits for the future and returns its result. Suspends the current task (only it) while the
+     * future is pending; returns at once, without suspending, when it is done.
+     *
+     * @throws CancelledError        if the future was cancelled, or the waiting task was
+     * @throws CompletionException   wrapping a checked exception the future failed with
+     * @throws IllegalStateException if called outside a task of this future's loop
+     */
+    public final T await() {
+        if (state == PENDING) {
+            loop.requireCurrentTask("await()").awaitFuture(this);
+        }
+        return result();
+    }
+
+    /** Converts to a {@link CompletableFuture} completed from the loop; cancelling it cancels this one. */
+    public final CompletableFuture<T> toCompletableFuture() {
+        CompletableFuture<T> cf = new CompletableFuture<>();
+        Runnable link = () -> {
+            if (done()) {
+                copyTo(cf);
+            } else {
+                addDoneCallback(f -> f.copyTo(cf));
+            }
+        };
+        if (loop.isOwnerThread()) {
+            link.run();
+        } else {
+            loop.callSoonThreadsafe(link);
+        }
+        cf.whenComplete((r, e) -> {
+            if (cf.isCancelled() && !done()) {
+                loop.callSoonThreadsafeIfOpen(this::cancel);
+            }
+        });
+        return cf;
+    }
+
+    private void copyTo(CompletableFuture<T> cf) {
+        if (cancelled()) {
+            cf.cancel(false);
+        } else {
+            retrieved();
+            if (exception != null) cf.completeExceptionally(exception);
+            else cf.complete(result);
+        }
+    }
+
+    // ---- java.util.concurrent.Future ----
+
+    /**
+     * Cancels the future; from another thread the cancellation runs on the loop and this call
+     * waits for its answer. {@code mayInterruptIfRunning} is ignored: a task is always
+     * interrupted if it is blocked in a JDK call (see {@link Task#cancel(String)}).
+     */
+    @Override
+    public final boolean cancel(boolean mayInterruptIfRunning) {
+        if (loop.isOwnerThread()) return cancel();
+        CompletableFuture<Boolean> answer = new CompletableFuture<>();
+        loop.callSoonThreadsafe(() -> answer.complete(cancel()));
+        return answer.join();
+    }
+
+    @Override
+    public final boolean isCancelled() {
+        return cancelled();
+    }
+
+    @Override
+    public final boolean isDone() {
+        return done();
+    }
+
+    /**
+     * Blocks the calling thread until the future is done. For threads other than the loop's.
+     *
+     * @throws IllegalStateException if called on the loop thread or from one of its tasks: use
+     *                               {@link #await()} there
+     */
+    @Override
+    public final T get() throws InterruptedException, ExecutionException {
+        if (!done()) waitFromOtherThread().await();
+        return report();
+    }
+
+    @Override
+    public final T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
+        if (!done() && !waitFromOtherThread().await(timeout, unit)) {
+            throw new TimeoutException("future not done after " + timeout + " " + unit.toString().toLowerCase());
+        }
+        return report();
+    }
+
+    private CountDownLatch waitFromOtherThread() {
+        if (loop.isLoopThread()) {
+            throw new IllegalStateException("get() on the event loop thread would block the loop forever: use await() inside a task");
+        }
+        CountDownLatch latch = new CountDownLatch(1);
+        loop.callSoonThreadsafe(() -> {
+            if (done()) latch.countDown();
+            else addEntry(new LatchWaiter(latch));
+        });
+        return latch;
+    }
+
+    private T report() throws ExecutionException {
+        if (cancelled()) {
+            CancellationException e = new CancellationException(cancelMessage);
+            e.initCause(cancellation());
+            throw e;
+        }
+        retrieved();
+        if (exception != null) throw new ExecutionException(exception);
+        return result;
+    }
+
+    // ---- completion, for this package ----
+
+    final void complete(T value) {
+        loop.checkThread("Future.setResult()");
+        if (state != PENDING) throw new InvalidStateError(stateName() + ": " + this);
+        result = value;
+        state = FINISHED;
+        scheduleCallbacks();
+    }
+
+    final void fail(Throwable error) {
+        if (error == null) throw new NullPointerException("error");
+        loop.checkThread("Future.setException()");
+        if (state != PENDING) throw new InvalidStateError(stateName() + ": " + this);
+        exception = error;
+        state = FINISHED;
+        Unretrieved u = new Unretrieved(loop, error, this instanceof Task<?> ? "Task exception was never retrieved" : "Future exception was never retrieved", toString());
+        unretrieved = u;
+        CLEANER.register(this, u);
+        scheduleCallbacks();
+    }
+
+    /** Cancels with a given error, for a task whose body threw {@link CancelledError}. */
+    final void cancelWith(CancelledError error) {
+        cancelledError = error;
+        cancelMessage = error.getMessage();
+        state = CANCELLED;
+        scheduleCallbacks();
+    }
+
+    /** Registers a task waiting in {@link #await()}; it is woken when the future is done. */
+    final void addWaiter(Task<?> task) {
+        if (state != PENDING) {
+            task.wake();
+        } else {
+            addEntry(task);
+        }
+    }
+
+    final String cancelMessage() {
+        return cancelMessage;
+    }
+
+    private void addEntry(Object entry) {
+        Object cbs = callbacks;
+        if (cbs == null) {
+            callbacks = entry;
+        } else if (cbs instanceof ArrayList<?>) {
+            @SuppressWarnings("unchecked")
+            ArrayList<Object> list = (ArrayList<Object>) cbs;
+            list.add(entry);
+        } else {
+            ArrayList<Object> list = new ArrayList<>(4);
+            list.add(cbs);
+            list.add(entry);
+            callbacks = list;
+        }
+    }
+
+    /** In registration order: waiting tasks are woken, callbacks go through the ready queue. */
+    private void scheduleCallbacks() {
+        Object cbs = callbacks;
+        if (cbs == null) return;
+        callbacks = null;
+        if (cbs instanceof ArrayList<?> list) {
+            for (Object entry : list) dispatch(entry);
+        } else {
+            dispatch(cbs);
+        }
+    }
+
+    private void dispatch(Object entry) {
+        if (entry instanceof Task<?> task) {
+            task.wake();
+        } else if (entry instanceof Handle h) {
+            loop.scheduleSoon(h);
+        } else {
+            ((LatchWaiter) entry).latch.countDown();
+        }
+    }
+
+    private CancelledError cancellation() {
+        CancelledError e = cancelledError;
+        return e != null ? e : new CancelledError(cancelMessage);
+    }
+
+    private void retrieved() {
+        Unretrieved u = unretrieved;
+        if (u != null) u.retrieved = true;
+    }
+
+    /** Unchecked exceptions as they are; checked ones wrapped once in {@link CompletionException}. */
+    static RuntimeException rethrowable(Throwable t) {
+        if (t instanceof RuntimeException re) return re;
+        if (t instanceof Error e) throw e;
+        return new CompletionException(t);
+    }
+
+    final String stateName() {
+        return switch (state) {
+            case PENDING -> "pending";
+            case CANCELLED -> "cancelled";
+            default -> "finished";
+        };
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder(getClass().getSimpleName()).append('[').append(stateName());
+        if (state == FINISHED) {
+            if (exception != null) sb.append(" exception=").append(exception);
+            else sb.append(" result=").append(result);
+        }
+        return sb.append(']').toString();
+    }
+
+    /** A user callback, scheduled as a handle when the future is done. */
+    private static final class DoneCallback<T> extends Handle {
+        final Consumer<? super Future<T>> fn;
+
+        DoneCallback(EventLoop loop, Future<T> future, Consumer<? super Future<T>> fn, Object context) {
+            super(loop, () -> fn.accept(future), context);
+            this.fn = fn;
+        }
+    }
+
+    /** A thread blocked in {@link #get()}. */
+    private record LatchWaiter(CountDownLatch latch) {}
+
+    /**
+     * Reports an exception nobody retrieved when its future is collected. Holds no reference to the
+     * future (the Cleaner would never run) and is told by the future when the exception is read.
+     */
+    private static final class Unretrieved implements Runnable {
+        private final EventLoop loop;
+        private final Throwable error;
+        private final String message;
+        private final String what;
+        volatile boolean retrieved;
+
+        Unretrieved(EventLoop loop, Throwable error, String message, String what) {
+            this.loop = loop;
+            this.error = error;
+            this.message = message;
+            this.what = what;
+        }
+
+        @Override
+        public void run() {
+            if (retrieved) return;
+            ErrorContext ctx = ErrorContext.of(message + ": " + what, error);
+            if (!loop.callSoonThreadsafeIfOpen(() -> loop.callExceptionHandler(ctx))) {
+                EventLoop.defaultHandler(ctx);
+            }
+        }
+    }
+}

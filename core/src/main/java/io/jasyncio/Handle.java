@@ -1,0 +1,56 @@
+package io.jasyncio;
+
+import io.jasyncio.internal.ContextMap;
+
+/**
+ * A callback scheduled on an {@link EventLoop}, returned by {@link EventLoop#callSoon} and
+ * {@link EventLoop#callSoonThreadsafe}; {@link #cancel()} keeps it from running.
+ *
+ * <pre>{@code
+ * Handle h = loop.callSoon(() -> System.out.println("tick"));
+ * h.cancel(); // never prints
+ * }</pre>
+ *
+ * <p>{@link #cancel()} is safe to call from any thread for handles of {@code callSoon} and
+ * {@code callSoonThreadsafe}; a {@link TimerHandle} is cancelled on the loop thread.
+ */
+public class Handle {
+    final EventLoop loop;
+    /** The callback; null once cancelled, so a cancelled handle holds on to nothing. */
+    private Runnable callback;
+    /** A {@link Context} to run in, or the {@link ContextMap} snapshot taken when scheduled. */
+    final Object context;
+    private volatile boolean cancelled;
+
+    Handle(EventLoop loop, Runnable callback, Object context) {
+        this.loop = loop;
+        this.callback = callback;
+        this.context = context;
+    }
+
+    /** Keeps the callback from running if it has not run yet. */
+    public void cancel() {
+        if (!cancelled) {
+            cancelled = true;
+            callback = null;
+        }
+    }
+
+    /** Whether {@link #cancel()} was called. */
+    public boolean cancelled() {
+        return cancelled;
+    }
+
+    /** Runs on the loop thread when the handle reaches the front of the ready queue. */
+    void invoke() {
+        Runnable cb = callback;
+        if (cancelled || cb == null) return;
+        loop.runCallback(this, cb);
+    }
+
+    @Override
+    public String toString() {
+        Runnable cb = callback;
+        return getClass().getSimpleName() + "[" + (cancelled ? "cancelled" : String.valueOf(cb)) + "]";
+    }
+}

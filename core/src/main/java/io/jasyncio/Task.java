@@ -1,0 +1,311 @@
+package io.jasyncio;
+
+import io.jasyncio.internal.VirtualThreads;
+import java.util.concurrent.Executor;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A coroutine running concurrently on an event loop: asyncio's {@code Task}, and a
+ * {@link Future} of the coroutine's result.
+ *
+ * <pre>{@code
+ * Asyncio.run(() -> {
+ *     Task<Integer> t = Asyncio.createTask(() -> {
+ *         Asyncio.sleep(Duration.ofMillis(50));
+ *         return 42;
+ *     }, "answer");
+ *     System.out.println(t.await()); // 42
+ * });
+ * }</pre>
+ *
+ * <h2>How it runs</h2>
+ * Each task is a virtual thread whose scheduler is its loop, so all of a loop's tasks run on the
+ * loop thread, one at a time, switching only where one suspends: in {@link Future#await()},
+ * {@link Asyncio#sleep}, the synchronization primitives and the streams — or in a blocking JDK
+ * call ({@code Thread.sleep}, a {@code java.net.Socket} read, a monitor wait), which parks only
+ * this task; the JDK resumes it through the loop. (DESIGN.md §1.)
+ *
+ * <h2>Cancellation</h2>
+ * {@link #cancel(String)} arranges for a {@link CancelledError} to be thrown inside the task at its
+ * next suspension point; if the task awaits another future, that future is cancelled instead (so
+ * cancelling a task that awaits a child cancels the child). A task blocked in a JDK call is
+ * interrupted, and the exception that interrupt causes ends the task as cancelled. A task that
+ * catches the {@code CancelledError} and returns completes normally; {@link #cancelling()} and
+ * {@link #uncancel()} count requests as in asyncio 3.11+.
+ *
+ * <p>Like every loop object, a task is used from its loop's thread; {@link #isDone()},
+ * {@link #isCancelled()}, {@link #get()} and {@link #cancel(boolean)} are the exceptions.
+ *
+ * @param <T> the result type
+ */
+public final class Task<T> extends Future<T> {
+    private final Coroutine<T> coro;
+    private final Step step = new Step();
+    private final Thread thread;
+    private String name;
+    /** The task's current context: its own, or one entered with {@link Context#run}. */
+    Context context;
+
+    private int cancelsRequested;
+    /** A cancellation was requested that has not yet been thrown into the coroutine. */
+    private boolean mustCancel;
+    private String pendingCancelMessage;
+    /** The cancel request was delivered as an interrupt, because the task sat in a JDK call. */
+    private boolean interruptedForCancel;
+    /** The future this task is suspended on in {@link #awaitFuture}, as asyncio's _fut_waiter. */
+    private Future<?> waitingOn;
+    /** True while suspended in one of our own suspension points (never interrupted then). */
+    private boolean suspended;
+    private boolean woken;
+    private boolean started;
+    /** While true, the JDK's first schedule request comes from createTask on a checked thread. */
+    private boolean starting;
+
+    /** The loop's intrusive list of pending tasks (allTasks), linked without allocation. */
+    Task<?> prevPending;
+    Task<?> nextPending;
+
+    Task(EventLoop loop, Coroutine<T> coro, String name, Context context) {
+        super(loop);
+        this.coro = coro;
+        this.name = name;
+        this.context = context;
+        this.thread = VirtualThreads.newThread(step, name, this::body);
+    }
+
+    /** The task's name (asyncio's {@code get_name()}). */
+    public String getName() {
+        return name;
+    }
+
+    /** Renames the task and its virtual thread. */
+    public void setName(String name) {
+        if (name == null) throw new NullPointerException("name");
+        this.name = name;
+        thread.setName(name);
+    }
+
+    /** The coroutine this task runs. */
+    public Coroutine<T> getCoro() {
+        return coro;
+    }
+
+    /** A copy of the context the task runs in. */
+    public Context getContext() {
+        return context.copy();
+    }
+
+    /** The virtual thread that carries this task (visible in thread dumps under the task's name). */
+    public Thread thread() {
+        return thread;
+    }
+
+    /**
+     * Requests cancellation: a {@link CancelledError} with {@code message} is thrown into the
+     * coroutine at its next suspension point. Returns false if the task is already done.
+     * Repeated requests are counted (see {@link #cancelling()}).
+     */
+    @Override
+    public boolean cancel(String message) {
+        loop.checkThread("Task.cancel()");
+        if (done()) return false;
+        cancelsRequested++;
+        Future<?> waiter = waitingOn;
+        if (waiter != null && waiter.cancel(message)) {
+            // The awaited future carries the cancellation into this task when it wakes. Keep
+            // waitingOn: it may be a task that ignores the request and needs cancelling again.
+            return true;
+        }
+        mustCancel = true;
+        pendingCancelMessage = message;
+        if (started && !suspended && Thread.currentThread() != thread) {
+            // Parked in a JDK call (Thread.sleep, socket read, monitor wait...): wake it up.
+            interruptedForCancel = true;
+            thread.interrupt();
+        }
+        return true;
+    }
+
+    /** How many cancellation requests are pending: requests minus {@link #uncancel()} calls. */
+    public int cancelling() {
+        return cancelsRequested;
+    }
+
+    /**
+     * Decrements the count of cancellation requests and returns the new count; at zero, a request
+     * not yet delivered is withdrawn. For code that catches {@link CancelledError} on purpose.
+     */
+    public int uncancel() {
+        loop.checkThread("Task.uncancel()");
+        if (cancelsRequested > 0) {
+            cancelsRequested--;
+            if (cancelsRequested == 0) mustCancel = false;
+        }
+        return cancelsRequested;
+    }
+
+    /** Always fails: a task's result comes from its coroutine. */
+    @Override
+    public void setResult(T value) {
+        throw new UnsupportedOperationException("Task does not support setResult(): its result comes from its coroutine");
+    }
+
+    /** Always fails: a task's exception comes from its coroutine. */
+    @Override
+    public void setException(Throwable error) {
+        throw new UnsupportedOperationException("Task does not support setException(): its exception comes from its coroutine");
+    }
+
+    @Override
+    public String toString() {
+        return "Task[" + name + ", " + super.toString() + "]";
+    }
+
+    // ---- running ----
+
+    void start() {
+        starting = true;
+        thread.start();
+    }
+
+    /** The virtual thread's body: runs the coroutine and completes the future. */
+    private void body() {
+        started = true;
+        T value = null;
+        Throwable failure = null;
+        try {
+            if (mustCancel) {
+                // Cancelled before its first step: the coroutine never starts (as in asyncio).
+                mustCancel = false;
+                throw new CancelledError(pendingCancelMessage);
+            }
+            value = coro.call();
+        } catch (Throwable t) {
+            failure = t;
+        }
+        waitingOn = null;
+        if (failure == null) {
+            if (mustCancel) {
+                cancelWith(new CancelledError(pendingCancelMessage));
+            } else {
+                complete(value);
+            }
+        } else if (failure instanceof CancelledError ce) {
+            cancelWith(ce);
+        } else if (mustCancel && interruptedForCancel) {
+            // The interrupt we sent to cancel a JDK call ended the task (InterruptedException,
+            // "Closed by interrupt", or whatever the code made of it): the task was cancelled.
+            cancelWith(new CancelledError(pendingCancelMessage, failure));
+        } else {
+            fail(failure);
+        }
+        loop.taskFinished(this);
+    }
+
+    /** Suspends this task, which is the current thread, until {@code f} is done. */
+    void awaitFuture(Future<?> f) {
+        if (f.loop != loop) {
+            throw new IllegalStateException("Task " + name + " got Future " + f + " attached to a different loop");
+        }
+        if (f == this) {
+            throw new IllegalStateException("Task cannot await on itself: " + this);
+        }
+        woken = false;
+        f.addWaiter(this);
+        if (mustCancel) {
+            Thread.interrupted(); // an interrupt sent for this request has done its job
+            if (f.cancel(pendingCancelMessage)) mustCancel = false;
+        }
+        waitingOn = f;
+        suspended = true;
+        try {
+            parkUntilWoken();
+        } finally {
+            suspended = false;
+            waitingOn = null;
+        }
+        throwIfCancelRequested();
+    }
+
+    /** Gives every other ready callback and task one turn: {@code sleep(0)}. */
+    void yieldOnce() {
+        suspended = true;
+        try {
+            Thread.yield();
+        } finally {
+            suspended = false;
+        }
+        throwIfCancelRequested();
+    }
+
+    private void throwIfCancelRequested() {
+        if (mustCancel) {
+            mustCancel = false;
+            interruptedForCancel = false;
+            Thread.interrupted();
+            throw new CancelledError(pendingCancelMessage);
+        }
+    }
+
+    private void parkUntilWoken() {
+        if (woken) {
+            // Woken by our own action (we cancelled what we await): still let the loop run
+            // everything scheduled before us, as asyncio's call_soon(wakeup) does.
+            Thread.yield();
+            return;
+        }
+        boolean foreignInterrupt = false;
+        while (!woken) {
+            LockSupport.park(this);
+            // Only other code interrupts a suspended task; remember it without spinning on it.
+            if (Thread.interrupted()) foreignInterrupt = true;
+        }
+        if (foreignInterrupt) thread.interrupt();
+    }
+
+    /** Called on the loop thread when the awaited future is done. */
+    void wake() {
+        woken = true;
+        if (Thread.currentThread() != thread) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /**
+     * The task's entry in the ready queue, and the scheduler of its virtual thread: when the JDK
+     * makes the thread runnable it hands us the continuation, we queue it, and the loop runs it.
+     */
+    private final class Step extends Handle implements Executor {
+        private Runnable continuation;
+
+        Step() {
+            super(Task.this.loop, null, null);
+        }
+
+        @Override
+        public void execute(Runnable continuation) {
+            if (starting) {
+                // The JDK's first request for our thread, made by createTask on a checked thread.
+                starting = false;
+                this.continuation = continuation;
+                loop.scheduleSoon(this);
+            } else if (continuation == this.continuation) {
+                loop.scheduleFromAnyThread(this);
+            } else {
+                // A virtual thread that the task's code started itself inherited this scheduler;
+                // it is not a task, so it runs in parallel elsewhere, as Java code expects.
+                VirtualThreads.foreignThreadScheduler().execute(continuation);
+            }
+        }
+
+        @Override
+        void invoke() {
+            loop.runTaskStep(Task.this, continuation);
+        }
+
+        @Override
+        public String toString() {
+            return "Step[" + Task.this + "]";
+        }
+    }
+}

@@ -1,0 +1,9 @@
+/**
+ * jasyncio: Python's asyncio for Java. One event loop per thread, tasks that are virtual threads
+ * scheduled by that loop, and asyncio's semantics for futures, tasks and cancellation.
+ *
+ * <p>Start with {@link io.jasyncio.Asyncio#run(io.jasyncio.AsyncRunnable)}.
+ */
+module io.jasyncio {
+    exports io.jasyncio;
+}

@@ -1,0 +1,384 @@
+package io.jasyncio;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(30)
+class TaskTest {
+
+    @Test
+    void tasksHaveGeneratedOrGivenNamesAndVirtualThreadsOfThatName() {
+        Asyncio.run(() -> {
+            Task<Void> a = Asyncio.createTask(() -> {});
+            Task<Void> b = Asyncio.createTask(() -> {}, "worker");
+            assertTrue(a.getName().matches("Task-\\d+"), a.getName());
+            assertEquals("worker", b.getName());
+            assertTrue(b.thread().isVirtual());
+            assertEquals("worker", b.thread().getName());
+            b.setName("renamed");
+            assertEquals("renamed", b.thread().getName());
+            assertThrows(NullPointerException.class, () -> b.setName(null));
+            a.await();
+            b.await();
+        });
+    }
+
+    @Test
+    void aTaskRunsOnTheLoopThreadAndSeesItselfAsCurrent() {
+        Asyncio.run(() -> {
+            Thread loopThread = Thread.currentThread().isVirtual() ? null : Thread.currentThread();
+            Task<?> self = Asyncio.currentTask();
+            assertNotNull(self);
+            assertSame(self.thread(), Thread.currentThread());
+            Task<Task<?>> child = Asyncio.createTask(Asyncio::currentTask);
+            assertSame(child, child.await());
+            assertNull(loopThread); // main itself is a task, i.e. a virtual thread
+        });
+    }
+
+    @Test
+    void cancelBeforeTheFirstStepNeverRunsTheBody() {
+        List<String> ran = new ArrayList<>();
+        Asyncio.run(() -> {
+            Task<Void> t = Asyncio.createTask(() -> {
+                ran.add("body");
+            });
+            assertTrue(t.cancel("early"));
+            assertEquals(1, t.cancelling());
+            CancelledError e = assertThrows(CancelledError.class, t::await);
+            assertEquals("early", e.getMessage());
+            assertTrue(t.cancelled());
+            assertFalse(t.cancel());
+        });
+        assertEquals(List.of(), ran);
+    }
+
+    @Test
+    void cancelWhileAwaitingThrowsAtTheSuspensionPoint() {
+        List<String> events = new ArrayList<>();
+        Asyncio.run(() -> {
+            Future<String> never = Asyncio.getRunningLoop().createFuture();
+            Task<String> t = Asyncio.createTask(() -> {
+                try {
+                    return never.await();
+                } catch (CancelledError e) {
+                    events.add("cancelled in task: " + e.getMessage());
+                    throw e;
+                } finally {
+                    events.add("finally");
+                }
+            });
+            Asyncio.sleep(0);
+            t.cancel("stop");
+            CancelledError e = assertThrows(CancelledError.class, t::await);
+            assertEquals("stop", e.getMessage());
+            assertTrue(never.cancelled(), "the awaited future is cancelled, as in asyncio");
+        });
+        assertEquals(List.of("cancelled in task: stop", "finally"), events);
+    }
+
+    @Test
+    void cancellingATaskThatAwaitsAChildCancelsTheChild() {
+        Asyncio.run(() -> {
+            Task<Void> child = Asyncio.createTask(() -> Asyncio.sleep(10));
+            Task<Void> parent = Asyncio.createTask(() -> {
+                child.await();
+            });
+            Asyncio.sleep(0);
+            Asyncio.sleep(0);
+            parent.cancel();
+            assertThrows(CancelledError.class, parent::await);
+            assertTrue(child.cancelled());
+        });
+    }
+
+    @Test
+    void catchExceptionDoesNotSwallowCancellation() {
+        List<String> events = new ArrayList<>();
+        Asyncio.run(() -> {
+            Task<Void> t = Asyncio.createTask(() -> {
+                try {
+                    Asyncio.sleep(10);
+                } catch (Exception e) {
+                    events.add("swallowed " + e);
+                }
+                events.add("continued");
+            });
+            Asyncio.sleep(0);
+            t.cancel();
+            assertThrows(CancelledError.class, t::await);
+        });
+        assertEquals(List.of(), events);
+        assertFalse(Exception.class.isAssignableFrom(CancelledError.class));
+    }
+
+    @Test
+    void aTaskThatCatchesCancellationAndReturnsCompletesNormally() {
+        Asyncio.run(() -> {
+            Task<String> t = Asyncio.createTask(() -> {
+                try {
+                    Asyncio.sleep(10);
+                    return "slept";
+                } catch (CancelledError e) {
+                    return "caught " + e.getMessage();
+                }
+            });
+            Asyncio.sleep(0);
+            t.cancel("please");
+            assertEquals("caught please", t.await());
+            assertFalse(t.cancelled());
+            assertEquals(1, t.cancelling());
+        });
+    }
+
+    @Test
+    void uncancelWithdrawsAnUndeliveredRequest() {
+        Asyncio.run(() -> {
+            List<Integer> counts = new ArrayList<>();
+            Task<String> t = Asyncio.createTask(() -> {
+                Task<?> self = Asyncio.currentTask();
+                self.cancel("self");
+                self.cancel("twice");
+                counts.add(self.cancelling());
+                counts.add(self.uncancel());
+                counts.add(self.uncancel());
+                counts.add(self.uncancel()); // never below zero
+                Asyncio.sleep(0); // no CancelledError: the request was withdrawn
+                return "survived";
+            });
+            assertEquals("survived", t.await());
+            assertEquals(List.of(2, 1, 0, 0), counts);
+        });
+    }
+
+    @Test
+    void selfCancelThrowsAtTheNextSuspension() {
+        List<String> events = new ArrayList<>();
+        Asyncio.run(() -> {
+            Task<Void> t = Asyncio.createTask(() -> {
+                Asyncio.currentTask().cancel("me");
+                events.add("still running until it suspends");
+                try {
+                    Asyncio.sleep(0);
+                    events.add("not reached");
+                } catch (CancelledError e) {
+                    events.add("cancelled at sleep(0): " + e.getMessage());
+                    throw e;
+                }
+            });
+            assertThrows(CancelledError.class, t::await);
+        });
+        assertEquals(List.of("still running until it suspends", "cancelled at sleep(0): me"), events);
+    }
+
+    @Test
+    void aTaskCancelledButFinishingWithoutSuspendingEndsCancelled() {
+        Asyncio.run(() -> {
+            Task<String> t = Asyncio.createTask(() -> {
+                Asyncio.currentTask().cancel("late");
+                return "value";
+            });
+            assertEquals("late", assertThrows(CancelledError.class, t::await).getMessage());
+            assertTrue(t.cancelled());
+        });
+    }
+
+    @Test
+    void aTaskBlockedInThreadSleepIsInterruptedByCancel() {
+        Asyncio.run(() -> {
+            Task<Void> t = Asyncio.createTask(() -> {
+                Thread.sleep(20_000);
+            });
+            Asyncio.sleep(0.02);
+            long start = System.nanoTime();
+            t.cancel("wake up");
+            CancelledError e = assertThrows(CancelledError.class, t::await);
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(2));
+            assertEquals("wake up", e.getMessage());
+            assertInstanceOf(InterruptedException.class, e.getCause());
+            assertTrue(t.cancelled());
+        });
+    }
+
+    @Test
+    void threeTasksInThreadSleepRunConcurrently() {
+        long start = System.nanoTime();
+        Asyncio.run(() -> {
+            List<Task<Void>> tasks = new ArrayList<>();
+            for (int i = 0; i < 3; i++) tasks.add(Asyncio.createTask(() -> Thread.sleep(200)));
+            for (Task<Void> t : tasks) t.await();
+        });
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(ms >= 200 && ms < 450, "three 200 ms sleeps took " + ms + " ms");
+    }
+
+    @Test
+    void aTaskBlockedInASocketReadDoesNotStopOtherTasks() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CountDownLatch othersDone = new CountDownLatch(1);
+            Thread peer = Thread.ofPlatform().start(() -> {
+                try (Socket s = server.accept(); OutputStream out = s.getOutputStream()) {
+                    // Answer only after the other task proved the loop kept running.
+                    if (othersDone.await(10, TimeUnit.SECONDS)) out.write("pong\n".getBytes());
+                } catch (IOException | InterruptedException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            String line = Asyncio.run(() -> {
+                Task<String> reader = Asyncio.createTask(() -> {
+                    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
+                         InputStream in = s.getInputStream()) {
+                        return new String(in.readAllBytes()).trim();
+                    }
+                });
+                Task<Integer> counter = Asyncio.createTask(() -> {
+                    int ticks = 0;
+                    for (int i = 0; i < 5; i++) {
+                        Asyncio.sleep(0.01);
+                        ticks++;
+                    }
+                    othersDone.countDown();
+                    return ticks;
+                });
+                assertEquals(5, counter.await());
+                return reader.await();
+            });
+            assertEquals("pong", line);
+            peer.join();
+        }
+    }
+
+    @Test
+    void aTaskBlockedInAMonitorWaitIsResumedThroughTheLoop() {
+        Object monitor = new Object();
+        String s = Asyncio.run(() -> {
+            boolean[] ready = {false};
+            Task<String> waiter = Asyncio.createTask(() -> {
+                synchronized (monitor) {
+                    while (!ready[0]) monitor.wait();
+                }
+                return "notified";
+            });
+            Asyncio.sleep(0.01);
+            Thread.ofPlatform().start(() -> {
+                synchronized (monitor) {
+                    ready[0] = true;
+                    monitor.notifyAll();
+                }
+            });
+            return waiter.await();
+        });
+        assertEquals("notified", s);
+    }
+
+    @Test
+    void taskFailuresPropagateToAwaiters() {
+        Asyncio.run(() -> {
+            Task<String> unchecked = Asyncio.createTask(() -> {
+                throw new IllegalArgumentException("bad arg");
+            });
+            Task<String> checked = Asyncio.createTask(() -> {
+                throw new IOException("io");
+            });
+            assertEquals("bad arg", assertThrows(IllegalArgumentException.class, unchecked::await).getMessage());
+            CompletionException ce = assertThrows(CompletionException.class, checked::await);
+            assertInstanceOf(IOException.class, ce.getCause());
+        });
+    }
+
+    @Test
+    void setResultAndSetExceptionAreNotForTasks() {
+        Asyncio.run(() -> {
+            Task<String> t = Asyncio.createTask(() -> "x");
+            assertThrows(UnsupportedOperationException.class, () -> t.setResult("y"));
+            assertThrows(UnsupportedOperationException.class, () -> t.setException(new RuntimeException()));
+            assertEquals("x", t.await());
+        });
+    }
+
+    @Test
+    void allTasksListsPendingTasksOnly() {
+        Asyncio.run(() -> {
+            Task<Void> sleeper = Asyncio.createTask(() -> Asyncio.sleep(10));
+            Task<Void> quick = Asyncio.createTask(() -> {});
+            quick.await();
+            var all = Asyncio.allTasks();
+            assertTrue(all.contains(sleeper));
+            assertTrue(all.contains(Asyncio.currentTask()));
+            assertFalse(all.contains(quick));
+            sleeper.cancel();
+        });
+    }
+
+    @Test
+    void aTaskCannotAwaitItselfOrAFutureOfAnotherLoop() {
+        try (EventLoop other = new EventLoop()) {
+            Asyncio.run(() -> {
+                Task<?> self = Asyncio.currentTask();
+                assertThrows(IllegalStateException.class, self::await);
+                Future<String> foreign = other.createFuture();
+                IllegalStateException e = assertThrows(IllegalStateException.class, foreign::await);
+                assertTrue(e.getMessage().contains("different loop") || e.getMessage().contains("another event loop"), e.getMessage());
+            });
+        }
+    }
+
+    @Test
+    void anUnretrievedTaskExceptionIsReportedWhenTheTaskIsCollected() throws Exception {
+        List<ErrorContext> reports = new ArrayList<>();
+        try (EventLoop loop = new EventLoop()) {
+            loop.setExceptionHandler((l, ctx) -> reports.add(ctx));
+            loop.runUntilComplete(() -> {
+                Asyncio.createTask(() -> {
+                    throw new IllegalStateException("nobody looks");
+                }, "forgotten");
+                Asyncio.sleep(0);
+                Asyncio.sleep(0);
+                return null;
+            });
+            for (int i = 0; i < 100 && reports.isEmpty(); i++) {
+                System.gc();
+                loop.runUntilComplete(() -> Asyncio.sleep(0.02));
+            }
+        }
+        assertEquals(1, reports.size());
+        assertTrue(reports.get(0).message().startsWith("Task exception was never retrieved"), reports.get(0).message());
+        assertTrue(reports.get(0).message().contains("forgotten"));
+        assertEquals("nobody looks", reports.get(0).exception().getMessage());
+    }
+
+    @Test
+    void cancellingFromAnotherThreadGoesThroughTheLoop() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        Task<?>[] task = new Task<?>[1];
+        Thread canceller = Thread.ofPlatform().start(() -> {
+            try {
+                started.await();
+                assertTrue(task[0].cancel(true));
+            } catch (InterruptedException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        Asyncio.run(() -> {
+            task[0] = Asyncio.createTask(() -> Asyncio.sleep(30));
+            Asyncio.sleep(0);
+            started.countDown();
+            assertThrows(CancelledError.class, task[0]::await);
+        });
+        canceller.join();
+    }
+}
