@@ -6,4 +6,5 @@
  */
 module io.jasyncio {
     exports io.jasyncio;
+    exports io.jasyncio.sync;
 }
