@@ -1,6 +1,9 @@
 package io.jasyncio;
 
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -185,6 +188,334 @@ public final class Asyncio {
     /** Wraps a {@link CompletableFuture} so a task of the running loop can await it. */
     public static <T> Future<T> wrapFuture(CompletableFuture<T> cf) {
         return getRunningLoop().wrapFuture(cf);
+    }
+
+    // ---- composing tasks: gather, wait, waitFor, asCompleted, shield (asyncio's tasks.py) ----
+
+    /**
+     * Runs the awaitables concurrently and collects their results in argument order: asyncio's
+     * {@code gather}. Returns a future at once (this method does not suspend); await it.
+     *
+     * <pre>{@code
+     * Task<String> a = Asyncio.createTask(() -> fetch("a"));
+     * Task<String> b = Asyncio.createTask(() -> fetch("b"));
+     * List<String> both = Asyncio.gather(a, b).await();
+     * }</pre>
+     *
+     * <ul>
+     *   <li>The first failure (or cancellation) of a child becomes the gather's outcome at once;
+     *       the other children keep running. Use {@link #gatherReturnExceptions} to collect
+     *       every outcome instead.</li>
+     *   <li>Cancelling the returned future cancels every child not yet done; the gather then
+     *       ends with a {@link CancelledError} once they are done (as an exception, like
+     *       asyncio). Cancelling one child only fails the gather with that child's
+     *       {@code CancelledError}.</li>
+     *   <li>A future given twice is awaited once and its result appears twice. Futures that are
+     *       already done count at once: gathering only done futures gives a done future.</li>
+     *   <li>No awaitables: a done future of an empty list.</li>
+     * </ul>
+     *
+     * @throws IllegalArgumentException if the futures belong to different loops
+     * @throws IllegalStateException    if the list is empty and no loop runs here
+     */
+    public static <T> Future<List<T>> gather(List<? extends Future<? extends T>> aws) {
+        if (aws == null) throw new NullPointerException("aws");
+        return GatheringFuture.gather(aws, false);
+    }
+
+    /** {@link #gather(List)} of the given futures. */
+    @SafeVarargs
+    @SuppressWarnings("varargs") // the array only reaches a read-only list view
+    public static <T> Future<List<T>> gather(Future<? extends T>... aws) {
+        return gather(Arrays.asList(aws));
+    }
+
+    /**
+     * {@link #gather(List)} of coroutines, each run as a new task of the running loop (in
+     * argument order, through the loop's task factory). A coroutine given twice runs twice: in
+     * Java it is a function, not a one-shot coroutine object.
+     */
+    @SafeVarargs
+    @SuppressWarnings("varargs") // the array only reaches a read-only list view
+    public static <T> Future<List<T>> gather(Coroutine<? extends T>... coros) {
+        return GatheringFuture.gather(Arrays.asList(coros), false);
+    }
+
+    /**
+     * Like {@link #gather(List)}, but waits for every child and reports each one's
+     * {@link Outcome} — its value, its exception, or a {@link CancelledError} if it was cancelled
+     * — as asyncio's {@code gather(..., return_exceptions=True)}. Cancelling the returned future
+     * still makes it end with a {@code CancelledError}.
+     */
+    public static <T> Future<List<Outcome<T>>> gatherReturnExceptions(List<? extends Future<? extends T>> aws) {
+        if (aws == null) throw new NullPointerException("aws");
+        return GatheringFuture.gather(aws, true);
+    }
+
+    /** {@link #gatherReturnExceptions(List)} of the given futures. */
+    @SafeVarargs
+    @SuppressWarnings("varargs") // the array only reaches a read-only list view
+    public static <T> Future<List<Outcome<T>>> gatherReturnExceptions(Future<? extends T>... aws) {
+        return gatherReturnExceptions(Arrays.asList(aws));
+    }
+
+    /** {@link #gatherReturnExceptions(List)} of coroutines, each run as a new task. */
+    @SafeVarargs
+    @SuppressWarnings("varargs") // the array only reaches a read-only list view
+    public static <T> Future<List<Outcome<T>>> gatherReturnExceptions(Coroutine<? extends T>... coros) {
+        return GatheringFuture.gather(Arrays.asList(coros), true);
+    }
+
+    /** {@link #wait(Collection, Duration, ReturnWhen)} until all are done, without a timeout. Suspending. */
+    public static <F extends Future<?>> WaitResult<F> wait(Collection<? extends F> fs) {
+        return Waiting.wait(fs, null, ReturnWhen.ALL_COMPLETED);
+    }
+
+    /** {@link #wait(Collection, Duration, ReturnWhen)} until all are done or the timeout. Suspending. */
+    public static <F extends Future<?>> WaitResult<F> wait(Collection<? extends F> fs, Duration timeout) {
+        return Waiting.wait(fs, timeout, ReturnWhen.ALL_COMPLETED);
+    }
+
+    /**
+     * Waits until {@code returnWhen} holds or {@code timeout} passes, and returns which futures are
+     * done and which are pending: asyncio's {@code wait}. It never throws a timeout error and
+     * never cancels anything: the pending futures keep running. Suspending.
+     *
+     * <pre>{@code
+     * WaitResult<Task<String>> r = Asyncio.wait(tasks, Duration.ofSeconds(1), ReturnWhen.FIRST_COMPLETED);
+     * }</pre>
+     *
+     * <p>The futures (tasks, or futures of the running loop) are taken as a set: duplicates
+     * count once. A timeout of zero or less returns after one turn of the loop; null waits
+     * without limit.
+     *
+     * @throws IllegalArgumentException if {@code fs} is empty (as asyncio) or holds a future of
+     *                                  another loop
+     * @throws CancelledError           if the calling task is cancelled meanwhile (the futures
+     *                                  are not cancelled)
+     */
+    public static <F extends Future<?>> WaitResult<F> wait(Collection<? extends F> fs, Duration timeout, ReturnWhen returnWhen) {
+        return Waiting.wait(fs, timeout, returnWhen);
+    }
+
+    /**
+     * Waits for {@code fut} with a timeout and returns its result: asyncio's {@code wait_for}.
+     * On timeout {@code fut} is cancelled, and the call waits until it is really done before it
+     * throws {@link TimeoutError}; if {@code fut} finishes with a result despite the
+     * cancellation, that result is returned. Cancelling the waiting task cancels {@code fut}, and
+     * the {@code CancelledError} is never swallowed, even if {@code fut} completes at the same
+     * moment. A {@code fut} that ignores cancellation keeps this call waiting until it ends, as in
+     * asyncio. Suspending.
+     *
+     * <pre>{@code
+     * String s = Asyncio.waitFor(task, Duration.ofSeconds(2));
+     * }</pre>
+     *
+     * @param timeout null to wait without limit; zero or less cancels {@code fut} at once unless
+     *                it is already done
+     * @throws TimeoutError        if the timeout passed and {@code fut} ended cancelled
+     * @throws CompletionException wrapping a checked exception {@code fut} failed with
+     */
+    public static <T> T waitFor(Future<T> fut, Duration timeout) {
+        return Waiting.waitFor(fut, timeout);
+    }
+
+    /**
+     * Runs {@code coro} in the current task with a timeout: asyncio 3.12's {@code wait_for} of a
+     * coroutine, which is a {@link #timeout(Duration, Coroutine)} scope around it. With a timeout
+     * of zero or less it never starts (it becomes a task cancelled before its first step).
+     * Suspending.
+     *
+     * @throws TimeoutError if the timeout cancelled {@code coro} and that ended it
+     * @throws Exception    whatever {@code coro} throws, unchanged
+     */
+    public static <T> T waitFor(Coroutine<T> coro, Duration timeout) throws Exception {
+        return Waiting.waitFor(coro, timeout);
+    }
+
+    /**
+     * The futures in the order they complete: asyncio's {@code as_completed}, without a timeout.
+     * Iterate it in a task; {@link AsCompleted#next()} suspends.
+     *
+     * <pre>{@code
+     * for (Task<String> t : Asyncio.asCompleted(tasks)) System.out.println(t.await());
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if a future belongs to another loop
+     */
+    public static <F extends Future<?>> AsCompleted<F> asCompleted(Collection<? extends F> fs) {
+        return new AsCompleted<>(fs, null);
+    }
+
+    /**
+     * {@link #asCompleted(Collection)} with a timeout, after which every remaining
+     * {@link AsCompleted#next()} throws {@link TimeoutError} (the futures keep running). A
+     * timeout of zero or less expires at the loop's next turn.
+     */
+    public static <F extends Future<?>> AsCompleted<F> asCompleted(Collection<? extends F> fs, Duration timeout) {
+        return new AsCompleted<>(fs, timeout);
+    }
+
+    /**
+     * Protects {@code aw} from cancellation: asyncio's {@code shield}. Returns a future that
+     * follows {@code aw}; cancelling it (for example by cancelling the task that awaits it)
+     * leaves {@code aw} running. A future already done is returned as it is.
+     *
+     * <pre>{@code
+     * String s = Asyncio.shield(saveTask).await();   // cancelling us does not stop the save
+     * }</pre>
+     */
+    public static <T> Future<T> shield(Future<T> aw) {
+        return Waiting.shield(aw);
+    }
+
+    /** {@link #shield(Future)} of {@code coro} run as a new task of the running loop. */
+    public static <T> Future<T> shield(Coroutine<T> coro) {
+        if (coro == null) throw new NullPointerException("coro");
+        return Waiting.shield(getRunningLoop().createTask(coro));
+    }
+
+    // ---- timeouts (asyncio's timeouts.py) ----
+
+    /**
+     * A {@link Timeout} scope whose deadline is {@code delay} from now on the running loop's
+     * clock; null means no deadline. Enter it with {@link Timeout#call} or {@link Timeout#run}.
+     * A zero or negative delay expires at the loop's next turn.
+     *
+     * <pre>{@code
+     * Timeout t = Asyncio.timeout(Duration.ofSeconds(1));
+     * String s = t.call(() -> slowFetch());   // TimeoutError after 1 s
+     * }</pre>
+     *
+     * @throws IllegalStateException if no loop runs here
+     */
+    public static Timeout timeout(Duration delay) {
+        return Timeout.after(delay);
+    }
+
+    /**
+     * Runs {@code body} in the current task within a new {@link Timeout} of {@code delay}
+     * (null: none): asyncio's {@code async with asyncio.timeout(delay):}. Suspending.
+     *
+     * <pre>{@code
+     * String s = Asyncio.timeout(Duration.ofSeconds(1), () -> slowFetch());
+     * }</pre>
+     *
+     * @throws TimeoutError if the deadline cancelled the body and that ended it
+     * @throws Exception    whatever {@code body} throws, unchanged
+     */
+    public static <T> T timeout(Duration delay, Coroutine<T> body) throws Exception {
+        return Timeout.after(delay).call(body);
+    }
+
+    /** {@link #timeout(Duration, Coroutine)} for a body without a result. Suspending. */
+    public static void timeout(Duration delay, AsyncRunnable body) throws Exception {
+        Timeout.after(delay).run(body);
+    }
+
+    /**
+     * A {@link Timeout} scope with the deadline {@code when}, in the seconds of
+     * {@link EventLoop#time()}: asyncio's {@code timeout_at}. A deadline not in the future expires
+     * at the loop's next turn.
+     */
+    public static Timeout timeoutAt(double when) {
+        return new Timeout(when);
+    }
+
+    /** Runs {@code body} within {@link #timeoutAt(double)}; see {@link #timeout(Duration, Coroutine)}. Suspending. */
+    public static <T> T timeoutAt(double when, Coroutine<T> body) throws Exception {
+        return new Timeout(when).call(body);
+    }
+
+    /** {@link #timeoutAt(double, Coroutine)} for a body without a result. Suspending. */
+    public static void timeoutAt(double when, AsyncRunnable body) throws Exception {
+        new Timeout(when).run(body);
+    }
+
+    // ---- eager tasks and threads ----
+
+    /**
+     * The task factory that starts every task eagerly: asyncio 3.12's {@code eager_task_factory}.
+     * With it, {@code createTask} runs the coroutine's first step at once, before it returns and
+     * before any other callback or task; a coroutine that never suspends leaves its task done
+     * when {@code createTask} returns, without a turn of the loop.
+     *
+     * <pre>{@code
+     * Asyncio.getRunningLoop().setTaskFactory(Asyncio.eagerTaskFactory());
+     * Task<Integer> t = Asyncio.createTask(() -> 42);
+     * assert t.done();
+     * }</pre>
+     */
+    public static TaskFactory eagerTaskFactory() {
+        return EagerTaskFactory.INSTANCE;
+    }
+
+    /** The factory behind {@link #eagerTaskFactory()}. */
+    private enum EagerTaskFactory implements TaskFactory {
+        INSTANCE;
+
+        @Override
+        public <T> Task<T> createTask(EventLoop loop, Coroutine<T> coro, String name, Context context) {
+            return loop.createTask(coro, name, context, true);
+        }
+
+        @Override
+        public String toString() {
+            return "eagerTaskFactory";
+        }
+    }
+
+    /**
+     * Submits {@code coro} to {@code loop} from another thread and returns a
+     * {@link CompletableFuture} of its result: asyncio's {@code run_coroutine_threadsafe}. The
+     * coroutine runs as a task of {@code loop} (created through its task factory); cancelling
+     * the returned future cancels that task. Safe from any thread; block on the result only
+     * outside the loop's thread.
+     *
+     * <pre>{@code
+     * CompletableFuture<String> cf = Asyncio.runCoroutineThreadsafe(() -> fetch("a"), loop);
+     * String s = cf.get(5, TimeUnit.SECONDS);
+     * }</pre>
+     *
+     * <p>The future fails with the coroutine's exception itself (not wrapped), or is cancelled
+     * if the task was. If it is cancelled before the loop gets to it, the coroutine never
+     * starts.
+     *
+     * @throws IllegalStateException if {@code loop} is closed
+     */
+    public static <T> CompletableFuture<T> runCoroutineThreadsafe(Coroutine<T> coro, EventLoop loop) {
+        if (coro == null) throw new NullPointerException("coro");
+        if (loop == null) throw new NullPointerException("loop");
+        CompletableFuture<T> cf = new CompletableFuture<>();
+        loop.callSoonThreadsafe(() -> {
+            if (cf.isDone()) return; // cancelled before it could start
+            Task<T> task;
+            try {
+                task = loop.createTask(coro);
+            } catch (Throwable t) {
+                cf.completeExceptionally(t);
+                throw t;
+            }
+            task.addDoneCallback(f -> {
+                if (f.cancelled()) {
+                    cf.cancel(false);
+                } else if (f.exception() != null) {
+                    cf.completeExceptionally(f.exception());
+                } else {
+                    cf.complete(f.result());
+                }
+            });
+            cf.whenComplete((r, e) -> {
+                if (cf.isCancelled()) loop.callSoonThreadsafeIfOpen(() -> task.cancel());
+            });
+        });
+        return cf;
+    }
+
+    /** {@link #runCoroutineThreadsafe(Coroutine, EventLoop)} for a body without a result. */
+    public static CompletableFuture<Void> runCoroutineThreadsafe(AsyncRunnable body, EventLoop loop) {
+        if (body == null) throw new NullPointerException("body");
+        return runCoroutineThreadsafe(Coroutine.of(body), loop);
     }
 
     private static Task<?> currentTaskOrFail(String what) {

@@ -63,6 +63,13 @@ public final class EventLoop implements AutoCloseable {
     // Invariant: ready, timers, the pending-task list and everything below them are touched only
     // by the loop thread while it runs, or by any single thread while it does not.
     private final ArrayDeque<Handle> ready = new ArrayDeque<>(256);
+    /**
+     * Task steps that must run before anything else, outside the ready queue's accounting: an
+     * eager task's first step, then the task that created it (see Task.startEagerly). Used as a
+     * stack (push to the front); drained after every handle the loop runs.
+     */
+    private final ArrayDeque<Handle> urgent = new ArrayDeque<>();
+    private TaskFactory taskFactory;
     private final TimerQueue<TimerHandle> timers = new TimerQueue<>();
     private final Inbox<Handle> inbox;
     private int cancelledTimers;
@@ -220,13 +227,44 @@ public final class EventLoop implements AutoCloseable {
     }
 
     /**
-     * Runs {@code coro} concurrently as a new task. Its first step is scheduled like a
-     * {@link #callSoon} callback.
+     * Runs {@code coro} concurrently as a new task, made by the loop's {@link TaskFactory} if one
+     * is set. Without a factory its first step is scheduled like a {@link #callSoon} callback.
      *
      * @param name    the task's name, or null for "Task-N"
      * @param context the context to run in, or null for a copy of the current one
      */
     public <T> Task<T> createTask(Coroutine<T> coro, String name, Context context) {
+        TaskFactory factory = taskFactory;
+        if (factory != null) {
+            if (coro == null) throw new NullPointerException("coro");
+            checkThread("createTask()");
+            checkOpen();
+            Task<T> task = factory.createTask(this, coro, name, context);
+            if (task == null) throw new NullPointerException("the task factory returned null: " + factory);
+            return task;
+        }
+        return createTask(coro, name, context, false);
+    }
+
+    /**
+     * Runs {@code coro} concurrently as a new task, bypassing the task factory: the building block
+     * of {@link TaskFactory} implementations (asyncio 3.14's {@code eager_start} argument).
+     *
+     * <p>With {@code eagerStart} and this loop running, the coroutine's first step runs at once,
+     * before this method returns and before any other callback or task (asyncio 3.12's eager
+     * tasks): a coroutine that finishes without suspending yields a task that is already done,
+     * and one that suspends returns here at its first suspension. Otherwise, or when the loop is
+     * not running, the first step is scheduled like a {@link #callSoon} callback.
+     *
+     * <p>Called from a task, the task pauses while the child's first step runs (a virtual thread
+     * cannot run another's continuation), but this is not a suspension point: nothing else runs
+     * meanwhile, and a cancellation requested meanwhile is delivered at the task's next
+     * suspension, as in asyncio where the creator simply keeps running.
+     *
+     * @param name    the task's name, or null for "Task-N"
+     * @param context the context to run in, or null for a copy of the current one
+     */
+    public <T> Task<T> createTask(Coroutine<T> coro, String name, Context context, boolean eagerStart) {
         if (coro == null) throw new NullPointerException("coro");
         checkThread("createTask()");
         checkOpen();
@@ -234,8 +272,27 @@ public final class EventLoop implements AutoCloseable {
                 name != null ? name : "Task-" + TASK_COUNTER.incrementAndGet(),
                 context != null ? context : new Context(currentContext().map));
         linkPending(task);
-        task.start();
+        if (eagerStart && thread != null) {
+            task.startEagerly();
+        } else {
+            task.start();
+        }
         return task;
+    }
+
+    /**
+     * Sets the factory that {@link #createTask(Coroutine, String, Context)} (and so
+     * {@link Asyncio#createTask}, gather, task groups...) uses; null restores the default.
+     * {@link Asyncio#eagerTaskFactory()} makes every new task start eagerly.
+     */
+    public void setTaskFactory(TaskFactory factory) {
+        checkThread("setTaskFactory()");
+        this.taskFactory = factory;
+    }
+
+    /** The task factory, or null for the default. */
+    public TaskFactory getTaskFactory() {
+        return taskFactory;
     }
 
     /** The tasks of this loop that are not done yet. */
@@ -718,15 +775,8 @@ public final class EventLoop implements AutoCloseable {
             else stopping = true;
         }
         inbox.drainTo(ready);
-        long now = System.nanoTime();
-        while (!timers.isEmpty() && timers.firstDeadline() - now <= 0) {
-            TimerHandle h = timers.poll();
-            h.scheduled = false;
-            if (h.cancelled()) {
-                cancelledTimers--;
-            } else {
-                ready.add(h);
-            }
+        if (!timers.isEmpty()) {
+            moveDueTimers(System.nanoTime());
         }
         // Run only what was ready at this point; what these schedule waits for the next round.
         for (int n = ready.size(); n > 0; n--) {
@@ -735,6 +785,36 @@ public final class EventLoop implements AutoCloseable {
                 runTimed(h);
             } else {
                 h.invoke();
+            }
+            runUrgent();
+        }
+    }
+
+    /** Queues a task step to run before anything else (eager start); see {@link #urgent}. */
+    void pushUrgent(Handle h) {
+        urgent.addFirst(h);
+    }
+
+    /** Runs the urgent steps, including those they push, until none is left. Loop thread only. */
+    void runUrgent() {
+        Handle h;
+        while ((h = urgent.pollFirst()) != null) {
+            if (debug) {
+                runTimed(h);
+            } else {
+                h.invoke();
+            }
+        }
+    }
+
+    private void moveDueTimers(long now) {
+        while (!timers.isEmpty() && timers.firstDeadline() - now <= 0) {
+            TimerHandle h = timers.poll();
+            h.scheduled = false;
+            if (h.cancelled()) {
+                cancelledTimers--;
+            } else {
+                ready.add(h);
             }
         }
     }

@@ -60,6 +60,16 @@ public final class Task<T> extends Future<T> {
     private boolean started;
     /** While true, the JDK's first schedule request comes from createTask on a checked thread. */
     private boolean starting;
+    /**
+     * Eager start (asyncio 3.12's eager_start): where the first step goes. {@link #URGENT}: to the
+     * front of the loop's urgent queue, to run before anything else; {@link #INLINE}: right away,
+     * inside the caller's callback on the loop thread.
+     */
+    private int eagerMode;
+    private static final int URGENT = 1;
+    private static final int INLINE = 2;
+    /** Set while this task yields so that an eager child's first step runs before it resumes. */
+    private Task<?> eagerChild;
 
     /** The loop's intrusive list of pending tasks (allTasks), linked without allocation. */
     Task<?> prevPending;
@@ -166,6 +176,61 @@ public final class Task<T> extends Future<T> {
     void start() {
         starting = true;
         thread.start();
+    }
+
+    /**
+     * Starts the task eagerly, with asyncio 3.12's observable behaviour: its first step runs now,
+     * before the caller continues and before any other ready work; a coroutine that finishes
+     * without suspending leaves the task done when this returns.
+     *
+     * <p>A virtual thread cannot run another one's continuation (the JDK throws
+     * WrongThreadException), so a creating task cannot simply call into the child. Instead it
+     * yields: its own continuation, then the child's first step, are pushed to the front of the
+     * loop's urgent queue, which the loop drains before it touches its ready queue again. Created
+     * from a callback, the loop thread itself is free to run the step inline.
+     */
+    void startEagerly() {
+        Task<?> creator = loop.currentTask();
+        if (creator == null) {
+            eagerMode = INLINE;
+            starting = true;
+            thread.start();
+            loop.runUrgent(); // eager grandchildren started by that first step, then their creators
+        } else {
+            creator.yieldForEagerChild(this);
+        }
+    }
+
+    /** Runs in this task: lets {@code child}'s first step run, then continues (see startEagerly). */
+    private void yieldForEagerChild(Task<?> child) {
+        eagerChild = child;
+        // While yielded, a cancel() (say, from the child) must not interrupt us: as in asyncio,
+        // where the creator is still running, it is delivered at our next suspension point.
+        suspended = true;
+        try {
+            Thread.yield();
+        } finally {
+            suspended = false;
+        }
+        if (eagerChild != null) {
+            // The yield did not happen (the thread is pinned): fall back to a normal start.
+            eagerChild = null;
+            child.start();
+        }
+    }
+
+    /**
+     * If a cancellation of this task was delivered as an interrupt (it sat in a JDK call) and
+     * never surfaced as a {@link CancelledError}, consumes it and returns the CancelledError it
+     * stands for, with {@code cause} (what the interrupted code threw); otherwise null. For scopes
+     * (timeouts, task groups) that must recognise their own cancellation in what the body threw.
+     */
+    CancelledError takeInterruptCancellation(Throwable cause) {
+        if (!(mustCancel && interruptedForCancel)) return null;
+        mustCancel = false;
+        interruptedForCancel = false;
+        Thread.interrupted();
+        return new CancelledError(pendingCancelMessage, cause);
     }
 
     /** The virtual thread's body: runs the coroutine and completes the future. */
@@ -284,11 +349,30 @@ public final class Task<T> extends Future<T> {
 
         @Override
         public void execute(Runnable continuation) {
-            if (starting) {
+            Task<?> child = eagerChild;
+            if (child != null && continuation == this.continuation) {
+                // We yielded for an eager child and the JDK, on the loop thread after unmounting
+                // us, asks to resume us: do so right after the child's first step, ahead of
+                // everything else. The urgent queue is LIFO, so push ourselves first, then start
+                // the child, whose first step lands in front of us.
+                eagerChild = null;
+                loop.pushUrgent(this);
+                child.eagerMode = URGENT;
+                child.starting = true;
+                child.thread.start();
+            } else if (starting) {
                 // The JDK's first request for our thread, made by createTask on a checked thread.
                 starting = false;
                 this.continuation = continuation;
-                loop.scheduleSoon(this);
+                int mode = eagerMode;
+                eagerMode = 0;
+                if (mode == URGENT) {
+                    loop.pushUrgent(this);
+                } else if (mode == INLINE) {
+                    invoke(); // in a callback on the loop thread: the eager first step, now
+                } else {
+                    loop.scheduleSoon(this);
+                }
             } else if (continuation == this.continuation) {
                 loop.scheduleFromAnyThread(this);
             } else {

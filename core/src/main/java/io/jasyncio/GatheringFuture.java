@@ -1,0 +1,151 @@
+package io.jasyncio;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The future {@link Asyncio#gather} returns: asyncio's {@code _GatheringFuture}, and the gathering
+ * itself. Cancelling it cancels the children; it then ends with a {@link CancelledError} (as an
+ * exception, like asyncio) once they are all done, even if {@code returnExceptions} is set.
+ */
+final class GatheringFuture<R> extends Future<List<R>> {
+    /** One entry per argument, in argument order; a future given twice appears twice. */
+    private final List<Future<?>> children;
+    private boolean cancelRequested;
+
+    private GatheringFuture(EventLoop loop, List<Future<?>> children) {
+        super(loop);
+        this.children = children;
+    }
+
+    @Override
+    public boolean cancel(String message) {
+        loop.checkThread("Future.cancel()");
+        if (done()) return false;
+        boolean any = false;
+        for (Future<?> child : children) {
+            if (child.cancel(message)) any = true;
+        }
+        // Only if a child really was cancelled: the gather must then end cancelled whatever
+        // returnExceptions says (bpo-32684).
+        if (any) cancelRequested = true;
+        return any;
+    }
+
+    /**
+     * Gathers {@code args}, each a {@link Future} or a {@link Coroutine} (run as a new task), in
+     * asyncio 3.12's order of operations: children are made and hooked one argument at a time,
+     * and those already done (an eager task may finish at creation) are counted synchronously
+     * once the outer future exists, so gathering only done futures returns a done future.
+     *
+     * @param returnExceptions if true the results are {@link Outcome}s, else plain values
+     */
+    static <R> Future<List<R>> gather(List<?> args, boolean returnExceptions) {
+        if (args.isEmpty()) {
+            Future<List<R>> outer = Asyncio.getRunningLoop().createFuture();
+            outer.setResult(List.of());
+            return outer;
+        }
+        Gathering<R> g = new Gathering<>(returnExceptions);
+        EventLoop loop = null;
+        Map<Object, Future<?>> argToFut = new IdentityHashMap<>();
+        List<Future<?>> children = new ArrayList<>(args.size());
+        List<Future<?>> doneFuts = new ArrayList<>();
+        for (Object arg : args) {
+            if (arg == null) throw new NullPointerException("gather() argument " + children.size() + " is null");
+            Future<?> fut = argToFut.get(arg);
+            if (fut == null) {
+                if (arg instanceof Future<?> f) {
+                    if (loop != null && f.loop != loop) {
+                        throw new IllegalArgumentException("The future belongs to a different loop than the other "
+                                + "awaitables of this gather(): " + f);
+                    }
+                    fut = f;
+                    // A coroutine is a reusable function in Java, not a one-shot object: each
+                    // occurrence runs once, so only futures are de-duplicated.
+                    argToFut.put(arg, fut);
+                } else {
+                    @SuppressWarnings("unchecked")
+                    Coroutine<Object> coro = (Coroutine<Object>) arg;
+                    fut = (loop != null ? loop : Asyncio.getRunningLoop()).createTask(coro);
+                }
+                if (loop == null) loop = fut.loop;
+                g.nfuts++;
+                if (fut.done()) {
+                    doneFuts.add(fut);
+                } else {
+                    fut.addDoneCallback(g);
+                }
+            }
+            children.add(fut);
+        }
+        GatheringFuture<R> outer = new GatheringFuture<>(loop, children);
+        g.outer = outer;
+        for (Future<?> f : doneFuts) g.accept(f);
+        return outer;
+    }
+
+    /** The children's done callback: asyncio's {@code _done_callback} closure. */
+    private static final class Gathering<R> implements java.util.function.Consumer<Future<?>> {
+        final boolean returnExceptions;
+        /** Null until every child is hooked (bpo-46672: a child may finish before that). */
+        GatheringFuture<R> outer;
+        int nfuts;
+        int nfinished;
+
+        Gathering(boolean returnExceptions) {
+            this.returnExceptions = returnExceptions;
+        }
+
+        @Override
+        public void accept(Future<?> fut) {
+            nfinished++;
+            GatheringFuture<R> out = outer;
+            if (out == null || out.done()) {
+                if (!fut.cancelled()) fut.exception(); // mark it retrieved: we report nothing
+                return;
+            }
+            if (!returnExceptions) {
+                if (fut.cancelled()) {
+                    out.setException(cancelledErrorOf(fut));
+                    return;
+                }
+                Throwable exc = fut.exception();
+                if (exc != null) {
+                    out.setException(exc);
+                    return;
+                }
+            }
+            if (nfinished == nfuts) {
+                List<Object> results = new ArrayList<>(out.children.size());
+                Future<?> last = null;
+                for (Future<?> child : out.children) {
+                    results.add(returnExceptions ? Outcome.of(child) : child.result());
+                    last = child;
+                }
+                if (out.cancelRequested) {
+                    out.setException(cancelledErrorOf(last));
+                } else {
+                    @SuppressWarnings("unchecked")
+                    List<R> typed = (List<R>) Collections.unmodifiableList(results);
+                    out.setResult(typed);
+                }
+            }
+        }
+    }
+
+    /** The error awaiting {@code f} throws if it was cancelled, else a fresh one with its message. */
+    static CancelledError cancelledErrorOf(Future<?> f) {
+        if (f.cancelled()) {
+            try {
+                f.exception();
+            } catch (CancelledError e) {
+                return e;
+            }
+        }
+        return new CancelledError(f.cancelMessage());
+    }
+}
