@@ -5,6 +5,10 @@
  * <p>Start with {@link io.jasyncio.Asyncio#run(io.jasyncio.AsyncRunnable)}.
  */
 module io.jasyncio {
+    // JFR events (JfrEvents), used only when jdk.jfr is present at run time.
+    requires static jdk.jfr;
+
     exports io.jasyncio;
     exports io.jasyncio.sync;
+    exports io.jasyncio.net;
 }

@@ -47,16 +47,44 @@ public final class Asyncio {
 
     /** {@link #run(Coroutine)} with the loop in debug mode when {@code debug} is true. */
     public static <T> T run(Coroutine<T> main, boolean debug) {
+        return run(main, RunOptions.defaults().debug(debug));
+    }
+
+    /**
+     * {@link #run(Coroutine)} on a loop set up by {@code options}: debug mode, virtual time.
+     *
+     * <pre>{@code
+     * Asyncio.run(() -> Asyncio.sleep(Duration.ofHours(1)), RunOptions.defaults().virtualTime(true)); // instant
+     * }</pre>
+     */
+    public static <T> T run(Coroutine<T> main, RunOptions options) {
         if (main == null) throw new NullPointerException("main");
+        if (options == null) throw new NullPointerException("options");
         if (EventLoop.runningLoopOrNull() != null) {
             throw new IllegalStateException("Asyncio.run() cannot be called from a running event loop");
         }
         if (Thread.currentThread().isVirtual()) {
-            return runOnPlatformThread(main, debug);
+            return runOnPlatformThread(main, options);
         }
-        try (Runner runner = new Runner(debug)) {
+        try (Runner runner = new Runner(options)) {
             return runner.run(main);
         }
+    }
+
+    /** {@link #run(Coroutine, RunOptions)} for an async function without a result. */
+    public static void run(AsyncRunnable main, RunOptions options) {
+        if (main == null) throw new NullPointerException("main");
+        run(Coroutine.of(main), options);
+    }
+
+    /**
+     * A printable tree of the running loop's tasks: which task awaits which, and where each one is
+     * suspended (see {@link TaskDump}). Does not suspend.
+     *
+     * @throws IllegalStateException if no loop runs here
+     */
+    public static String dumpTasks() {
+        return TaskDump.of(getRunningLoop()).toString();
     }
 
     /** {@link #run(Coroutine)} for an async function without a result. */
@@ -70,11 +98,11 @@ public final class Asyncio {
         run(Coroutine.of(main), debug);
     }
 
-    private static <T> T runOnPlatformThread(Coroutine<T> main, boolean debug) {
+    private static <T> T runOnPlatformThread(Coroutine<T> main, RunOptions options) {
         CompletableFuture<T> outcome = new CompletableFuture<>();
         Thread.ofPlatform().name("jasyncio-run").start(() -> {
             try {
-                outcome.complete(run(main, debug));
+                outcome.complete(run(main, options));
             } catch (Throwable t) {
                 outcome.completeExceptionally(t);
             }

@@ -19,10 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.FutureTask;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -55,7 +52,7 @@ public final class EventLoop implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.jasyncio");
     private static final ConcurrentHashMap<Thread, EventLoop> RUNNING = new ConcurrentHashMap<>();
     private static final AtomicLong TASK_COUNTER = new AtomicLong();
-    private static final long ORIGIN = System.nanoTime();
+    static final long ORIGIN = System.nanoTime();
     /** asyncio compacts the timer heap when more than half of at least this many are cancelled. */
     private static final int MIN_CANCELLED_TIMERS_TO_COMPACT = 100;
     private static final Duration DEFAULT_SLOW_CALLBACK = Duration.ofMillis(100);
@@ -72,6 +69,14 @@ public final class EventLoop implements AutoCloseable {
     private TaskFactory taskFactory;
     private final TimerQueue<TimerHandle> timers = new TimerQueue<>();
     private final Inbox<Handle> inbox;
+    /**
+     * I/O dispatch, asyncio's _process_events: every registered channel's key carries one
+     * {@link Handle}, made once per channel and reused, which a readiness event appends to the
+     * ready queue, behind the callbacks already ready and before due timers. No allocation per
+     * event, asyncio's order, and the debug-mode timing and error handling of any callback.
+     */
+    private final java.util.function.Consumer<java.nio.channels.SelectionKey> ioReady =
+            key -> ready.add((Handle) key.attachment());
     private int cancelledTimers;
     private boolean stopping;
     private volatile Thread thread;
@@ -79,6 +84,12 @@ public final class EventLoop implements AutoCloseable {
     private boolean debug = Boolean.getBoolean("jasyncio.debug") || System.getenv("JASYNCIO_DEBUG") != null;
     private long slowCallbackNanos = DEFAULT_SLOW_CALLBACK.toNanos();
     private ExceptionHandler exceptionHandler;
+    /** Virtual time (see {@link VirtualClock}), or null for System.nanoTime(). */
+    private final VirtualClock clock;
+    /** Debug mode's slow-step sampler, created on the first timed step. */
+    private SlowStepMonitor slowSteps;
+    /** JFR events made in a task, committed by the loop thread after the step (see JfrEvents). */
+    ArrayList<Object> jfrDeferred;
 
     /** The task whose continuation the loop thread is running, or null in a callback. */
     private Task<?> currentTask;
@@ -88,7 +99,7 @@ public final class EventLoop implements AutoCloseable {
     private Task<?> pendingTasks;
     private int pendingTaskCount;
 
-    private ExecutorService defaultExecutor;
+    private DefaultExecutor defaultExecutor;
     private boolean executorShutdownCalled;
     /** What an interrupt of the loop thread does; null: stop the loop (see {@link #runForever}). */
     private Runnable interruptHandler;
@@ -101,7 +112,21 @@ public final class EventLoop implements AutoCloseable {
      *                               {@code --add-opens java.base/java.lang=ALL-UNNAMED}
      */
     public EventLoop() {
+        this(null);
+    }
+
+    /**
+     * Creates a loop whose time is {@code clock} (null: real time): time stands still while work
+     * is ready and jumps to the next timer when every task waits on the loop. See
+     * {@link VirtualClock} for what counts as waiting.
+     *
+     * @throws IllegalArgumentException if the clock already drives another loop
+     */
+    public EventLoop(VirtualClock clock) {
         VirtualThreads.ensureAvailable();
+        if (clock != null) clock.bind(this);
+        this.clock = clock;
+        TasksMBean.registerOnce();
         try {
             inbox = new Inbox<>(Selector.open());
         } catch (IOException e) {
@@ -113,7 +138,18 @@ public final class EventLoop implements AutoCloseable {
 
     /** The loop's monotonic clock in seconds, like asyncio's {@code loop.time()}. */
     public double time() {
-        return toSeconds(System.nanoTime());
+        return toSeconds(now());
+    }
+
+    /** The loop's clock in System.nanoTime() units: real, or ORIGIN plus virtual time. */
+    private long now() {
+        VirtualClock c = clock;
+        return c == null ? System.nanoTime() : ORIGIN + c.nanos();
+    }
+
+    /** The virtual clock driving this loop, or null if it runs on real time. */
+    public VirtualClock getVirtualClock() {
+        return clock;
     }
 
     static double toSeconds(long nanoTime) {
@@ -170,7 +206,7 @@ public final class EventLoop implements AutoCloseable {
     /** Like {@link #callLater(Duration, Runnable)}, running the callback in {@code context}. */
     public TimerHandle callLater(Duration delay, Runnable callback, Context context) {
         long nanos = saturatedNanos(delay);
-        return schedule(System.nanoTime() + Math.max(0, nanos), callback, context);
+        return schedule(now() + Math.max(0, nanos), callback, context);
     }
 
     /** {@link #callLater(Duration, Runnable)} with the delay in seconds, for asyncio parity. */
@@ -271,7 +307,9 @@ public final class EventLoop implements AutoCloseable {
         Task<T> task = new Task<>(this, coro,
                 name != null ? name : "Task-" + TASK_COUNTER.incrementAndGet(),
                 context != null ? context : new Context(currentContext().map));
+        if (debug) task.creationStack = TaskDebug.creationStack();
         linkPending(task);
+        if (JfrEvents.AVAILABLE) JfrEvents.taskCreated(task);
         if (eagerStart && thread != null) {
             task.startEagerly();
         } else {
@@ -337,7 +375,13 @@ public final class EventLoop implements AutoCloseable {
         thread = me;
         try {
             while (true) {
-                runOnce();
+                if (JfrEvents.AVAILABLE) {
+                    Object iteration = JfrEvents.iterationBegin();
+                    runOnce();
+                    JfrEvents.iterationEnd(iteration, this);
+                } else {
+                    runOnce();
+                }
                 if (stopping) break;
             }
         } finally {
@@ -418,7 +462,7 @@ public final class EventLoop implements AutoCloseable {
         if (closed) return;
         closed = true;
         for (Task<?> t = pendingTasks; t != null; t = t.nextPending) {
-            LOG.log(System.Logger.Level.WARNING, "Task was destroyed but it is pending: {0}", t);
+            LOG.log(System.Logger.Level.WARNING, "Task was destroyed but it is pending: {0}", TaskDebug.describe(t));
         }
         ready.clear();
         timers.clear();
@@ -433,7 +477,7 @@ public final class EventLoop implements AutoCloseable {
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "closing the selector failed", e);
         }
-        ExecutorService executor = defaultExecutor;
+        DefaultExecutor executor = defaultExecutor;
         if (executor != null) {
             defaultExecutor = null;
             executor.shutdown();
@@ -496,7 +540,9 @@ public final class EventLoop implements AutoCloseable {
 
     static void defaultHandler(ErrorContext context) {
         StringBuilder msg = new StringBuilder(context.message());
-        if (context.future() != null) msg.append("\n  future: ").append(context.future());
+        if (context.future() != null) {
+            msg.append("\n  future: ").append(context.future() instanceof Task<?> t ? TaskDebug.describe(t) : context.future());
+        }
         if (context.handle() != null) msg.append("\n  handle: ").append(context.handle());
         LOG.log(System.Logger.Level.ERROR, msg.toString(), context.exception());
     }
@@ -512,7 +558,7 @@ public final class EventLoop implements AutoCloseable {
         if (fn == null) throw new NullPointerException("fn");
         checkThread("runInExecutor()");
         checkOpen();
-        if (executor == null) executor = defaultExecutor();
+        if (executor == null) executor = defaultExecutor().executor();
         Future<T> result = createFuture();
         FutureTask<T> work = new FutureTask<>(fn) {
             @Override
@@ -531,21 +577,16 @@ public final class EventLoop implements AutoCloseable {
         result.addDoneCallback(f -> {
             if (f.cancelled()) work.cancel(false);
         });
+        if (clock != null) clock.trackExternal(result);
         executor.execute(work);
         return result;
     }
 
-    private ExecutorService defaultExecutor() {
+    private DefaultExecutor defaultExecutor() {
         if (executorShutdownCalled) {
             throw new IllegalStateException("Executor shutdown has been called");
         }
-        if (defaultExecutor == null) {
-            int max = Math.min(32, Runtime.getRuntime().availableProcessors() + 4);
-            ThreadPoolExecutor pool = new ThreadPoolExecutor(max, max, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                    Thread.ofPlatform().daemon().name("jasyncio-executor-", 0).factory());
-            pool.allowCoreThreadTimeOut(true);
-            defaultExecutor = pool;
-        }
+        if (defaultExecutor == null) defaultExecutor = new DefaultExecutor();
         return defaultExecutor;
     }
 
@@ -558,21 +599,20 @@ public final class EventLoop implements AutoCloseable {
         checkThread("shutdownDefaultExecutor()");
         executorShutdownCalled = true;
         Future<Void> done = createFuture();
-        ExecutorService executor = defaultExecutor;
+        DefaultExecutor executor = defaultExecutor;
         if (executor == null) {
             done.setResult(null);
             return done;
         }
         defaultExecutor = null;
+        if (clock != null) clock.trackExternal(done);
         Thread.ofPlatform().daemon().name("jasyncio-executor-shutdown").start(() -> {
-            executor.shutdown();
             try {
-                if (!executor.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                if (!executor.shutdownAndJoin(timeout)) {
                     LOG.log(System.Logger.Level.WARNING, "The default executor did not finish joining its threads within {0}", timeout);
-                    executor.shutdownNow();
                 }
             } catch (InterruptedException e) {
-                executor.shutdownNow();
+                Thread.currentThread().interrupt();
             }
             callSoonThreadsafeIfOpen(() -> {
                 if (!done.done()) done.setResult(null);
@@ -602,6 +642,7 @@ public final class EventLoop implements AutoCloseable {
         f.addDoneCallback(x -> {
             if (x.cancelled()) cf.cancel(false);
         });
+        if (clock != null) clock.trackExternal(f);
         return f;
     }
 
@@ -674,6 +715,11 @@ public final class EventLoop implements AutoCloseable {
         return explicit != null ? explicit : currentContext().map;
     }
 
+    /** The selector the loop sleeps in; channels register here with a Handle attached (I/O). */
+    Selector selector() {
+        return inbox.selector();
+    }
+
     /** Appends to the ready queue; the caller is on the loop thread or the loop is idle. */
     void scheduleSoon(Handle h) {
         ready.add(h);
@@ -732,6 +778,7 @@ public final class EventLoop implements AutoCloseable {
         t.prevPending = null;
         t.nextPending = null;
         pendingTaskCount--;
+        if (JfrEvents.AVAILABLE) JfrEvents.taskCompleted(t);
     }
 
     int pendingTaskCount() {
@@ -744,6 +791,58 @@ public final class EventLoop implements AutoCloseable {
         return list;
     }
 
+    // ---- for the developer tools (VirtualClock, SlowStepMonitor, TaskDump); loop thread ----
+
+    /** The loops running now, in any thread. */
+    static java.util.Collection<EventLoop> runningLoops() {
+        return List.copyOf(RUNNING.values());
+    }
+
+    /** The thread running this loop, or null. */
+    Thread loopThread() {
+        return thread;
+    }
+
+    boolean hasReadyWork() {
+        return !ready.isEmpty() || !urgent.isEmpty() || !inbox.isEmpty();
+    }
+
+    boolean hasTimers() {
+        return !timers.isEmpty();
+    }
+
+    boolean hasRegisteredChannels() {
+        return !inbox.selector().keys().isEmpty();
+    }
+
+    /** Whether a registered channel waits for a connect to complete (real-time work in flight). */
+    boolean hasPendingConnects() {
+        for (java.nio.channels.SelectionKey k : inbox.selector().keys()) {
+            try {
+                if (k.isValid() && (k.interestOps() & java.nio.channels.SelectionKey.OP_CONNECT) != 0) return true;
+            } catch (java.nio.channels.CancelledKeyException raced) {
+                // cancelled meanwhile: not pending
+            }
+        }
+        return false;
+    }
+
+    long firstTimerDeadline() {
+        return timers.firstDeadline();
+    }
+
+    /** Pending tasks parked in a JDK call rather than in one of our suspension points. */
+    List<Task<?>> tasksBlockedOutsideLoop() {
+        List<Task<?>> list = List.of();
+        for (Task<?> t = pendingTasks; t != null; t = t.nextPending) {
+            if (t != currentTask && t.blockedOutsideLoop()) {
+                if (list.isEmpty()) list = new ArrayList<>();
+                list.add(t);
+            }
+        }
+        return list;
+    }
+
     // ---- one iteration ----
 
     private void runOnce() {
@@ -753,16 +852,16 @@ public final class EventLoop implements AutoCloseable {
         if (!ready.isEmpty() || stopping) {
             timeout = 0;
         } else if (!timers.isEmpty()) {
-            timeout = Math.max(0, timers.firstDeadline() - System.nanoTime());
+            timeout = Math.max(0, timers.firstDeadline() - now());
+            if (clock != null) timeout = clock.selectTimeout(this, timeout);
         } else {
-            timeout = -1;
+            timeout = clock == null ? -1 : clock.selectTimeout(this, -1);
         }
         try {
             // With work ready and no channel registered, polling the selector would be a wasted
             // system call per iteration; cross-thread work arrives through the inbox anyway.
-            if ((timeout != 0 || !inbox.selector().keys().isEmpty()) && inbox.select(timeout) > 0) {
-                // No channel is registered yet: I/O dispatch arrives with the transports.
-                inbox.selector().selectedKeys().clear();
+            if (timeout != 0 || !inbox.selector().keys().isEmpty()) {
+                inbox.select(timeout, ioReady);
             }
         } catch (IOException e) {
             callExceptionHandler(ErrorContext.of("selector failed", e));
@@ -775,18 +874,25 @@ public final class EventLoop implements AutoCloseable {
             else stopping = true;
         }
         inbox.drainTo(ready);
+        if (clock != null) clock.afterSelect(this);
         if (!timers.isEmpty()) {
-            moveDueTimers(System.nanoTime());
+            moveDueTimers(now());
         }
         // Run only what was ready at this point; what these schedule waits for the next round.
         for (int n = ready.size(); n > 0; n--) {
-            Handle h = ready.poll();
-            if (debug) {
-                runTimed(h);
-            } else {
-                h.invoke();
-            }
+            run(ready.poll());
             runUrgent();
+        }
+    }
+
+    /** Runs one callback or task step, timed in debug mode and observed by JFR when recording. */
+    private void run(Handle h) {
+        if (debug) {
+            runTimed(h);
+        } else if (JfrEvents.AVAILABLE) {
+            JfrEvents.step(h);
+        } else {
+            h.invoke();
         }
     }
 
@@ -799,11 +905,7 @@ public final class EventLoop implements AutoCloseable {
     void runUrgent() {
         Handle h;
         while ((h = urgent.pollFirst()) != null) {
-            if (debug) {
-                runTimed(h);
-            } else {
-                h.invoke();
-            }
+            run(h);
         }
     }
 
@@ -835,12 +937,15 @@ public final class EventLoop implements AutoCloseable {
         }
     }
 
+    /** Debug mode: runs {@code h} and logs it, with the stack of what was slow, past the threshold. */
     private void runTimed(Handle h) {
-        long t0 = System.nanoTime();
-        h.invoke();
-        long dt = System.nanoTime() - t0;
-        if (dt >= slowCallbackNanos) {
-            LOG.log(System.Logger.Level.WARNING, "Executing {0} took {1} seconds", h, String.format("%.3f", dt / 1e9));
+        SlowStepMonitor m = slowSteps;
+        if (m == null) slowSteps = m = new SlowStepMonitor(this);
+        long t0 = m.begin(h);
+        try {
+            h.invoke();
+        } finally {
+            m.end(h, t0, slowCallbackNanos);
         }
     }
 

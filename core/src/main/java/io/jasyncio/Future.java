@@ -1,5 +1,7 @@
 package io.jasyncio;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.ref.Cleaner;
 import java.util.ArrayList;
 import java.util.concurrent.CancellationException;
@@ -46,16 +48,31 @@ public class Future<T> implements java.util.concurrent.Future<T> {
     private static final int PENDING = 0;
     private static final int CANCELLED = 1;
     private static final int FINISHED = 2;
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(Future.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     final EventLoop loop;
+    /**
+     * Written only on the loop thread, with release semantics (not a full fence: a volatile store
+     * on every completion was a measurable part of a task switch); read as volatile, so another
+     * thread that sees a done state also sees the outcome written before it.
+     */
     private volatile int state;
-    private T result;
-    private Throwable exception;
-    private CancelledError cancelledError;
-    private String cancelMessage;
+    /**
+     * The outcome, in one field so that a future stays small (one is allocated per await): when
+     * FINISHED, the result or an {@link Unretrieved} holding the exception; when CANCELLED, the
+     * message (a String or null) or the {@link CancelledError} the task's body threw.
+     */
+    private Object outcome;
     /** Null, one entry, or an ArrayList of entries; an entry is a waiting Task or a DoneCallback. */
     private Object callbacks;
-    private Unretrieved unretrieved;
 
     Future(EventLoop loop) {
         this.loop = loop;
@@ -88,9 +105,18 @@ public class Future<T> implements java.util.concurrent.Future<T> {
         int s = state;
         if (s == CANCELLED) throw cancellation();
         if (s == PENDING) throw new InvalidStateError("Result is not set.");
-        retrieved();
-        if (exception != null) throw rethrowable(exception);
-        return result;
+        return value();
+    }
+
+    /** The result of a FINISHED future, or its exception thrown as {@link #result()} does. */
+    @SuppressWarnings("unchecked")
+    private T value() {
+        Object o = outcome;
+        if (o instanceof Unretrieved failure) {
+            failure.retrieved = true;
+            throw rethrowable(failure.error);
+        }
+        return (T) o;
     }
 
     /**
@@ -103,8 +129,11 @@ public class Future<T> implements java.util.concurrent.Future<T> {
         int s = state;
         if (s == CANCELLED) throw cancellation();
         if (s == PENDING) throw new InvalidStateError("Exception is not set.");
-        retrieved();
-        return exception;
+        if (outcome instanceof Unretrieved failure) {
+            failure.retrieved = true;
+            return failure.error;
+        }
+        return null;
     }
 
     /**
@@ -139,8 +168,8 @@ public class Future<T> implements java.util.concurrent.Future<T> {
     public boolean cancel(String message) {
         loop.checkThread("Future.cancel()");
         if (state != PENDING) return false;
-        cancelMessage = message;
-        state = CANCELLED;
+        outcome = message;
+        STATE.setRelease(this, CANCELLED);
         scheduleCallbacks();
         return true;
     }
@@ -229,10 +258,11 @@ public class Future<T> implements java.util.concurrent.Future<T> {
     private void copyTo(CompletableFuture<T> cf) {
         if (cancelled()) {
             cf.cancel(false);
+        } else if (outcome instanceof Unretrieved failure) {
+            failure.retrieved = true;
+            cf.completeExceptionally(failure.error);
         } else {
-            retrieved();
-            if (exception != null) cf.completeExceptionally(exception);
-            else cf.complete(result);
+            cf.complete(value());
         }
     }
 
@@ -295,13 +325,15 @@ public class Future<T> implements java.util.concurrent.Future<T> {
 
     private T report() throws ExecutionException {
         if (cancelled()) {
-            CancellationException e = new CancellationException(cancelMessage);
+            CancellationException e = new CancellationException(cancelMessage());
             e.initCause(cancellation());
             throw e;
         }
-        retrieved();
-        if (exception != null) throw new ExecutionException(exception);
-        return result;
+        if (outcome instanceof Unretrieved failure) {
+            failure.retrieved = true;
+            throw new ExecutionException(failure.error);
+        }
+        return value();
     }
 
     // ---- completion, for this package ----
@@ -309,8 +341,8 @@ public class Future<T> implements java.util.concurrent.Future<T> {
     final void complete(T value) {
         loop.checkThread("Future.setResult()");
         if (state != PENDING) throw new InvalidStateError(stateName() + ": " + this);
-        result = value;
-        state = FINISHED;
+        outcome = value;
+        STATE.setRelease(this, FINISHED);
         scheduleCallbacks();
     }
 
@@ -318,19 +350,18 @@ public class Future<T> implements java.util.concurrent.Future<T> {
         if (error == null) throw new NullPointerException("error");
         loop.checkThread("Future.setException()");
         if (state != PENDING) throw new InvalidStateError(stateName() + ": " + this);
-        exception = error;
-        state = FINISHED;
-        Unretrieved u = new Unretrieved(loop, error, this instanceof Task<?> ? "Task exception was never retrieved" : "Future exception was never retrieved", toString());
-        unretrieved = u;
+        Unretrieved u = new Unretrieved(loop, error, this instanceof Task<?> ? "Task exception was never retrieved" : "Future exception was never retrieved",
+                this instanceof Task<?> t ? TaskDebug.describe(t) : toString());
+        outcome = u;
+        STATE.setRelease(this, FINISHED);
         CLEANER.register(this, u);
         scheduleCallbacks();
     }
 
     /** Cancels with a given error, for a task whose body threw {@link CancelledError}. */
     final void cancelWith(CancelledError error) {
-        cancelledError = error;
-        cancelMessage = error.getMessage();
-        state = CANCELLED;
+        outcome = error;
+        STATE.setRelease(this, CANCELLED);
         scheduleCallbacks();
     }
 
@@ -343,8 +374,11 @@ public class Future<T> implements java.util.concurrent.Future<T> {
         }
     }
 
+    /** The message of a cancelled future (null otherwise, or when it was cancelled without). */
     final String cancelMessage() {
-        return cancelMessage;
+        Object o = outcome;
+        if (state != CANCELLED) return null;
+        return o instanceof CancelledError e ? e.getMessage() : (String) o;
     }
 
     private void addEntry(Object entry) {
@@ -386,13 +420,18 @@ public class Future<T> implements java.util.concurrent.Future<T> {
     }
 
     private CancelledError cancellation() {
-        CancelledError e = cancelledError;
-        return e != null ? e : new CancelledError(cancelMessage);
+        return outcome instanceof CancelledError e ? e : new CancelledError(cancelMessage());
     }
 
-    private void retrieved() {
-        Unretrieved u = unretrieved;
-        if (u != null) u.retrieved = true;
+    /**
+     * Whether the future failed and nobody has read its exception yet ({@link #result()},
+     * {@link #exception()}, {@link #await()}, {@link #get()}): what the loop would report as
+     * "exception was never retrieved" when the future is garbage-collected. Asking does not count
+     * as retrieving. For test tools that check for lost errors deterministically. Call it on the
+     * loop thread, or once the loop has stopped.
+     */
+    public final boolean hasUnretrievedException() {
+        return state == FINISHED && outcome instanceof Unretrieved u && !u.retrieved;
     }
 
     /** Unchecked exceptions as they are; checked ones wrapped once in {@link CompletionException}. */
@@ -414,8 +453,8 @@ public class Future<T> implements java.util.concurrent.Future<T> {
     public String toString() {
         StringBuilder sb = new StringBuilder(getClass().getSimpleName()).append('[').append(stateName());
         if (state == FINISHED) {
-            if (exception != null) sb.append(" exception=").append(exception);
-            else sb.append(" result=").append(result);
+            if (outcome instanceof Unretrieved failure) sb.append(" exception=").append(failure.error);
+            else sb.append(" result=").append(outcome);
         }
         return sb.append(']').toString();
     }

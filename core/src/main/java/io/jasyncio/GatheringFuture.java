@@ -21,6 +21,11 @@ final class GatheringFuture<R> extends Future<List<R>> {
         this.children = children;
     }
 
+    /** What this gather waits for, in argument order: for {@link TaskDump}'s tree. */
+    List<Future<?>> children() {
+        return children;
+    }
+
     @Override
     public boolean cancel(String message) {
         loop.checkThread("Future.cancel()");

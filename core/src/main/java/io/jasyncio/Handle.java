@@ -41,6 +41,11 @@ public class Handle {
         return cancelled;
     }
 
+    /** The task whose step this handle is, or null for a callback (debug reports). */
+    Task<?> task() {
+        return null;
+    }
+
     /** Runs on the loop thread when the handle reaches the front of the ready queue. */
     void invoke() {
         Runnable cb = callback;

@@ -25,7 +25,7 @@ public final class Runner implements AutoCloseable {
     /** Between runs and while closing, interrupts are only recorded (and restored afterwards). */
     private static final Runnable IGNORE = () -> {};
 
-    private final boolean debug;
+    private final RunOptions options;
     private final Context context = Context.copyCurrent();
     private EventLoop loop;
     private boolean closed;
@@ -36,7 +36,13 @@ public final class Runner implements AutoCloseable {
 
     /** @param debug whether the loop runs in debug mode (see {@link EventLoop#setDebug}) */
     public Runner(boolean debug) {
-        this.debug = debug;
+        this(RunOptions.defaults().debug(debug));
+    }
+
+    /** A runner whose loop is set up by {@code options} (debug mode, virtual time...). */
+    public Runner(RunOptions options) {
+        if (options == null) throw new NullPointerException("options");
+        this.options = options;
     }
 
     /**
@@ -77,9 +83,8 @@ public final class Runner implements AutoCloseable {
     public EventLoop getLoop() {
         if (closed) throw new IllegalStateException("Runner is closed");
         if (loop == null) {
-            loop = new EventLoop();
+            loop = options.newLoop();
             loop.setInterruptHandler(IGNORE);
-            if (debug) loop.setDebug(true);
         }
         return loop;
     }

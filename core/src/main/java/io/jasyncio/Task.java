@@ -71,6 +71,9 @@ public final class Task<T> extends Future<T> {
     /** Set while this task yields so that an eager child's first step runs before it resumes. */
     private Task<?> eagerChild;
 
+    /** Where the task was created, recorded in debug mode (see TaskDebug); null otherwise. */
+    StackTraceElement[] creationStack;
+
     /** The loop's intrusive list of pending tasks (allTasks), linked without allocation. */
     Task<?> prevPending;
     Task<?> nextPending;
@@ -80,7 +83,7 @@ public final class Task<T> extends Future<T> {
         this.coro = coro;
         this.name = name;
         this.context = context;
-        this.thread = VirtualThreads.newThread(step, name, this::body);
+        this.thread = VirtualThreads.newThread(step, name, step);
     }
 
     /** The task's name (asyncio's {@code get_name()}). */
@@ -108,6 +111,23 @@ public final class Task<T> extends Future<T> {
     /** The virtual thread that carries this task (visible in thread dumps under the task's name). */
     public Thread thread() {
         return thread;
+    }
+
+    // ---- for the developer tools (VirtualClock, TaskDump); loop thread ----
+
+    /** The future this task awaits in one of our suspension points, or null. */
+    Future<?> waitingOn() {
+        return waitingOn;
+    }
+
+    /** Whether the task is suspended in one of our own suspension points. */
+    boolean suspendedInLoop() {
+        return suspended;
+    }
+
+    /** Whether the task has started and is parked in a JDK call, not in our suspension points. */
+    boolean blockedOutsideLoop() {
+        return started && !suspended && !done();
     }
 
     /**
@@ -168,7 +188,7 @@ public final class Task<T> extends Future<T> {
 
     @Override
     public String toString() {
-        return "Task[" + name + ", " + super.toString() + "]";
+        return "Task[" + name + ", " + super.toString() + TaskDebug.createdAtSuffix(this) + "]";
     }
 
     // ---- running ----
@@ -283,12 +303,26 @@ public final class Task<T> extends Future<T> {
         }
         waitingOn = f;
         suspended = true;
+        // Parking happens in this frame, not a helper's: every frame here is copied into the
+        // stack chunk that a suspended task keeps on the heap.
+        boolean foreignInterrupt = false;
         try {
-            parkUntilWoken();
+            if (woken) {
+                // Woken by our own action (we cancelled what we await): still let the loop run
+                // everything scheduled before us, as asyncio's call_soon(wakeup) does.
+                Thread.yield();
+            } else {
+                while (!woken) {
+                    LockSupport.park(this);
+                    // Only other code interrupts a suspended task: remember it, don't spin on it.
+                    if (Thread.interrupted()) foreignInterrupt = true;
+                }
+            }
         } finally {
             suspended = false;
             waitingOn = null;
         }
+        if (foreignInterrupt) thread.interrupt();
         throwIfCancelRequested();
     }
 
@@ -312,22 +346,6 @@ public final class Task<T> extends Future<T> {
         }
     }
 
-    private void parkUntilWoken() {
-        if (woken) {
-            // Woken by our own action (we cancelled what we await): still let the loop run
-            // everything scheduled before us, as asyncio's call_soon(wakeup) does.
-            Thread.yield();
-            return;
-        }
-        boolean foreignInterrupt = false;
-        while (!woken) {
-            LockSupport.park(this);
-            // Only other code interrupts a suspended task; remember it without spinning on it.
-            if (Thread.interrupted()) foreignInterrupt = true;
-        }
-        if (foreignInterrupt) thread.interrupt();
-    }
-
     /** Called on the loop thread when the awaited future is done. */
     void wake() {
         woken = true;
@@ -340,11 +358,17 @@ public final class Task<T> extends Future<T> {
      * The task's entry in the ready queue, and the scheduler of its virtual thread: when the JDK
      * makes the thread runnable it hands us the continuation, we queue it, and the loop runs it.
      */
-    private final class Step extends Handle implements Executor {
+    private final class Step extends Handle implements Executor, Runnable {
         private Runnable continuation;
 
         Step() {
             super(Task.this.loop, null, null);
+        }
+
+        /** The virtual thread's body (one object fewer per task than a method reference). */
+        @Override
+        public void run() {
+            body();
         }
 
         @Override
@@ -385,6 +409,11 @@ public final class Task<T> extends Future<T> {
         @Override
         void invoke() {
             loop.runTaskStep(Task.this, continuation);
+        }
+
+        @Override
+        Task<?> task() {
+            return Task.this;
         }
 
         @Override

@@ -3,10 +3,12 @@ package io.jasyncio.internal;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The one way work crosses threads into an event loop, and the loop's way of sleeping.
@@ -77,20 +79,28 @@ public final class Inbox<E> {
      * @return the number of selection keys whose ready sets were updated
      */
     public int select(long timeoutNanos) throws IOException {
+        return select(timeoutNanos, null);
+    }
+
+    /**
+     * Like {@link #select(long)}, but hands each ready key to {@code onReady} (when not null)
+     * instead of adding it to the selector's selected-key set: no iterator, no set churn.
+     */
+    public int select(long timeoutNanos, Consumer<SelectionKey> onReady) throws IOException {
         if (timeoutNanos == 0) {
-            return selector.selectNow();
+            return onReady == null ? selector.selectNow() : selector.selectNow(onReady);
         }
         armed = true;
         try {
             if (!queue.isEmpty()) {
-                return selector.selectNow();
+                return onReady == null ? selector.selectNow() : selector.selectNow(onReady);
             }
             if (timeoutNanos < 0) {
-                return selector.select();
+                return onReady == null ? selector.select() : selector.select(onReady);
             }
             // select(0) would mean "forever": round up so a sub-millisecond wait still sleeps.
             long millis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos + 999_999));
-            return selector.select(millis);
+            return onReady == null ? selector.select(millis) : selector.select(onReady, millis);
         } finally {
             armed = false;
         }

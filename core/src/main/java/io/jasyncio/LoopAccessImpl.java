@@ -1,0 +1,30 @@
+package io.jasyncio;
+
+import io.jasyncio.internal.LoopAccess;
+import java.nio.channels.Selector;
+
+/** Installs the {@link LoopAccess} bridge for the I/O layer; initialized by {@link LoopAccess#get()}. */
+final class LoopAccessImpl extends LoopAccess {
+    static {
+        LoopAccess.install(new LoopAccessImpl());
+    }
+
+    private LoopAccessImpl() {
+    }
+
+    @Override
+    public Selector selector(EventLoop loop) {
+        return loop.selector();
+    }
+
+    @Override
+    public Handle ioHandle(EventLoop loop, Runnable onReady) {
+        if (onReady == null) throw new NullPointerException("onReady");
+        return new Handle(loop, onReady, loop.currentContext().map);
+    }
+
+    @Override
+    public void checkThread(EventLoop loop, String what) {
+        loop.checkThread(what);
+    }
+}

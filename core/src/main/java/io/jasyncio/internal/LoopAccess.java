@@ -1,0 +1,52 @@
+package io.jasyncio.internal;
+
+import io.jasyncio.EventLoop;
+import io.jasyncio.Handle;
+import java.nio.channels.Selector;
+
+/**
+ * The I/O layer's door into the loop's package-private machinery (the JDK's "shared secrets"
+ * pattern): {@code io.jasyncio.net} needs the loop's selector and reusable handles, which users
+ * must not reach. The one implementation lives in {@code io.jasyncio} and installs itself when its
+ * class is initialized; this package is not exported.
+ */
+public abstract class LoopAccess {
+    private static volatile LoopAccess instance;
+
+    protected LoopAccess() {
+    }
+
+    /** Called once, by the implementation's static initializer. */
+    public static void install(LoopAccess access) {
+        if (instance != null) throw new IllegalStateException("LoopAccess is already installed");
+        instance = access;
+    }
+
+    public static LoopAccess get() {
+        LoopAccess a = instance;
+        if (a == null) {
+            try {
+                Class.forName("io.jasyncio.LoopAccessImpl", true, LoopAccess.class.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException("jasyncio is incomplete: io.jasyncio.LoopAccessImpl is missing", e);
+            }
+            a = instance;
+        }
+        return a;
+    }
+
+    /** The selector {@code loop} sleeps in; register channels with {@link #ioHandle} attached. */
+    public abstract Selector selector(EventLoop loop);
+
+    /**
+     * A handle to attach to a selection key: the loop appends it to its ready queue each time the
+     * key is ready, so it runs like any callback (in the current context, errors to the handler).
+     */
+    public abstract Handle ioHandle(EventLoop loop, Runnable onReady);
+
+    /**
+     * Fails with {@link IllegalStateException} naming {@code what} unless the caller runs on
+     * {@code loop}'s thread (or the loop is not running): the debug-mode check of I/O objects.
+     */
+    public abstract void checkThread(EventLoop loop, String what);
+}

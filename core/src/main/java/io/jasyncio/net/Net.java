@@ -1,0 +1,410 @@
+package io.jasyncio.net;
+
+import io.jasyncio.Asyncio;
+import io.jasyncio.EventLoop;
+import io.jasyncio.Future;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * Network servers and connections on the running loop: asyncio's {@code loop.create_server},
+ * {@code create_connection}, {@code create_unix_server}, {@code create_unix_connection},
+ * {@code create_datagram_endpoint}, {@code start_tls}, {@code sendfile}, {@code getaddrinfo} and
+ * {@code getnameinfo}. (The {@code sock_*} operations are in {@link Sockets}.)
+ *
+ * <pre>{@code
+ * Asyncio.run(() -> {
+ *     Server server = Net.createServer(Echo::new, "127.0.0.1", 0);
+ *     int port = ((InetSocketAddress) server.sockets().get(0).getLocalAddress()).getPort();
+ *     Connection<Client> c = Net.createConnection(Client::new, "127.0.0.1", port);
+ *     c.transport().write("hello".getBytes(StandardCharsets.US_ASCII));
+ * });
+ * }</pre>
+ *
+ * <p>Every method works on the loop running in the calling thread and must be called from one of
+ * its tasks (none is thread-safe). Host names are resolved in the loop's default executor, never on the loop thread;
+ * IP literals need no lookup. Static factories rather than {@code EventLoop} methods: the I/O
+ * layer sits above the core (DESIGN.md §3) and the loop class stays about scheduling.
+ */
+public final class Net {
+    private Net() {
+    }
+
+    // ---- TCP ----
+
+    /** {@link #createServer(Supplier, String, int, ServerOptions)} with the default options. Suspending. */
+    public static Server createServer(Supplier<? extends Protocol> protocolFactory, String host, int port) throws IOException {
+        return createServer(protocolFactory, host, port, ServerOptions.defaults());
+    }
+
+    /**
+     * Binds a TCP server on every address of {@code host} and, unless the options say otherwise,
+     * starts accepting: each connection gets {@code protocolFactory.get()} and a {@link Transport}.
+     * Suspends only to resolve a host name.
+     *
+     * @param host null or "" for every interface (one dual-stack socket), else a name or IP literal
+     * @param port 0 for a free port (read it from {@link Server#sockets()})
+     * @throws BindException            if the address is in use (the message names it)
+     * @throws java.net.UnknownHostException if {@code host} does not resolve
+     * @throws IllegalArgumentException for a port out of range
+     */
+    public static Server createServer(Supplier<? extends Protocol> protocolFactory, String host, int port,
+                                      ServerOptions options) throws IOException {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        Objects.requireNonNull(options, "options");
+        EventLoop loop = Asyncio.getRunningLoop();
+        List<InetSocketAddress> addresses = Resolver.resolve(loop, host == null || host.isEmpty() ? null : host, port);
+        List<ServerSocketChannel> channels = new ArrayList<>();
+        try {
+            for (InetSocketAddress address : addresses) {
+                ServerSocketChannel ch = address.getAddress() instanceof Inet4Address
+                        ? ServerSocketChannel.open(StandardProtocolFamily.INET)
+                        : ServerSocketChannel.open();
+                channels.add(ch);
+                ch.setOption(StandardSocketOptions.SO_REUSEADDR, options.reuseAddress());
+                if (options.reusePort()) ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+                bind(ch, address, options.backlog());
+            }
+            return serve(loop, protocolFactory, channels, options, null);
+        } catch (IOException | RuntimeException | Error e) {
+            closeAll(channels);
+            throw e;
+        }
+    }
+
+    /**
+     * Connects to {@code host}:{@code port}, trying its addresses in order, and returns once the
+     * protocol was told {@link Protocol#connectionMade}. Suspending.
+     *
+     * @throws java.net.ConnectException     if every address refused (the others are suppressed)
+     * @throws java.net.UnknownHostException if {@code host} does not resolve
+     */
+    public static <P extends Protocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host, int port)
+            throws IOException {
+        return createConnection(protocolFactory, host, port, null);
+    }
+
+    /**
+     * {@link #createConnection(Supplier, String, int)} with TLS when {@code tls} is not null: returns
+     * once the handshake is done, with a transport that encrypts. The server name sent (SNI) and
+     * checked against the certificate is {@code tls.serverHostname()}, else {@code host}.
+     * Suspending.
+     *
+     * @throws javax.net.ssl.SSLHandshakeException if the handshake fails or times out
+     */
+    public static <P extends Protocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host, int port,
+                                                                    TlsOptions tls) throws IOException {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        Objects.requireNonNull(host, "host");
+        EventLoop loop = Asyncio.getRunningLoop();
+        IoLoop io = IoLoop.of(loop);
+        // Only the TCP connect moves on to the next address; a failing TLS handshake does not.
+        IOException failure = null;
+        SocketChannel ch = null;
+        SelectionKey key = null;
+        for (InetSocketAddress address : Resolver.resolve(loop, host, port)) {
+            SocketChannel c = address.getAddress() instanceof Inet4Address
+                    ? SocketChannel.open(StandardProtocolFamily.INET)
+                    : SocketChannel.open();
+            try {
+                c.configureBlocking(false);
+                key = Connector.connect(loop, io, c, address);
+                ch = c;
+                break;
+            } catch (IOException e) {
+                closeQuietly(c);
+                if (failure == null) failure = e;
+                else failure.addSuppressed(e);
+            } catch (RuntimeException | Error e) {
+                closeQuietly(c);
+                throw e;
+            }
+        }
+        if (ch == null) throw failure;
+        try {
+            return connected(loop, io, ch, key, protocolFactory, tls, host, port);
+        } catch (IOException | RuntimeException | Error e) {
+            closeQuietly(ch);
+            throw e;
+        }
+    }
+
+    // ---- Unix domain sockets ----
+
+    /** {@link #createUnixServer(Supplier, Path, ServerOptions)} with the default options. */
+    public static Server createUnixServer(Supplier<? extends Protocol> protocolFactory, Path path) throws IOException {
+        return createUnixServer(protocolFactory, path, ServerOptions.defaults());
+    }
+
+    /**
+     * Serves on the Unix domain socket {@code path}. A stale socket file there is removed first
+     * (a regular file is not: that fails with {@link BindException}); closing the server removes
+     * the file. {@code reuseAddress} and {@code reusePort} do not apply. Does not suspend.
+     */
+    public static Server createUnixServer(Supplier<? extends Protocol> protocolFactory, Path path, ServerOptions options)
+            throws IOException {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(options, "options");
+        EventLoop loop = Asyncio.getRunningLoop();
+        if (isSocketFile(path)) Files.delete(path);
+        ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            bind(ch, UnixDomainSocketAddress.of(path), options.backlog());
+            return serve(loop, protocolFactory, List.of(ch), options, path);
+        } catch (IOException | RuntimeException | Error e) {
+            closeQuietly(ch);
+            throw e;
+        }
+    }
+
+    /** Connects to the Unix domain socket {@code path}. Suspending. */
+    public static <P extends Protocol> Connection<P> createUnixConnection(Supplier<P> protocolFactory, Path path)
+            throws IOException {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        Objects.requireNonNull(path, "path");
+        EventLoop loop = Asyncio.getRunningLoop();
+        IoLoop io = IoLoop.of(loop);
+        SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            ch.configureBlocking(false);
+            SelectionKey key = Connector.connect(loop, io, ch, UnixDomainSocketAddress.of(path));
+            return connected(loop, io, ch, key, protocolFactory, null, null, 0);
+        } catch (IOException | RuntimeException | Error e) {
+            closeQuietly(ch);
+            throw e;
+        }
+    }
+
+    // ---- sendfile ----
+
+    /**
+     * Sends {@code count} bytes of {@code file} from {@code offset} over a connection, zero-copy
+     * ({@link FileChannel#transferTo}, i.e. {@code sendfile(2)} on Linux): asyncio's
+     * {@code loop.sendfile}. Waits for the transport's write buffer to drain first; the transport
+     * refuses writes until this returns. Returns the bytes sent, fewer only when the file ends.
+     * Suspending.
+     *
+     * @throws UnsupportedOperationException for a TLS transport (its bytes must be encrypted)
+     * @throws IllegalStateException         if the transport is closing or another sendfile runs
+     */
+    public static long sendfile(Transport transport, FileChannel file, long offset, long count) throws IOException {
+        Objects.requireNonNull(file, "file");
+        if (!(transport instanceof StreamTransport raw)) {
+            throw new UnsupportedOperationException("sendfile needs a plain TCP or Unix transport, not " + transport);
+        }
+        Asyncio.getRunningLoop();
+        return raw.sendfile(file, offset, count);
+    }
+
+    // ---- TLS upgrade ----
+
+    /**
+     * Upgrades an open plain connection to TLS (STARTTLS): asyncio's {@code loop.start_tls}.
+     * From now on {@code protocol} receives the connection's decrypted events through the returned
+     * transport; {@code transport} must no longer be used. Returns once the handshake is done.
+     * Data the peer sent before the upgrade stays with the old protocol, which may pause reading
+     * to keep the handshake from reaching it; reading resumes here. Suspending.
+     *
+     * @param serverSide true to act as the TLS server
+     * @throws IllegalArgumentException if {@code transport} is not a plain TCP or Unix transport
+     * @throws javax.net.ssl.SSLHandshakeException if the handshake fails or times out (the
+     *                                             connection is then aborted)
+     */
+    public static Transport startTls(Transport transport, Protocol protocol, TlsOptions tls, boolean serverSide)
+            throws IOException {
+        Objects.requireNonNull(protocol, "protocol");
+        Objects.requireNonNull(tls, "tls");
+        if (!(transport instanceof StreamTransport raw)) {
+            throw new IllegalArgumentException("startTls needs a plain TCP or Unix transport, not " + transport);
+        }
+        if (raw.isClosing()) throw new IllegalStateException("the transport is closing: " + raw);
+        EventLoop loop = Asyncio.getRunningLoop();
+        String host = null;
+        int port = 0;
+        if (raw.getExtraInfo("peername") instanceof InetSocketAddress peer) {
+            host = peer.getHostString();
+            port = peer.getPort();
+        }
+        Future<Void> waiter = loop.createFuture();
+        TlsProtocol tlsProtocol = new TlsProtocol(loop, tls, serverSide, host, port, protocol, waiter);
+        // As asyncio: reading resumes under the new protocol even if the old one had paused it.
+        raw.pauseReading();
+        raw.setProtocol(tlsProtocol);
+        tlsProtocol.connectionMade(raw);
+        raw.resumeReading();
+        try {
+            Resolver.awaitIo(waiter);
+        } catch (Throwable t) {
+            raw.abort();
+            throw t;
+        }
+        return tlsProtocol.appTransport;
+    }
+
+    // ---- UDP ----
+
+    /**
+     * Opens a UDP endpoint: bound to {@code localAddress} (null: an ephemeral port on every
+     * interface) and, when {@code remoteAddress} is given, connected to it, so that
+     * {@link DatagramTransport#sendto(java.nio.ByteBuffer)} needs no address and only the peer's
+     * datagrams arrive. Unresolved addresses ({@link InetSocketAddress#createUnresolved}) are
+     * resolved off the loop. Suspending.
+     *
+     * @throws BindException if the local address is in use
+     */
+    public static <P extends DatagramProtocol> DatagramEndpoint<P> createDatagramEndpoint(
+            Supplier<P> protocolFactory, InetSocketAddress localAddress, InetSocketAddress remoteAddress) throws IOException {
+        return createDatagramEndpoint(protocolFactory, localAddress, remoteAddress, DatagramOptions.defaults());
+    }
+
+    /** {@link #createDatagramEndpoint(Supplier, InetSocketAddress, InetSocketAddress)} with socket options. Suspending. */
+    public static <P extends DatagramProtocol> DatagramEndpoint<P> createDatagramEndpoint(
+            Supplier<P> protocolFactory, InetSocketAddress localAddress, InetSocketAddress remoteAddress,
+            DatagramOptions options) throws IOException {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        Objects.requireNonNull(options, "options");
+        if (localAddress == null && remoteAddress == null) {
+            throw new IllegalArgumentException("give a local address, a remote address or both");
+        }
+        EventLoop loop = Asyncio.getRunningLoop();
+        InetSocketAddress local = resolved(loop, localAddress);
+        InetSocketAddress remote = resolved(loop, remoteAddress);
+        boolean v4 = (local != null ? local : remote).getAddress() instanceof Inet4Address;
+        DatagramChannel ch = v4 ? DatagramChannel.open(StandardProtocolFamily.INET) : DatagramChannel.open();
+        try {
+            ch.configureBlocking(false);
+            if (options.reuseAddress()) ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            if (options.reusePort()) ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            if (options.allowBroadcast()) ch.setOption(StandardSocketOptions.SO_BROADCAST, true);
+            if (local != null) {
+                try {
+                    ch.bind(local);
+                } catch (IOException e) {
+                    BindException be = new BindException("error while attempting to bind on address " + local + ": " + e.getMessage());
+                    be.initCause(e);
+                    throw be;
+                }
+            }
+            if (remote != null) ch.connect(remote);
+            P protocol = Objects.requireNonNull(protocolFactory.get(), "the protocol factory returned null");
+            Future<Void> waiter = loop.createFuture();
+            UdpTransport transport = new UdpTransport(loop, IoLoop.of(loop), ch, protocol, waiter);
+            try {
+                waiter.await();
+            } catch (Throwable t) {
+                transport.abort();
+                throw t;
+            }
+            return new DatagramEndpoint<>(transport, protocol);
+        } catch (IOException | RuntimeException | Error e) {
+            closeQuietly(ch);
+            throw e;
+        }
+    }
+
+    private static InetSocketAddress resolved(EventLoop loop, InetSocketAddress a) throws IOException {
+        if (a == null || !a.isUnresolved()) return a;
+        return Resolver.resolve(loop, a.getHostString(), a.getPort()).get(0);
+    }
+
+    // ---- name resolution ----
+
+    /**
+     * The socket addresses of {@code host}, resolved in the default executor (asyncio's
+     * {@code getaddrinfo}). Suspending.
+     *
+     * @throws java.net.UnknownHostException if it does not resolve
+     */
+    public static List<InetSocketAddress> getaddrinfo(String host, int port) throws IOException {
+        Objects.requireNonNull(host, "host");
+        return Resolver.resolve(Asyncio.getRunningLoop(), host, port);
+    }
+
+    /**
+     * The host name of {@code address} by reverse lookup, or its IP literal when there is none
+     * (asyncio's {@code getnameinfo}). Suspending.
+     */
+    public static String getnameinfo(InetAddress address) throws IOException {
+        Objects.requireNonNull(address, "address");
+        return Resolver.nameOf(Asyncio.getRunningLoop(), address);
+    }
+
+    // ---- shared steps ----
+
+    /** Wraps a freshly connected channel in a transport (and TLS) and waits for connectionMade. */
+    private static <P extends Protocol> Connection<P> connected(EventLoop loop, IoLoop io, SocketChannel ch, SelectionKey key,
+                                                              Supplier<P> protocolFactory, TlsOptions tls,
+                                                              String host, int port) throws IOException {
+        P protocol = Objects.requireNonNull(protocolFactory.get(), "the protocol factory returned null");
+        Future<Void> waiter = loop.createFuture();
+        TlsProtocol tlsProtocol = tls == null ? null : new TlsProtocol(loop, tls, false, host, port, protocol, waiter);
+        StreamTransport transport = new StreamTransport(loop, io, ch, key, tlsProtocol != null ? tlsProtocol : protocol,
+                null, tlsProtocol != null ? null : waiter);
+        try {
+            Resolver.awaitIo(waiter);
+        } catch (Throwable t) {
+            transport.abort();
+            throw t;
+        }
+        return new Connection<>(tlsProtocol != null ? tlsProtocol.appTransport : transport, protocol);
+    }
+
+    private static Server serve(EventLoop loop, Supplier<? extends Protocol> protocolFactory,
+                                List<ServerSocketChannel> channels, ServerOptions options, Path unixPath) throws IOException {
+        for (ServerSocketChannel ch : channels) ch.configureBlocking(false);
+        Server server = new Server(loop, IoLoop.of(loop), protocolFactory, channels, options.backlog(), options.tls(), unixPath);
+        if (options.startServing()) server.startServing();
+        return server;
+    }
+
+    private static void bind(ServerSocketChannel ch, SocketAddress address, int backlog) throws IOException {
+        try {
+            ch.bind(address, backlog);
+        } catch (IOException e) {
+            BindException be = new BindException("error while attempting to bind on address " + address + ": " + e.getMessage());
+            be.initCause(e);
+            throw be;
+        }
+    }
+
+    private static boolean isSocketFile(Path path) {
+        try {
+            int mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+            return (mode & 0170000) == 0140000;
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static void closeAll(List<? extends java.nio.channels.Channel> channels) {
+        for (java.nio.channels.Channel ch : channels) closeQuietly(ch);
+    }
+
+    static void closeQuietly(java.nio.channels.Channel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // closing after a failure; the failure is what the caller hears about
+        }
+    }
+}

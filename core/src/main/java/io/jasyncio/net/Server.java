@@ -1,0 +1,270 @@
+package io.jasyncio.net;
+
+import io.jasyncio.CancelledError;
+import io.jasyncio.ErrorContext;
+import io.jasyncio.EventLoop;
+import io.jasyncio.Future;
+import io.jasyncio.Handle;
+import io.jasyncio.TimerHandle;
+import java.io.IOException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * A listening server made by {@link Net#createServer} or {@link Net#createUnixServer}: asyncio's
+ * {@code Server}. Each accepted connection gets a protocol from the factory and a transport.
+ *
+ * <pre>{@code
+ * Asyncio.run(() -> {
+ *     Server server = Net.createServer(Echo::new, "127.0.0.1", 8888);
+ *     server.serveForever();   // suspends until cancelled or server.close()
+ * });
+ * }</pre>
+ *
+ * <h2>Life cycle</h2>
+ * {@link #close()} stops listening at once and leaves the open connections alone;
+ * {@link #waitClosed()} returns once the server is closed and its last connection is gone;
+ * {@link #closeClients()} and {@link #abortClients()} end those connections (asyncio 3.13).
+ *
+ * <h2>Threads</h2>
+ * Not thread-safe: call on the loop thread. {@link #serveForever()} and {@link #waitClosed()}
+ * suspend the calling task; nothing else does.
+ */
+public final class Server {
+    private static final System.Logger LOG = System.getLogger("io.jasyncio.net");
+    /** asyncio's ACCEPT_RETRY_DELAY: pause accepting after running out of file descriptors. */
+    private static final Duration ACCEPT_RETRY_DELAY = Duration.ofSeconds(1);
+
+    private final EventLoop loop;
+    private final IoLoop io;
+    private final Supplier<? extends Protocol> protocolFactory;
+    private final int backlog;
+    /** TLS for accepted connections, or null. */
+    private final TlsOptions tls;
+    /** The listening sockets; null once closed. */
+    private List<ServerSocketChannel> sockets;
+    private final List<SelectionKey> keys = new ArrayList<>();
+    private final List<Handle> handles = new ArrayList<>();
+    /** A Unix socket file to remove on close, or null. */
+    private final Path unixPath;
+    private boolean serving;
+    private TimerHandle acceptRetry;
+    /** Invariant: holds exactly the transports made for this server whose connectionLost has not run. */
+    private final Set<StreamTransport> clients = new LinkedHashSet<>();
+    /** Tasks in waitClosed(); null once the server is closed and has no connection left. */
+    private List<Future<Void>> waiters = new ArrayList<>();
+    private Future<Void> servingForever;
+
+    Server(EventLoop loop, IoLoop io, Supplier<? extends Protocol> protocolFactory, List<ServerSocketChannel> sockets,
+           int backlog, TlsOptions tls, Path unixPath) {
+        this.loop = loop;
+        this.io = io;
+        this.protocolFactory = protocolFactory;
+        this.sockets = List.copyOf(sockets);
+        this.backlog = backlog;
+        this.tls = tls;
+        this.unixPath = unixPath;
+    }
+
+    /** The loop this server accepts on. */
+    public EventLoop getLoop() {
+        return loop;
+    }
+
+    /**
+     * The listening sockets (one per bound address), empty once closed. Read their addresses
+     * ({@code getLocalAddress()}); do not accept on or close them.
+     */
+    public List<ServerSocketChannel> sockets() {
+        return sockets == null ? List.of() : sockets;
+    }
+
+    /** Whether the server accepts connections: started and not closed. */
+    public boolean isServing() {
+        return serving;
+    }
+
+    /**
+     * Starts accepting connections; idempotent. Needed only after
+     * {@link ServerOptions#withStartServing(boolean) withStartServing(false)}. Does not suspend.
+     *
+     * @throws IOException if a socket cannot be registered with the loop
+     */
+    public void startServing() throws IOException {
+        if (serving || sockets == null) return;
+        serving = true;
+        for (ServerSocketChannel ch : sockets) {
+            Handle h = IoLoop.handle(loop, () -> acceptReady(ch));
+            handles.add(h);
+            keys.add(io.register(ch, SelectionKey.OP_ACCEPT, h));
+        }
+    }
+
+    /**
+     * Serves until the calling task is cancelled or the server is closed, then closes the server
+     * and waits for its connections to finish (asyncio's {@code serve_forever}). Suspending.
+     *
+     * @throws CancelledError        always, in the end: that is how it stops
+     * @throws IllegalStateException if the server is closed or another task serves it forever
+     * @throws IOException           if serving cannot start
+     */
+    public void serveForever() throws IOException {
+        if (servingForever != null) throw new IllegalStateException("server " + this + " is already being awaited on serveForever()");
+        if (sockets == null) throw new IllegalStateException("server " + this + " is closed");
+        startServing();
+        servingForever = loop.createFuture();
+        try {
+            servingForever.await();
+        } catch (CancelledError e) {
+            close();
+            waitClosed();
+            throw e;
+        } finally {
+            servingForever = null;
+        }
+    }
+
+    /**
+     * Stops listening: closes the listening sockets, so new connections are refused. Connections
+     * already accepted stay open (see {@link #closeClients()}). Idempotent; does not suspend.
+     */
+    public void close() {
+        List<ServerSocketChannel> socks = sockets;
+        if (socks == null) return;
+        sockets = null;
+        serving = false;
+        if (acceptRetry != null) acceptRetry.cancel();
+        for (SelectionKey k : keys) k.cancel();
+        for (Handle h : handles) h.cancel();
+        keys.clear();
+        handles.clear();
+        io.flushCancelledKeys();
+        for (ServerSocketChannel ch : socks) {
+            try {
+                ch.close();
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "closing a listening socket failed", e);
+            }
+        }
+        if (unixPath != null) {
+            try {
+                Files.deleteIfExists(unixPath);
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "could not remove the Unix socket file " + unixPath, e);
+            }
+        }
+        if (servingForever != null && !servingForever.done()) servingForever.cancel();
+        if (clients.isEmpty()) wakeup();
+    }
+
+    /** Closes every connection of this server (their buffered data is still sent; TLS ones say close_notify). */
+    public void closeClients() {
+        for (StreamTransport t : List.copyOf(clients)) {
+            if (t.getProtocol() instanceof TlsProtocol tls) tls.appTransport.close();
+            else t.close();
+        }
+    }
+
+    /** Aborts every connection of this server, dropping buffered data. */
+    public void abortClients() {
+        for (StreamTransport t : List.copyOf(clients)) t.abort();
+    }
+
+    /**
+     * Waits until the server is closed and its last connection has lost its connection. Returns at
+     * once if that already happened. Suspending.
+     */
+    public void waitClosed() {
+        if (waiters == null) return;
+        Future<Void> w = loop.createFuture();
+        waiters.add(w);
+        w.await();
+    }
+
+    private void wakeup() {
+        List<Future<Void>> ws = waiters;
+        waiters = null;
+        if (ws == null) return;
+        for (Future<Void> w : ws) {
+            if (!w.done()) w.setResult(null);
+        }
+    }
+
+    void attach(StreamTransport t) {
+        clients.add(t);
+    }
+
+    void detach(StreamTransport t) {
+        clients.remove(t);
+        if (clients.isEmpty() && sockets == null) wakeup();
+    }
+
+    /** Accepts up to {@code backlog} pending connections per readiness event, like asyncio. */
+    private void acceptReady(ServerSocketChannel listener) {
+        for (int i = 0; i < Math.max(1, backlog) && serving; i++) {
+            SocketChannel ch;
+            try {
+                ch = listener.accept();
+            } catch (IOException e) {
+                // Out of file descriptors and the like: pause accepting, retry later.
+                loop.callExceptionHandler(ErrorContext.of("socket.accept() failed: " + e.getMessage()
+                        + "; the server stops accepting for " + ACCEPT_RETRY_DELAY.toMillis() + " ms (" + this + ")", e));
+                pauseAccepting();
+                return;
+            }
+            if (ch == null) return;
+            accepted(ch);
+        }
+    }
+
+    private void accepted(SocketChannel ch) {
+        Protocol protocol;
+        try {
+            ch.configureBlocking(false);
+            protocol = protocolFactory.get();
+            if (tls != null) protocol = new TlsProtocol(loop, tls, true, null, 0, protocol, null);
+            new StreamTransport(loop, io, ch, null, protocol, this, null);
+        } catch (Throwable t) {
+            StreamTransport.rethrowIfFatal(t);
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // already failing
+            }
+            loop.callExceptionHandler(ErrorContext.of("Error on transport creation for incoming connection (" + this + ")", t));
+        }
+    }
+
+    private void pauseAccepting() {
+        for (SelectionKey k : keys) IoLoop.interest(k, 0);
+        acceptRetry = loop.callLater(ACCEPT_RETRY_DELAY, () -> {
+            acceptRetry = null;
+            if (serving) {
+                for (SelectionKey k : keys) IoLoop.interest(k, SelectionKey.OP_ACCEPT);
+            }
+        });
+    }
+
+    @Override
+    public String toString() {
+        List<String> addrs = new ArrayList<>();
+        for (ServerSocketChannel ch : sockets()) {
+            try {
+                addrs.add(String.valueOf(ch.getLocalAddress()));
+            } catch (IOException e) {
+                addrs.add("?");
+            }
+        }
+        return "Server[" + (sockets == null ? "closed" : serving ? "serving" : "not serving") + " " + addrs
+                + ", " + clients.size() + " connections]";
+    }
+}

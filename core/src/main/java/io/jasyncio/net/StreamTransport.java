@@ -1,0 +1,539 @@
+package io.jasyncio.net;
+
+import io.jasyncio.ErrorContext;
+import io.jasyncio.EventLoop;
+import io.jasyncio.Future;
+import io.jasyncio.Handle;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * The selector transport of a stream socket (TCP or Unix): asyncio's
+ * {@code _SelectorSocketTransport} with its flow-control mixin.
+ *
+ * <h2>Implementation notes</h2>
+ * Everything runs on the loop thread. The channel's key carries one {@link Handle} for the whole
+ * life of the transport; each readiness event queues it and {@link #onReady} reads once (at most
+ * {@link IoLoop#MAX_READ} bytes into the loop's shared buffer) and/or flushes the write buffer.
+ *
+ * <p>A write first tries the socket directly and buffers only what it did not take, so an echo
+ * costs no allocation. The write buffer is a queue of private copies; {@link #bufferSize} is the
+ * sum of their remaining bytes.
+ *
+ * <p>Closing states, as in asyncio: {@link #closing} means no more reading and no new close;
+ * {@link #connLost} counts from the moment {@code connectionLost} is scheduled (it also counts
+ * writes dropped afterwards). {@code close()} waits for the buffer to drain, {@code abort()}
+ * and errors drop it. {@link #closeCalled} records that the application itself closed us, which
+ * makes a later write a programming error rather than a race with the peer.
+ */
+final class StreamTransport implements Transport {
+    private static final System.Logger LOG = System.getLogger("io.jasyncio.net");
+    private static final int LOG_THRESHOLD_FOR_CONNLOST_WRITES = 5;
+    static final int DEFAULT_HIGH_WATER = 64 * 1024;
+
+    private final EventLoop loop;
+    private final IoLoop io;
+    private final SocketChannel channel;
+    private final SelectionKey key;
+    private final Handle handle;
+    private final Server server;
+    private final SocketAddress sockname;
+    private final SocketAddress peername;
+    private Protocol protocol;
+    private Future<Void> waiter;
+
+    private final ArrayDeque<ByteBuffer> buffer = new ArrayDeque<>();
+    private long bufferSize;
+    private int highWater = DEFAULT_HIGH_WATER;
+    private int lowWater = DEFAULT_HIGH_WATER / 4;
+    private boolean protocolPaused;
+
+    private boolean closing;
+    private boolean closeCalled;
+    private int connLost;
+    private boolean eof;
+    private boolean paused;
+    /** The interest the transport wants; {@link #updateInterest} mirrors it into the key. */
+    private boolean readWanted;
+    private boolean writeWanted;
+    /** A sendfile is in progress: writes are refused until it ends (asyncio's _empty_waiter). */
+    private boolean sendfileActive;
+    /** The sendfile task waits here for an empty buffer or a writable socket. */
+    private Future<Void> writableWaiter;
+
+    /**
+     * Wraps a connected non-blocking channel. {@code key} is its existing registration (after a
+     * connect) or null. Schedules {@code connectionMade}, then reading, then {@code waiter}.
+     */
+    StreamTransport(EventLoop loop, IoLoop io, SocketChannel channel, SelectionKey key, Protocol protocol,
+                    Server server, Future<Void> waiter) throws IOException {
+        this.loop = loop;
+        this.io = io;
+        this.channel = channel;
+        this.protocol = Objects.requireNonNull(protocol, "the protocol factory returned null");
+        this.server = server;
+        this.waiter = waiter;
+        this.handle = IoLoop.handle(loop, this::onReady);
+        if (key == null) {
+            key = io.register(channel, 0, handle);
+        } else {
+            key.interestOps(0);
+            key.attach(handle);
+        }
+        this.key = key;
+        this.sockname = channel.getLocalAddress();
+        this.peername = remoteAddressOrNull(channel);
+        if (channel.supportedOptions().contains(StandardSocketOptions.TCP_NODELAY)) {
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        }
+        if (server != null) server.attach(this);
+        loop.callSoon(this::start);
+    }
+
+    private static SocketAddress remoteAddressOrNull(SocketChannel ch) {
+        try {
+            return ch.getRemoteAddress();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private void start() {
+        try {
+            protocol.connectionMade(this);
+        } catch (Throwable t) {
+            rethrowIfFatal(t);
+            protocolError(t, "protocol.connectionMade() failed");
+        }
+        if (!closing && !paused) {
+            readWanted = true;
+            updateInterest();
+        }
+        Future<Void> w = waiter;
+        waiter = null;
+        if (w != null && !w.done()) w.setResult(null);
+    }
+
+    // ---- readiness ----
+
+    private void onReady() {
+        SelectionKey k = key;
+        if (!k.isValid()) return;
+        int ops = k.readyOps();
+        if ((ops & SelectionKey.OP_READ) != 0 && readWanted && connLost == 0) readReady();
+        if ((ops & SelectionKey.OP_WRITE) != 0 && writeWanted && connLost == 0) writeReady();
+    }
+
+    private void readReady() {
+        if (protocol instanceof BufferedProtocol bp) {
+            readIntoProtocolBuffer(bp);
+            return;
+        }
+        ByteBuffer buf = io.readBuffer;
+        buf.clear();
+        int n;
+        try {
+            n = channel.read(buf);
+        } catch (IOException e) {
+            fatalError(e, "Fatal read error on socket transport");
+            return;
+        }
+        if (n == 0) return;
+        if (n < 0) {
+            readEof();
+            return;
+        }
+        ByteBuffer view = io.readView;
+        view.clear().limit(n);
+        try {
+            protocol.dataReceived(view);
+        } catch (Throwable t) {
+            rethrowIfFatal(t);
+            protocolError(t, "Fatal error: protocol.dataReceived() call failed.");
+        }
+    }
+
+    /** asyncio's {@code _read_ready__get_buffer}: read into the protocol's own buffer. */
+    private void readIntoProtocolBuffer(BufferedProtocol bp) {
+        ByteBuffer buf;
+        try {
+            buf = bp.getBuffer(-1);
+            if (buf == null || !buf.hasRemaining()) {
+                throw new IllegalStateException("getBuffer() returned " + (buf == null ? "null" : "a buffer without room: " + buf));
+            }
+        } catch (Throwable t) {
+            rethrowIfFatal(t);
+            protocolError(t, "Fatal error: protocol.getBuffer() call failed.");
+            return;
+        }
+        int n;
+        try {
+            n = channel.read(buf);
+        } catch (IOException e) {
+            fatalError(e, "Fatal read error on socket transport");
+            return;
+        }
+        if (n == 0) return;
+        if (n < 0) {
+            readEof();
+            return;
+        }
+        try {
+            bp.bufferUpdated(n);
+        } catch (Throwable t) {
+            rethrowIfFatal(t);
+            protocolError(t, "Fatal error: protocol.bufferUpdated() call failed.");
+        }
+    }
+
+    private void readEof() {
+        boolean keepOpen;
+        try {
+            keepOpen = protocol.eofReceived();
+        } catch (Throwable t) {
+            rethrowIfFatal(t);
+            protocolError(t, "Fatal error: protocol.eofReceived() call failed.");
+            return;
+        }
+        if (keepOpen) {
+            // The peer is done sending but we may still write: stop reading, stay open.
+            readWanted = false;
+            updateInterest();
+        } else {
+            closeTransport();
+        }
+    }
+
+    private void writeReady() {
+        ByteBuffer[] gather = io.gather;
+        try {
+            while (!buffer.isEmpty()) {
+                int count = 0;
+                long offered = 0;
+                for (ByteBuffer b : buffer) {
+                    gather[count++] = b;
+                    offered += b.remaining();
+                    if (count == gather.length) break;
+                }
+                long n = channel.write(gather, 0, count);
+                Arrays.fill(gather, 0, count, null);
+                bufferSize -= n;
+                while (!buffer.isEmpty() && !buffer.peekFirst().hasRemaining()) buffer.pollFirst();
+                if (n < offered) break; // the socket is full: wait for the next OP_WRITE
+            }
+        } catch (IOException e) {
+            Arrays.fill(gather, null);
+            buffer.clear();
+            bufferSize = 0;
+            writeWanted = false;
+            updateInterest();
+            fatalError(e, "Fatal write error on socket transport");
+            return;
+        }
+        maybeResumeProtocol();
+        if (buffer.isEmpty()) {
+            writeWanted = false;
+            updateInterest();
+            Future<Void> w = writableWaiter;
+            if (w != null && !w.done()) w.setResult(null);
+            if (closing) {
+                connLost++;
+                callConnectionLost(null);
+            } else if (eof) {
+                shutdownOutput();
+            }
+        }
+    }
+
+    private void updateInterest() {
+        IoLoop.interest(key, (readWanted ? SelectionKey.OP_READ : 0) | (writeWanted ? SelectionKey.OP_WRITE : 0));
+    }
+
+    // ---- writing ----
+
+    @Override
+    public void write(ByteBuffer data) {
+        Objects.requireNonNull(data, "data");
+        IoLoop.checkThread(loop, "Transport.write()");
+        if (eof) throw new IllegalStateException("Cannot call write() after writeEof()");
+        if (closeCalled) throw new IllegalStateException("Cannot call write() after close() or abort(): " + this);
+        if (sendfileActive) throw new IllegalStateException("unable to write; sendfile is in progress: " + this);
+        if (!data.hasRemaining()) return;
+        if (connLost > 0) {
+            if (connLost >= LOG_THRESHOLD_FOR_CONNLOST_WRITES) {
+                LOG.log(System.Logger.Level.WARNING, "socket.send() raised exception: the connection is lost, data dropped: {0}", this);
+            }
+            connLost++;
+            return;
+        }
+        if (buffer.isEmpty()) {
+            try {
+                channel.write(data);
+            } catch (IOException e) {
+                fatalError(e, "Fatal write error on socket transport");
+                return;
+            }
+            if (!data.hasRemaining()) return;
+            writeWanted = true;
+            updateInterest();
+        }
+        ByteBuffer copy = ByteBuffer.allocate(data.remaining());
+        copy.put(data).flip();
+        buffer.add(copy);
+        bufferSize += copy.remaining();
+        maybePauseProtocol();
+    }
+
+    @Override
+    public void writelines(Iterable<ByteBuffer> buffers) {
+        for (ByteBuffer b : buffers) write(b);
+    }
+
+    @Override
+    public void writeEof() {
+        if (closing || eof) return;
+        eof = true;
+        if (buffer.isEmpty()) shutdownOutput();
+    }
+
+    private void shutdownOutput() {
+        try {
+            channel.shutdownOutput();
+        } catch (IOException e) {
+            fatalError(e, "Fatal error on shutdownOutput()");
+        }
+    }
+
+    @Override
+    public boolean canWriteEof() {
+        return true;
+    }
+
+    @Override
+    public long getWriteBufferSize() {
+        return bufferSize;
+    }
+
+    @Override
+    public void setWriteBufferLimits(int high, int low) {
+        if (!(high >= low && low >= 0)) {
+            throw new IllegalArgumentException("high (" + high + ") must be >= low (" + low + ") must be >= 0");
+        }
+        highWater = high;
+        lowWater = low;
+        maybePauseProtocol();
+    }
+
+    private void maybePauseProtocol() {
+        if (bufferSize <= highWater || protocolPaused) return;
+        protocolPaused = true;
+        try {
+            protocol.pauseWriting();
+        } catch (Throwable t) {
+            rethrowIfFatal(t);
+            loop.callExceptionHandler(ErrorContext.of("protocol.pauseWriting() failed (" + this + ")", t));
+        }
+    }
+
+    private void maybeResumeProtocol() {
+        if (!protocolPaused || bufferSize > lowWater) return;
+        protocolPaused = false;
+        try {
+            protocol.resumeWriting();
+        } catch (Throwable t) {
+            rethrowIfFatal(t);
+            loop.callExceptionHandler(ErrorContext.of("protocol.resumeWriting() failed (" + this + ")", t));
+        }
+    }
+
+    // ---- sendfile ----
+
+    /**
+     * Sends part of a file with {@link FileChannel#transferTo} ({@code sendfile(2)}): waits for the
+     * write buffer to drain, then transfers while the socket takes data, suspending while it is
+     * full. Writes are refused meanwhile. Suspending.
+     */
+    long sendfile(FileChannel file, long offset, long count) throws IOException {
+        if (offset < 0 || count < 0) throw new IllegalArgumentException("offset and count must be >= 0: " + offset + ", " + count);
+        if (eof) throw new IllegalStateException("Cannot call sendfile() after writeEof()");
+        if (closeCalled || closing) throw new IllegalStateException("Cannot call sendfile() on a closing transport: " + this);
+        if (sendfileActive) throw new IllegalStateException("another sendfile is in progress: " + this);
+        sendfileActive = true;
+        try {
+            while (!buffer.isEmpty()) awaitWritable();
+            long sent = 0;
+            long size = file.size();
+            while (sent < count && offset + sent < size) {
+                if (connLost > 0) throw new IOException("the connection was lost during sendfile: " + this);
+                long n;
+                try {
+                    n = file.transferTo(offset + sent, count - sent, channel);
+                } catch (IOException e) {
+                    fatalError(e, "Fatal error in sendfile");
+                    throw e;
+                }
+                if (n > 0) sent += n;
+                else awaitWritable();
+            }
+            return sent;
+        } finally {
+            sendfileActive = false;
+        }
+    }
+
+    private void awaitWritable() throws IOException {
+        if (connLost > 0) throw new IOException("the connection was lost during sendfile: " + this);
+        writableWaiter = loop.createFuture();
+        writeWanted = true;
+        updateInterest();
+        try {
+            Resolver.awaitIo(writableWaiter);
+        } finally {
+            writableWaiter = null;
+        }
+    }
+
+    // ---- reading control ----
+
+    @Override
+    public boolean isReading() {
+        return !paused && !closing;
+    }
+
+    @Override
+    public void pauseReading() {
+        if (closing || paused) return;
+        paused = true;
+        readWanted = false;
+        updateInterest();
+    }
+
+    @Override
+    public void resumeReading() {
+        if (closing || !paused) return;
+        paused = false;
+        readWanted = true;
+        updateInterest();
+    }
+
+    // ---- closing ----
+
+    @Override
+    public boolean isClosing() {
+        return closing;
+    }
+
+    @Override
+    public void close() {
+        IoLoop.checkThread(loop, "Transport.close()");
+        closeCalled = true;
+        closeTransport();
+    }
+
+    private void closeTransport() {
+        if (closing) return;
+        closing = true;
+        readWanted = false;
+        if (buffer.isEmpty()) {
+            connLost++;
+            writeWanted = false;
+            loop.callSoon(() -> callConnectionLost(null));
+        }
+        updateInterest();
+    }
+
+    @Override
+    public void abort() {
+        IoLoop.checkThread(loop, "Transport.abort()");
+        closeCalled = true;
+        forceClose(null);
+    }
+
+    /** A socket error: closes without flushing; asyncio logs these only in debug mode. */
+    private void fatalError(IOException e, String message) {
+        LOG.log(System.Logger.Level.DEBUG, () -> message + " " + this, e);
+        forceClose(e);
+    }
+
+    /** A protocol callback threw: the loop's exception handler hears of it, the connection closes. */
+    private void protocolError(Throwable t, String message) {
+        loop.callExceptionHandler(ErrorContext.of(message + " (transport: " + this + ", protocol: " + protocol + ")", t));
+        forceClose(t);
+    }
+
+    private void forceClose(Throwable exc) {
+        if (connLost > 0) return;
+        if (!buffer.isEmpty()) {
+            buffer.clear();
+            bufferSize = 0;
+        }
+        writeWanted = false;
+        closing = true;
+        readWanted = false;
+        updateInterest();
+        connLost++;
+        loop.callSoon(() -> callConnectionLost(exc));
+    }
+
+    private void callConnectionLost(Throwable exc) {
+        Future<Void> w = writableWaiter;
+        if (w != null && !w.done()) {
+            w.setException(exc instanceof IOException io ? io : new IOException("the connection was closed during sendfile", exc));
+        }
+        try {
+            protocol.connectionLost(exc);
+        } catch (Throwable t) {
+            rethrowIfFatal(t);
+            loop.callExceptionHandler(ErrorContext.of("protocol.connectionLost() failed (" + this + ")", t));
+        } finally {
+            key.cancel();
+            handle.cancel();
+            try {
+                channel.close();
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.DEBUG, "closing a socket failed", e);
+            }
+            if (server != null) server.detach(this);
+        }
+    }
+
+    static void rethrowIfFatal(Throwable t) {
+        if (t instanceof VirtualMachineError vme) throw vme;
+    }
+
+    // ---- the rest of the interface ----
+
+    @Override
+    public Object getExtraInfo(String name) {
+        return switch (name) {
+            case "peername" -> peername;
+            case "sockname" -> sockname;
+            case "socket" -> channel;
+            default -> null;
+        };
+    }
+
+    @Override
+    public Protocol getProtocol() {
+        return protocol;
+    }
+
+    @Override
+    public void setProtocol(Protocol protocol) {
+        this.protocol = Objects.requireNonNull(protocol, "protocol");
+    }
+
+    @Override
+    public String toString() {
+        String state = connLost > 0 ? "closed" : closing ? "closing" : "open";
+        return "StreamTransport[" + state + " " + sockname + " <-> " + peername + ", write buffer " + bufferSize + "]";
+    }
+}

@@ -1,0 +1,280 @@
+package io.jasyncio.net;
+
+import io.jasyncio.ErrorContext;
+import io.jasyncio.EventLoop;
+import io.jasyncio.Future;
+import io.jasyncio.Handle;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.util.ArrayDeque;
+import java.util.Objects;
+
+/**
+ * The selector transport of a UDP socket: asyncio's {@code _SelectorDatagramTransport}. Runs on
+ * the loop thread only. Each readiness event receives one datagram into the loop's shared read
+ * buffer. A send first goes to the socket directly; only when it would block is the datagram
+ * copied into the queue (datagrams are never split).
+ */
+final class UdpTransport implements DatagramTransport {
+    private static final System.Logger LOG = System.getLogger("io.jasyncio.net");
+
+    private record Pending(ByteBuffer data, SocketAddress address) {
+    }
+
+    private final EventLoop loop;
+    private final IoLoop io;
+    private final DatagramChannel channel;
+    private final SelectionKey key;
+    private final Handle handle;
+    private final SocketAddress sockname;
+    /** The connected peer, or null. */
+    private final SocketAddress peername;
+    private final DatagramProtocol protocol;
+    private Future<Void> waiter;
+
+    private final ArrayDeque<Pending> buffer = new ArrayDeque<>();
+    private long bufferSize;
+    private int highWater = StreamTransport.DEFAULT_HIGH_WATER;
+    private int lowWater = StreamTransport.DEFAULT_HIGH_WATER / 4;
+    private boolean protocolPaused;
+    private boolean closing;
+    private boolean closeCalled;
+    private int connLost;
+
+    UdpTransport(EventLoop loop, IoLoop io, DatagramChannel channel, DatagramProtocol protocol, Future<Void> waiter)
+            throws IOException {
+        this.loop = loop;
+        this.io = io;
+        this.channel = channel;
+        this.protocol = Objects.requireNonNull(protocol, "the protocol factory returned null");
+        this.waiter = waiter;
+        this.sockname = channel.getLocalAddress();
+        this.peername = channel.getRemoteAddress();
+        this.handle = IoLoop.handle(loop, this::onReady);
+        this.key = io.register(channel, 0, handle);
+        loop.callSoon(this::start);
+    }
+
+    private void start() {
+        try {
+            protocol.connectionMade(this);
+        } catch (Throwable t) {
+            StreamTransport.rethrowIfFatal(t);
+            protocolError(t, "protocol.connectionMade() failed");
+        }
+        updateInterest();
+        Future<Void> w = waiter;
+        waiter = null;
+        if (w != null && !w.done()) w.setResult(null);
+    }
+
+    private void updateInterest() {
+        int ops = closing ? 0 : SelectionKey.OP_READ;
+        if (!buffer.isEmpty() && connLost == 0) ops |= SelectionKey.OP_WRITE;
+        IoLoop.interest(key, ops);
+    }
+
+    private void onReady() {
+        if (!key.isValid() || connLost > 0) return;
+        int ops = key.readyOps();
+        if ((ops & SelectionKey.OP_READ) != 0 && !closing) readReady();
+        if ((ops & SelectionKey.OP_WRITE) != 0 && connLost == 0) writeReady();
+    }
+
+    private void readReady() {
+        ByteBuffer buf = io.readBuffer;
+        buf.clear();
+        SocketAddress from;
+        try {
+            from = channel.receive(buf);
+        } catch (IOException e) {
+            errorReceived(e);
+            return;
+        }
+        if (from == null) return;
+        ByteBuffer view = io.readView;
+        view.clear().limit(buf.position());
+        try {
+            protocol.datagramReceived(view, from);
+        } catch (Throwable t) {
+            StreamTransport.rethrowIfFatal(t);
+            protocolError(t, "Fatal error: protocol.datagramReceived() call failed.");
+        }
+    }
+
+    private void writeReady() {
+        while (!buffer.isEmpty()) {
+            Pending p = buffer.peekFirst();
+            int size = p.data.remaining();
+            try {
+                if (send(p.data, p.address) == 0 && size > 0) break; // would block
+            } catch (IOException e) {
+                // asyncio: the datagram is gone, the protocol hears of it, the endpoint lives on
+                buffer.pollFirst();
+                bufferSize -= size;
+                errorReceived(e);
+                if (connLost > 0) return;
+                continue;
+            }
+            buffer.pollFirst();
+            bufferSize -= size;
+        }
+        maybeResumeProtocol();
+        updateInterest();
+        if (buffer.isEmpty() && closing && connLost == 0) {
+            connLost++;
+            callConnectionLost(null);
+        }
+    }
+
+    private int send(ByteBuffer data, SocketAddress address) throws IOException {
+        return peername != null ? channel.write(data) : channel.send(data, address);
+    }
+
+    @Override
+    public void sendto(ByteBuffer data, SocketAddress address) {
+        Objects.requireNonNull(data, "data");
+        IoLoop.checkThread(loop, "DatagramTransport.sendto()");
+        if (peername != null && address != null && !address.equals(peername)) {
+            throw new IllegalArgumentException("Invalid address: must be null or " + peername + ", not " + address);
+        }
+        if (peername == null && address == null) {
+            throw new IllegalArgumentException("the endpoint is not connected: give the destination address");
+        }
+        if (closeCalled) throw new IllegalStateException("Cannot call sendto() after close() or abort(): " + this);
+        if (connLost > 0) {
+            LOG.log(System.Logger.Level.WARNING, "socket.sendto() after the endpoint was lost: datagram dropped: {0}", this);
+            return;
+        }
+        if (buffer.isEmpty()) {
+            try {
+                if (send(data, address) > 0 || !data.hasRemaining()) return;
+            } catch (IOException e) {
+                errorReceived(e);
+                return;
+            }
+        }
+        ByteBuffer copy = ByteBuffer.allocate(data.remaining());
+        copy.put(data).flip();
+        buffer.add(new Pending(copy, address));
+        bufferSize += copy.remaining();
+        updateInterest();
+        maybePauseProtocol();
+    }
+
+    private void errorReceived(IOException e) {
+        try {
+            protocol.errorReceived(e);
+        } catch (Throwable t) {
+            StreamTransport.rethrowIfFatal(t);
+            protocolError(t, "Fatal error: protocol.errorReceived() call failed.");
+        }
+    }
+
+    @Override
+    public long getWriteBufferSize() {
+        return bufferSize;
+    }
+
+    @Override
+    public void setWriteBufferLimits(int high, int low) {
+        if (!(high >= low && low >= 0)) {
+            throw new IllegalArgumentException("high (" + high + ") must be >= low (" + low + ") must be >= 0");
+        }
+        highWater = high;
+        lowWater = low;
+        maybePauseProtocol();
+    }
+
+    private void maybePauseProtocol() {
+        if (bufferSize <= highWater || protocolPaused) return;
+        protocolPaused = true;
+        try {
+            protocol.pauseWriting();
+        } catch (Throwable t) {
+            StreamTransport.rethrowIfFatal(t);
+            loop.callExceptionHandler(ErrorContext.of("protocol.pauseWriting() failed (" + this + ")", t));
+        }
+    }
+
+    private void maybeResumeProtocol() {
+        if (!protocolPaused || bufferSize > lowWater) return;
+        protocolPaused = false;
+        try {
+            protocol.resumeWriting();
+        } catch (Throwable t) {
+            StreamTransport.rethrowIfFatal(t);
+            loop.callExceptionHandler(ErrorContext.of("protocol.resumeWriting() failed (" + this + ")", t));
+        }
+    }
+
+    @Override
+    public boolean isClosing() {
+        return closing;
+    }
+
+    @Override
+    public void close() {
+        closeCalled = true;
+        if (closing) return;
+        closing = true;
+        updateInterest();
+        if (buffer.isEmpty()) {
+            connLost++;
+            loop.callSoon(() -> callConnectionLost(null));
+        }
+    }
+
+    @Override
+    public void abort() {
+        closeCalled = true;
+        forceClose(null);
+    }
+
+    private void protocolError(Throwable t, String message) {
+        loop.callExceptionHandler(ErrorContext.of(message + " (transport: " + this + ", protocol: " + protocol + ")", t));
+        forceClose(t);
+    }
+
+    private void forceClose(Throwable exc) {
+        if (connLost > 0) return;
+        buffer.clear();
+        bufferSize = 0;
+        closing = true;
+        connLost++;
+        IoLoop.interest(key, 0);
+        loop.callSoon(() -> callConnectionLost(exc));
+    }
+
+    private void callConnectionLost(Throwable exc) {
+        try {
+            protocol.connectionLost(exc);
+        } catch (Throwable t) {
+            StreamTransport.rethrowIfFatal(t);
+            loop.callExceptionHandler(ErrorContext.of("protocol.connectionLost() failed (" + this + ")", t));
+        } finally {
+            key.cancel();
+            handle.cancel();
+            Net.closeQuietly(channel);
+        }
+    }
+
+    @Override
+    public Object getExtraInfo(String name) {
+        return switch (name) {
+            case "peername" -> peername;
+            case "sockname" -> sockname;
+            case "socket" -> channel;
+            default -> null;
+        };
+    }
+
+    @Override
+    public String toString() {
+        String state = connLost > 0 ? "closed" : closing ? "closing" : "open";
+        return "UdpTransport[" + state + " " + sockname + (peername != null ? " -> " + peername : "") + "]";
+    }
+}

@@ -1,0 +1,113 @@
+package io.jasyncio.net;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.jasyncio.Asyncio;
+import io.jasyncio.Task;
+import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(20)
+class SocketsTest {
+
+    @Test
+    void acceptConnectSendallRecvAndSendfileSuspendOnlyTheirTasks(@TempDir Path dir) throws Exception {
+        byte[] fileBytes = new byte[3 << 20];
+        new Random(42).nextBytes(fileBytes);
+        Path file = Files.write(dir.resolve("payload.bin"), fileBytes);
+        byte[] big = new byte[4 << 20];
+        new Random(7).nextBytes(big);
+        Asyncio.run(() -> {
+            ServerSocketChannel listener = ServerSocketChannel.open();
+            listener.bind(new InetSocketAddress("127.0.0.1", 0));
+            listener.configureBlocking(false);
+            SocketAddress address = listener.getLocalAddress();
+            // The server: reads everything until EOF, then answers with its count and a file slice.
+            Task<byte[]> server = Asyncio.createTask(() -> {
+                SocketChannel conn = Sockets.sockAccept(listener);
+                ByteArrayOutputStream got = new ByteArrayOutputStream();
+                ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
+                while (true) {
+                    buf.clear();
+                    int n = Sockets.sockRecvInto(conn, buf);
+                    if (n < 0) break;
+                    got.write(buf.array(), 0, n);
+                }
+                Sockets.sockSendall(conn, ByteBuffer.wrap(("got " + got.size() + "\n").getBytes(StandardCharsets.US_ASCII)));
+                try (FileChannel fc = FileChannel.open(file)) {
+                    assertEquals(fileBytes.length - 100, Sockets.sockSendfile(conn, fc, 100, Long.MAX_VALUE));
+                }
+                conn.close();
+                return got.toByteArray();
+            });
+            SocketChannel client = SocketChannel.open();
+            client.configureBlocking(false);
+            Sockets.sockConnect(client, address);
+            // 4 MiB exceeds the socket buffers: sockSendall must suspend while the server reads.
+            Sockets.sockSendall(client, ByteBuffer.wrap(big));
+            client.shutdownOutput();
+            ByteArrayOutputStream reply = new ByteArrayOutputStream();
+            while (true) {
+                byte[] chunk = Sockets.sockRecv(client, 100_000);
+                if (chunk.length == 0) break;
+                reply.write(chunk);
+            }
+            assertArrayEquals(big, server.await());
+            byte[] all = reply.toByteArray();
+            String header = "got " + big.length + "\n";
+            assertEquals(header, new String(all, 0, header.length(), StandardCharsets.US_ASCII));
+            assertArrayEquals(java.util.Arrays.copyOfRange(fileBytes, 100, fileBytes.length),
+                    java.util.Arrays.copyOfRange(all, header.length(), all.length));
+            client.close();
+            listener.close();
+        });
+    }
+
+    @Test
+    void datagramsWithRecvfromAndSendto() {
+        Asyncio.run(() -> {
+            DatagramChannel a = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+            DatagramChannel b = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+            a.configureBlocking(false);
+            b.configureBlocking(false);
+            Task<String> receiver = Asyncio.createTask(() -> {
+                ByteBuffer buf = ByteBuffer.allocate(100);
+                SocketAddress from = Sockets.sockRecvfrom(b, buf);
+                assertEquals(a.getLocalAddress(), from);
+                buf.flip();
+                return StandardCharsets.US_ASCII.decode(buf).toString();
+            });
+            Asyncio.sleep(0.01); // the receiver is suspended now
+            assertFalse(receiver.done());
+            assertEquals(5, Sockets.sockSendto(a, ByteBuffer.wrap("hello".getBytes(StandardCharsets.US_ASCII)), b.getLocalAddress()));
+            assertEquals("hello", receiver.await());
+            a.close();
+            b.close();
+        });
+    }
+
+    @Test
+    void blockingChannelsAndChannelsOwnedByTransportsAreRefused() {
+        Asyncio.run(() -> {
+            SocketChannel blocking = SocketChannel.open();
+            assertThrows(IllegalArgumentException.class, () -> Sockets.sockRecv(blocking, 10));
+            blocking.close();
+            Server server = Net.createServer(Recorder::new, "127.0.0.1", 0);
+            assertThrows(IllegalStateException.class, () -> Sockets.sockAccept(server.sockets().get(0)));
+            server.close();
+        });
+    }
+}

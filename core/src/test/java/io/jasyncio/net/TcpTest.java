@@ -1,0 +1,350 @@
+package io.jasyncio.net;
+
+import static io.jasyncio.net.Recorder.ascii;
+import static io.jasyncio.net.Recorder.port;
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.jasyncio.Asyncio;
+import io.jasyncio.Task;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(20)
+class TcpTest {
+
+    @Test
+    void echoRoundTripWithExtraInfo() {
+        Asyncio.run(() -> {
+            Server server = Net.createServer(Recorder::echo, "127.0.0.1", 0);
+            Connection<Recorder> c = Net.createConnection(Recorder::new, "127.0.0.1", port(server));
+            Transport t = c.transport();
+            assertSame(t, c.protocol().made.result());
+            t.write(ascii("hello, "));
+            t.writelines(List.of(ascii("wor"), ascii("ld")));
+            c.protocol().awaitReceived(12);
+            assertEquals("hello, world", c.protocol().text());
+            assertEquals(port(server), ((InetSocketAddress) t.getExtraInfo("peername")).getPort());
+            assertEquals("127.0.0.1", ((InetSocketAddress) t.getExtraInfo("sockname")).getAddress().getHostAddress());
+            assertInstanceOf(SocketChannel.class, t.getExtraInfo("socket"));
+            assertNull(t.getExtraInfo("peercert"));
+            assertEquals("none", t.getExtraInfo("peercert", "none"));
+            assertTrue(t.canWriteEof());
+            t.close();
+            assertTrue(t.isClosing());
+            assertNull(c.protocol().lost.await());
+            server.close();
+            server.waitClosed();
+        });
+    }
+
+    @Test
+    void thousandConcurrentConnectionsAllEcho() {
+        Asyncio.run(() -> {
+            Server server = Net.createServer(Recorder::echo, "127.0.0.1", 0, ServerOptions.defaults().withBacklog(2048));
+            int port = port(server);
+            List<Task<String>> clients = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                String msg = "client-" + i;
+                clients.add(Asyncio.createTask(() -> {
+                    Connection<Recorder> c = Net.createConnection(Recorder::new, "127.0.0.1", port);
+                    c.transport().write(ascii(msg));
+                    c.protocol().awaitReceived(msg.length());
+                    c.transport().close();
+                    c.protocol().lost.await();
+                    return c.protocol().text();
+                }));
+            }
+            List<String> echoes = Asyncio.gather(clients).await();
+            for (int i = 0; i < 1000; i++) assertEquals("client-" + i, echoes.get(i));
+            server.close();
+            server.waitClosed();
+        });
+    }
+
+    @Test
+    void peerResetEndsTheConnectionWithAnIOException() {
+        Asyncio.run(() -> {
+            List<Recorder> accepted = new ArrayList<>();
+            Server server = Net.createServer(() -> {
+                Recorder r = new Recorder();
+                accepted.add(r);
+                return r;
+            }, "127.0.0.1", 0);
+            Connection<Recorder> c = Net.createConnection(Recorder::new, "127.0.0.1", port(server));
+            c.transport().write(ascii("x"));
+            while (accepted.isEmpty()) Asyncio.sleep(0.001);
+            Recorder peer = accepted.get(0);
+            peer.awaitReceived(1);
+            // SO_LINGER 0 turns close into a reset.
+            ((SocketChannel) c.transport().getExtraInfo("socket")).setOption(StandardSocketOptions.SO_LINGER, 0);
+            c.transport().abort();
+            Throwable exc = peer.lost.await();
+            assertInstanceOf(IOException.class, exc);
+            assertTrue(peer.transport.isClosing());
+            // Writes after a reset are dropped quietly, as in asyncio.
+            peer.transport.write(ascii("late"));
+            assertNull(c.protocol().lost.await());
+            server.close();
+        });
+    }
+
+    @Test
+    void halfCloseLetsThePeerReplyAfterEof() {
+        Asyncio.run(() -> {
+            Server server = Net.createServer(() -> new Recorder() {
+                @Override
+                public boolean eofReceived() {
+                    transport.write(ascii("got " + text()));
+                    transport.close();
+                    return true;
+                }
+            }, "127.0.0.1", 0);
+            Connection<Recorder> c = Net.createConnection(Recorder::new, "127.0.0.1", port(server));
+            c.protocol().keepOpenOnEof = true;
+            c.transport().write(ascii("question"));
+            c.transport().writeEof();
+            c.transport().writeEof(); // idempotent
+            assertThrows(IllegalStateException.class, () -> c.transport().write(ascii("more")));
+            c.protocol().eof.await();
+            assertEquals("got question", c.protocol().text());
+            assertFalse(c.transport().isClosing());
+            c.transport().close();
+            assertNull(c.protocol().lost.await());
+            server.close();
+        });
+    }
+
+    @Test
+    void slowReaderPausesTheWriterAndTheBufferStaysWithinTheWaterMarks() {
+        Asyncio.run(() -> {
+            List<Recorder> accepted = new ArrayList<>();
+            Server server = Net.createServer(() -> {
+                Recorder r = new Recorder() {
+                    @Override
+                    public void connectionMade(Transport t) {
+                        super.connectionMade(t);
+                        t.pauseReading(); // the slow reader
+                    }
+                };
+                accepted.add(r);
+                return r;
+            }, "127.0.0.1", 0);
+            Connection<Recorder> c = Net.createConnection(Recorder::new, "127.0.0.1", port(server));
+            Transport t = c.transport();
+            int high = 128 * 1024;
+            int low = 32 * 1024;
+            t.setWriteBufferLimits(high, low);
+            byte[] chunk = new byte[16 * 1024];
+            long written = 0;
+            // The kernel's socket buffers absorb a few MiB first; bounded so a bug cannot spin.
+            for (int i = 0; i < 10_000 && c.protocol().pauses == 0; i++) {
+                t.write(chunk);
+                written += chunk.length;
+                assertTrue(t.getWriteBufferSize() <= high + chunk.length, "buffer " + t.getWriteBufferSize());
+            }
+            assertEquals(1, c.protocol().pauses);
+            assertTrue(t.getWriteBufferSize() > high);
+            Recorder reader = accepted.get(0);
+            assertFalse(reader.transport.isReading());
+            reader.transport.resumeReading();
+            assertTrue(reader.transport.isReading());
+            reader.awaitReceived(written);
+            assertEquals(written, reader.received.size());
+            assertEquals(1, c.protocol().resumes);
+            assertEquals(0, t.getWriteBufferSize());
+            t.close();
+            reader.lost.await();
+            server.close();
+        });
+    }
+
+    @Test
+    void closeFlushesBufferedData() {
+        Asyncio.run(() -> {
+            List<Recorder> accepted = new ArrayList<>();
+            Server server = Net.createServer(() -> {
+                Recorder r = new Recorder();
+                accepted.add(r);
+                return r;
+            }, "127.0.0.1", 0);
+            Connection<Recorder> c = Net.createConnection(Recorder::new, "127.0.0.1", port(server));
+            byte[] big = new byte[16 << 20];
+            c.transport().write(big);
+            assertTrue(c.transport().getWriteBufferSize() > 0, "16 MiB should not fit the socket buffers");
+            c.transport().close();
+            assertThrows(IllegalStateException.class, () -> c.transport().write(ascii("after close")));
+            assertNull(c.protocol().lost.await());
+            while (accepted.isEmpty()) Asyncio.sleep(0.001);
+            Recorder peer = accepted.get(0);
+            peer.eof.await();
+            assertEquals(big.length, peer.received.size());
+            server.close();
+        });
+    }
+
+    @Test
+    void abortDropsBufferedData() {
+        Asyncio.run(() -> {
+            List<Recorder> accepted = new ArrayList<>();
+            Server server = Net.createServer(() -> {
+                Recorder r = new Recorder();
+                accepted.add(r);
+                return r;
+            }, "127.0.0.1", 0);
+            Connection<Recorder> c = Net.createConnection(Recorder::new, "127.0.0.1", port(server));
+            byte[] big = new byte[16 << 20];
+            c.transport().write(big);
+            assertTrue(c.transport().getWriteBufferSize() > 0);
+            c.transport().abort();
+            assertEquals(0, c.transport().getWriteBufferSize());
+            assertTrue(c.transport().isClosing());
+            assertNull(c.protocol().lost.await());
+            while (accepted.isEmpty()) Asyncio.sleep(0.001);
+            Recorder peer = accepted.get(0);
+            peer.lost.await();
+            assertTrue(peer.received.size() < big.length, "received " + peer.received.size());
+            server.close();
+        });
+    }
+
+    @Test
+    void pauseReadingHoldsDataBackUntilResumed() {
+        Asyncio.run(() -> {
+            Server server = Net.createServer(Recorder::echo, "127.0.0.1", 0);
+            Connection<Recorder> c = Net.createConnection(Recorder::new, "127.0.0.1", port(server));
+            c.transport().pauseReading();
+            c.transport().pauseReading();
+            assertFalse(c.transport().isReading());
+            c.transport().write(ascii("ping"));
+            Asyncio.sleep(0.05);
+            assertEquals(0, c.protocol().received.size());
+            c.transport().resumeReading();
+            c.protocol().awaitReceived(4);
+            assertEquals("ping", c.protocol().text());
+            c.transport().close();
+            server.close();
+        });
+    }
+
+    @Test
+    void connectionRefusedFailsPromptlyWithConnectException() throws IOException {
+        int port;
+        try (ServerSocketChannel probe = ServerSocketChannel.open()) {
+            probe.bind(new InetSocketAddress("127.0.0.1", 0));
+            port = ((InetSocketAddress) probe.getLocalAddress()).getPort();
+        }
+        Asyncio.run(() -> {
+            double t0 = Asyncio.getRunningLoop().time();
+            assertThrows(ConnectException.class, () -> Net.createConnection(Recorder::new, "127.0.0.1", port));
+            assertTrue(Asyncio.getRunningLoop().time() - t0 < 1.0);
+        });
+    }
+
+    @Test
+    void tenThousandConnectCloseCyclesLeakNoFileDescriptors() throws IOException {
+        Asyncio.run(() -> {
+            Server server = Net.createServer(Recorder::new, "127.0.0.1", 0);
+            int port = port(server);
+            cycle(port); // warm up: executor threads, selector, class loading
+            long before = openFds();
+            for (int i = 0; i < 10_000; i++) cycle(port);
+            Asyncio.sleep(0.01); // one more select: closed channels' keys are deregistered there
+            long after = openFds();
+            assertTrue(after - before <= 5, "fds before " + before + ", after " + after);
+            server.close();
+            server.waitClosed();
+        });
+    }
+
+    private static void cycle(int port) throws IOException {
+        Connection<Recorder> c = Net.createConnection(Recorder::new, "127.0.0.1", port);
+        c.transport().close();
+        c.protocol().lost.await();
+    }
+
+    static long openFds() throws IOException {
+        try (var s = Files.list(Path.of("/proc/self/fd"))) {
+            return s.count();
+        }
+    }
+
+    @Test
+    void sendfileSendsAFileSliceAfterTheBufferedDataAndRefusesWritesMeanwhile(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws IOException {
+        byte[] content = new byte[6 << 20];
+        new java.util.Random(5).nextBytes(content);
+        Path file = Files.write(dir.resolve("blob.bin"), content);
+        Asyncio.run(() -> {
+            List<Recorder> accepted = new ArrayList<>();
+            Server server = Net.createServer(() -> {
+                Recorder r = new Recorder() {
+                    @Override
+                    public void connectionMade(Transport tr) {
+                        super.connectionMade(tr);
+                        tr.pauseReading(); // until the test has seen sendfile wait
+                    }
+                };
+                accepted.add(r);
+                return r;
+            }, "127.0.0.1", 0);
+            Connection<Recorder> c = Net.createConnection(Recorder::new, "127.0.0.1", port(server));
+            Transport t = c.transport();
+            byte[] head = new byte[4 << 20]; // more than the socket takes: sendfile must wait for it
+            t.write(head);
+            assertTrue(t.getWriteBufferSize() > 0);
+            Task<Long> send = Asyncio.createTask(() -> {
+                try (java.nio.channels.FileChannel fc = java.nio.channels.FileChannel.open(file)) {
+                    return Net.sendfile(t, fc, 1000, Long.MAX_VALUE);
+                }
+            });
+            while (accepted.isEmpty()) Asyncio.sleep(0.001);
+            Recorder peer = accepted.get(0);
+            peer.made.await();
+            Asyncio.sleep(0.01); // the peer does not read, so sendfile cannot finish
+            assertFalse(send.done());
+            assertThrows(IllegalStateException.class, () -> t.write(ascii("in between")));
+            peer.transport.resumeReading();
+            assertEquals(content.length - 1000, send.await());
+            t.write(ascii("tail"));
+            t.close();
+            peer.eof.await();
+            byte[] got = peer.received.toByteArray();
+            assertEquals(head.length + content.length - 1000 + 4, got.length);
+            assertArrayEquals(java.util.Arrays.copyOfRange(content, 1000, content.length),
+                    java.util.Arrays.copyOfRange(got, head.length, head.length + content.length - 1000));
+            assertEquals("tail", new String(got, got.length - 4, 4, java.nio.charset.StandardCharsets.US_ASCII));
+            server.close();
+        });
+    }
+
+    @Test
+    void bufferOwnershipTheCallerMayReuseItsBufferAfterWrite() {
+        Asyncio.run(() -> {
+            Server server = Net.createServer(Recorder::echo, "127.0.0.1", 0);
+            Connection<Recorder> c = Net.createConnection(Recorder::new, "127.0.0.1", port(server));
+            ByteBuffer b = ByteBuffer.allocate(1);
+            for (char ch = 'a'; ch <= 'e'; ch++) {
+                b.clear();
+                b.put((byte) ch).flip();
+                c.transport().write(b);
+                assertFalse(b.hasRemaining());
+            }
+            c.protocol().awaitReceived(5);
+            assertEquals("abcde", c.protocol().text());
+            c.transport().close();
+            server.close();
+        });
+    }
+
+}

@@ -1,0 +1,281 @@
+package io.jasyncio.net;
+
+import static io.jasyncio.net.Recorder.ascii;
+import static io.jasyncio.net.Recorder.port;
+import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.jasyncio.Asyncio;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLHandshakeException;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(30)
+class TlsTest {
+    @TempDir
+    static Path dir;
+    static TlsTesting certs;
+
+    @BeforeAll
+    static void makeCertificate() throws Exception {
+        certs = TlsTesting.generate(dir);
+    }
+
+    private static ServerOptions tlsServer() {
+        return ServerOptions.defaults().withTls(TlsOptions.of(certs.server()));
+    }
+
+    @Test
+    void tlsEchoWithSniPeerCertAndCloseNotify() {
+        byte[] big = new byte[1 << 20];
+        new Random(3).nextBytes(big);
+        Asyncio.run(() -> {
+            List<Recorder> accepted = new ArrayList<>();
+            Server server = Net.createServer(() -> {
+                Recorder r = Recorder.echo();
+                accepted.add(r);
+                return r;
+            }, "127.0.0.1", 0, tlsServer());
+            Connection<Recorder> c = Net.createConnection(Recorder::new, "localhost", port(server),
+                    TlsOptions.of(certs.client()));
+            Transport t = c.transport();
+            assertEquals(certs.cert(), t.getExtraInfo("peercert"));
+            assertNotNull(t.getExtraInfo("cipher"));
+            assertSame(certs.client(), t.getExtraInfo("sslcontext"));
+            assertInstanceOf(InetSocketAddress.class, t.getExtraInfo("peername"));
+            assertFalse(t.canWriteEof());
+            assertThrows(UnsupportedOperationException.class, t::writeEof);
+            t.write(ascii("hello tls"));
+            c.protocol().awaitReceived(9);
+            assertEquals("hello tls", c.protocol().text());
+            t.write(big); // larger than a TLS record and than the socket buffers
+            c.protocol().awaitReceived(9 + big.length);
+
+            Recorder peer = accepted.get(0);
+            SSLEngine serverEngine = (SSLEngine) peer.transport.getExtraInfo("ssl_object");
+            assertEquals(List.of(new SNIHostName("localhost")),
+                    ((ExtendedSSLSession) serverEngine.getSession()).getRequestedServerNames());
+            t.close();
+            assertNull(c.protocol().lost.await());
+            peer.eof.await(); // the close_notify reached the server as EOF
+            assertNull(peer.lost.await());
+            server.close();
+            server.waitClosed();
+        });
+    }
+
+    @Test
+    void closeClientsOfATlsServerSendsCloseNotify() {
+        Asyncio.run(() -> {
+            Server server = Net.createServer(Recorder::echo, "127.0.0.1", 0, tlsServer());
+            Connection<Recorder> c = Net.createConnection(Recorder::new, "localhost", port(server), TlsOptions.of(certs.client()));
+            c.transport().write(ascii("x"));
+            c.protocol().awaitReceived(1);
+            server.closeClients();
+            c.protocol().eof.await();
+            assertNull(c.protocol().lost.await());
+            server.close();
+            server.waitClosed();
+        });
+    }
+
+    @Test
+    void aWrongServerNameFailsTheHandshake() {
+        Asyncio.run(() -> {
+            Server server = Net.createServer(Recorder::echo, "127.0.0.1", 0, tlsServer());
+            assertThrows(SSLHandshakeException.class, () -> Net.createConnection(Recorder::new, "127.0.0.1", port(server),
+                    TlsOptions.of(certs.client()).withServerHostname("wrong.example")));
+            // An untrusting client fails too, and the server keeps serving.
+            assertThrows(SSLHandshakeException.class, () -> Net.createConnection(Recorder::new, "localhost", port(server),
+                    TlsOptions.of(javax.net.ssl.SSLContext.getDefault())));
+            Connection<Recorder> ok = Net.createConnection(Recorder::new, "localhost", port(server), TlsOptions.of(certs.client()));
+            ok.transport().write(ascii("still here"));
+            ok.protocol().awaitReceived(10);
+            ok.transport().close();
+            server.close();
+        });
+    }
+
+    @Test
+    void aSilentPeerTimesTheHandshakeOut() {
+        Asyncio.run(() -> {
+            Server plain = Net.createServer(Recorder::new, "127.0.0.1", 0); // never answers the ClientHello
+            double t0 = Asyncio.getRunningLoop().time();
+            SSLHandshakeException e = assertThrows(SSLHandshakeException.class, () -> Net.createConnection(Recorder::new,
+                    "localhost", port(plain), TlsOptions.of(certs.client()).withHandshakeTimeout(Duration.ofMillis(200))));
+            double took = Asyncio.getRunningLoop().time() - t0;
+            assertTrue(took >= 0.19 && took < 2, "took " + took);
+            assertTrue(e.getMessage().contains("longer than"), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> TlsOptions.of(certs.client()).withHandshakeTimeout(Duration.ZERO));
+            plain.close();
+        });
+    }
+
+    @Test
+    void closeGivesUpAfterTheShutdownTimeoutWhenThePeerDoesNotRead() {
+        Asyncio.run(() -> {
+            Server server = Net.createServer(() -> new Recorder() {
+                @Override
+                public void connectionMade(Transport t) {
+                    super.connectionMade(t);
+                    t.pauseReading(); // never reads: the close_notify cannot get through
+                }
+            }, "127.0.0.1", 0, tlsServer());
+            Connection<Recorder> c = Net.createConnection(Recorder::new, "localhost", port(server),
+                    TlsOptions.of(certs.client()).withShutdownTimeout(Duration.ofMillis(200)));
+            c.transport().write(new byte[16 << 20]);
+            assertTrue(c.transport().getWriteBufferSize() > 0);
+            double t0 = Asyncio.getRunningLoop().time();
+            c.transport().close();
+            assertTrue(c.transport().isClosing());
+            assertNull(c.protocol().lost.await());
+            double took = Asyncio.getRunningLoop().time() - t0;
+            assertTrue(took >= 0.19 && took < 2, "took " + took);
+            server.abortClients();
+            server.close();
+        });
+    }
+
+    @Test
+    void startTlsUpgradesAPlainConnection() {
+        Asyncio.run(() -> {
+            Server server = Net.createServer(() -> new Recorder() {
+                @Override
+                public void dataReceived(ByteBuffer data) {
+                    super.dataReceived(data);
+                    if (text().equals("STARTTLS\n")) {
+                        Transport plain = transport;
+                        plain.pauseReading(); // nothing more for the plain protocol
+                        plain.write(ascii("OK\n"));
+                        Asyncio.createTask(() -> {
+                            Net.startTls(plain, Recorder.echo(), TlsOptions.of(certs.server()), true);
+                        });
+                    }
+                }
+            }, "127.0.0.1", 0);
+            Connection<Recorder> c = Net.createConnection(Recorder::new, "127.0.0.1", port(server));
+            c.transport().write(ascii("STARTTLS\n"));
+            c.protocol().awaitReceived(3);
+            Recorder secure = new Recorder();
+            Transport tls = Net.startTls(c.transport(), secure, TlsOptions.of(certs.client()).withServerHostname("localhost"), false);
+            assertEquals(certs.cert(), tls.getExtraInfo("peercert"));
+            tls.write(ascii("secret"));
+            secure.awaitReceived(6);
+            assertEquals("secret", secure.text());
+            tls.close();
+            secure.lost.await();
+            server.close();
+        });
+    }
+
+    // ---- against other TLS implementations ----
+
+    private static int freePort() throws IOException {
+        try (ServerSocketChannel probe = ServerSocketChannel.open()) {
+            probe.bind(new InetSocketAddress("127.0.0.1", 0));
+            return ((InetSocketAddress) probe.getLocalAddress()).getPort();
+        }
+    }
+
+    /** Runs {@code cmd} off the loop with {@code input} on stdin; returns its stdout. */
+    private static String runTool(List<String> cmd, String input) throws Exception {
+        return Asyncio.toThread(() -> {
+            Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            p.getOutputStream().write(input.getBytes(StandardCharsets.US_ASCII));
+            p.getOutputStream().flush();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException(cmd + " did not finish");
+            }
+            return out;
+        });
+    }
+
+    @Test
+    void opensslClientTalksToOurServer() {
+        Asyncio.run(() -> {
+            Server server = Net.createServer(() -> new Recorder() {
+                @Override
+                public void dataReceived(ByteBuffer data) {
+                    super.dataReceived(data);
+                    if (text().endsWith("\n")) {
+                        transport.write(ascii("echo: " + text()));
+                        transport.close();
+                    }
+                }
+            }, "127.0.0.1", 0, tlsServer());
+            String out = runTool(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port(server),
+                    "-servername", "localhost", "-CAfile", certs.certPem().toString(), "-verify_return_error",
+                    "-quiet", "-ign_eof"), "hi from openssl\n");
+            assertEquals("echo: hi from openssl\n", out);
+            server.close();
+        });
+    }
+
+    @Test
+    void ourClientTalksToOpensslServer() throws Exception {
+        int port = freePort();
+        Process srv = new ProcessBuilder("openssl", "s_server", "-accept", "127.0.0.1:" + port, "-cert",
+                certs.certPem().toString(), "-key", certs.keyPem().toString(), "-rev", "-naccept", "1", "-quiet")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            Asyncio.run(() -> {
+                Connection<Recorder> c = null;
+                for (int i = 0; i < 100 && c == null; i++) {
+                    try {
+                        c = Net.createConnection(Recorder::new, "localhost", port, TlsOptions.of(certs.client()));
+                    } catch (java.net.ConnectException notYet) {
+                        Asyncio.sleep(0.05);
+                    }
+                }
+                assertNotNull(c, "openssl s_server did not come up");
+                c.transport().write(ascii("stressed\n"));
+                c.protocol().awaitReceived(9);
+                assertEquals("desserts\n", c.protocol().text());
+                c.transport().close();
+                c.protocol().lost.await();
+            });
+        } finally {
+            srv.destroy();
+            srv.waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void pythonAsyncioTlsClientTalksToOurServer() {
+        assumeTrue(TlsTesting.available("python3", "--version"), "python3 is needed");
+        Asyncio.run(() -> {
+            Server server = Net.createServer(Recorder::echo, "127.0.0.1", 0, tlsServer());
+            String script = String.join("\n",
+                    "import asyncio, ssl, sys",
+                    "async def main():",
+                    "    ctx = ssl.create_default_context(cafile=sys.argv[2])",
+                    "    r, w = await asyncio.open_connection('127.0.0.1', int(sys.argv[1]), ssl=ctx, server_hostname='localhost')",
+                    "    w.write(b'hello from asyncio')",
+                    "    print((await r.readexactly(18)).decode(), end='')",
+                    "    w.close()",
+                    "    await w.wait_closed()",
+                    "asyncio.run(main())");
+            String out = runTool(List.of("python3", "-c", script, String.valueOf(port(server)), certs.certPem().toString()), "");
+            assertEquals("hello from asyncio", out);
+            server.close();
+        });
+    }
+}
