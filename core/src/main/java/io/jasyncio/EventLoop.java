@@ -2,7 +2,6 @@ package io.jasyncio;
 
 import io.jasyncio.internal.ContextMap;
 import io.jasyncio.internal.Inbox;
-import io.jasyncio.internal.TimerQueue;
 import io.jasyncio.internal.VirtualThreads;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,12 +13,9 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -53,8 +49,6 @@ public final class EventLoop implements AutoCloseable {
     private static final ConcurrentHashMap<Thread, EventLoop> RUNNING = new ConcurrentHashMap<>();
     private static final AtomicLong TASK_COUNTER = new AtomicLong();
     static final long ORIGIN = System.nanoTime();
-    /** asyncio compacts the timer heap when more than half of at least this many are cancelled. */
-    private static final int MIN_CANCELLED_TIMERS_TO_COMPACT = 100;
     private static final Duration DEFAULT_SLOW_CALLBACK = Duration.ofMillis(100);
 
     // Invariant: ready, timers, the pending-task list and everything below them are touched only
@@ -67,7 +61,7 @@ public final class EventLoop implements AutoCloseable {
      */
     private final ArrayDeque<Handle> urgent = new ArrayDeque<>();
     private TaskFactory taskFactory;
-    private final TimerQueue<TimerHandle> timers = new TimerQueue<>();
+    private final LoopTimers timers = new LoopTimers();
     private final Inbox<Handle> inbox;
     /**
      * I/O dispatch, asyncio's _process_events: every registered channel's key carries one
@@ -77,7 +71,6 @@ public final class EventLoop implements AutoCloseable {
      */
     private final java.util.function.Consumer<java.nio.channels.SelectionKey> ioReady =
             key -> ready.add((Handle) key.attachment());
-    private int cancelledTimers;
     private boolean stopping;
     private volatile Thread thread;
     private volatile boolean closed;
@@ -231,8 +224,7 @@ public final class EventLoop implements AutoCloseable {
         checkThread("callLater()/callAt()");
         checkOpen();
         TimerHandle h = new TimerHandle(this, deadline, callback, capture(context));
-        h.scheduled = true;
-        timers.add(deadline, h);
+        timers.add(h);
         return h;
     }
 
@@ -466,7 +458,6 @@ public final class EventLoop implements AutoCloseable {
         }
         ready.clear();
         timers.clear();
-        cancelledTimers = 0;
         ArrayDeque<Handle> late = new ArrayDeque<>();
         inbox.drainTo(late);
         for (Handle h : late) {
@@ -560,25 +551,8 @@ public final class EventLoop implements AutoCloseable {
         checkOpen();
         if (executor == null) executor = defaultExecutor().executor();
         Future<T> result = createFuture();
-        FutureTask<T> work = new FutureTask<>(fn) {
-            @Override
-            protected void done() {
-                if (isCancelled()) return;
-                callSoonThreadsafeIfOpen(() -> {
-                    if (result.done()) return;
-                    try {
-                        result.setResult(resultNow());
-                    } catch (IllegalStateException notSuccess) {
-                        result.setException(exceptionNow());
-                    }
-                });
-            }
-        };
-        result.addDoneCallback(f -> {
-            if (f.cancelled()) work.cancel(false);
-        });
         if (clock != null) clock.trackExternal(result);
-        executor.execute(work);
+        ThreadBridge.runInExecutor(this, executor, fn, result);
         return result;
     }
 
@@ -606,18 +580,7 @@ public final class EventLoop implements AutoCloseable {
         }
         defaultExecutor = null;
         if (clock != null) clock.trackExternal(done);
-        Thread.ofPlatform().daemon().name("jasyncio-executor-shutdown").start(() -> {
-            try {
-                if (!executor.shutdownAndJoin(timeout)) {
-                    LOG.log(System.Logger.Level.WARNING, "The default executor did not finish joining its threads within {0}", timeout);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            callSoonThreadsafeIfOpen(() -> {
-                if (!done.done()) done.setResult(null);
-            });
-        });
+        ThreadBridge.shutdown(this, executor, timeout, done);
         return done;
     }
 
@@ -629,20 +592,8 @@ public final class EventLoop implements AutoCloseable {
         if (cf == null) throw new NullPointerException("cf");
         checkThread("wrapFuture()");
         Future<T> f = createFuture();
-        cf.whenComplete((value, error) -> callSoonThreadsafeIfOpen(() -> {
-            if (f.done()) return;
-            if (error == null) {
-                f.setResult(value);
-                return;
-            }
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            if (cause instanceof CancellationException) f.cancel(cause.getMessage());
-            else f.setException(cause);
-        }));
-        f.addDoneCallback(x -> {
-            if (x.cancelled()) cf.cancel(false);
-        });
         if (clock != null) clock.trackExternal(f);
+        ThreadBridge.wrap(this, cf, f);
         return f;
     }
 
@@ -759,7 +710,7 @@ public final class EventLoop implements AutoCloseable {
     }
 
     void timerCancelled() {
-        cancelledTimers++;
+        timers.cancelled();
     }
 
     void linkPending(Task<?> t) {
@@ -846,7 +797,7 @@ public final class EventLoop implements AutoCloseable {
     // ---- one iteration ----
 
     private void runOnce() {
-        dropCancelledTimers();
+        timers.dropCancelled();
         inbox.drainTo(ready);
         long timeout;
         if (!ready.isEmpty() || stopping) {
@@ -876,7 +827,7 @@ public final class EventLoop implements AutoCloseable {
         inbox.drainTo(ready);
         if (clock != null) clock.afterSelect(this);
         if (!timers.isEmpty()) {
-            moveDueTimers(now());
+            timers.moveDue(now(), ready);
         }
         // Run only what was ready at this point; what these schedule waits for the next round.
         for (int n = ready.size(); n > 0; n--) {
@@ -909,35 +860,6 @@ public final class EventLoop implements AutoCloseable {
         }
     }
 
-    private void moveDueTimers(long now) {
-        while (!timers.isEmpty() && timers.firstDeadline() - now <= 0) {
-            TimerHandle h = timers.poll();
-            h.scheduled = false;
-            if (h.cancelled()) {
-                cancelledTimers--;
-            } else {
-                ready.add(h);
-            }
-        }
-    }
-
-    private void dropCancelledTimers() {
-        if (cancelledTimers > MIN_CANCELLED_TIMERS_TO_COMPACT && cancelledTimers * 2 > timers.size()) {
-            timers.removeIf(h -> {
-                if (!h.cancelled()) return false;
-                h.scheduled = false;
-                return true;
-            });
-            cancelledTimers = 0;
-            return;
-        }
-        while (!timers.isEmpty() && timers.first().cancelled()) {
-            timers.poll().scheduled = false;
-            cancelledTimers--;
-        }
-    }
-
-    /** Debug mode: runs {@code h} and logs it, with the stack of what was slow, past the threshold. */
     private void runTimed(Handle h) {
         SlowStepMonitor m = slowSteps;
         if (m == null) slowSteps = m = new SlowStepMonitor(this);

@@ -1,0 +1,76 @@
+package io.jasyncio;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.FutureTask;
+
+/**
+ * Work that crosses between a loop and other threads: running a function in an executor,
+ * wrapping a {@link CompletableFuture}, shutting the default executor down. Every result comes
+ * back to the loop through {@link EventLoop#callSoonThreadsafe}, the one way in (DESIGN.md §2);
+ * a result that arrives after the loop closed is dropped, as asyncio does.
+ */
+final class ThreadBridge {
+    private static final System.Logger LOG = System.getLogger("io.jasyncio");
+
+    private ThreadBridge() {}
+
+    /** See {@link EventLoop#runInExecutor}; {@code result} is a fresh future of {@code loop}. */
+    static <T> void runInExecutor(EventLoop loop, Executor executor, Callable<T> fn, Future<T> result) {
+        FutureTask<T> work = new FutureTask<>(fn) {
+            @Override
+            protected void done() {
+                if (isCancelled()) return;
+                loop.callSoonThreadsafeIfOpen(() -> {
+                    if (result.done()) return;
+                    if (state() == State.SUCCESS) {
+                        result.setResult(resultNow());
+                    } else {
+                        result.setException(exceptionNow());
+                    }
+                });
+            }
+        };
+        result.addDoneCallback(f -> {
+            if (f.cancelled()) work.cancel(false);
+        });
+        executor.execute(work);
+    }
+
+    /** See {@link EventLoop#wrapFuture}; {@code f} is a fresh future of {@code loop}. */
+    static <T> void wrap(EventLoop loop, CompletableFuture<T> cf, Future<T> f) {
+        cf.whenComplete((value, error) -> loop.callSoonThreadsafeIfOpen(() -> {
+            if (f.done()) return;
+            if (error == null) {
+                f.setResult(value);
+                return;
+            }
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (cause instanceof CancellationException) f.cancel(cause.getMessage());
+            else f.setException(cause);
+        }));
+        f.addDoneCallback(x -> {
+            if (x.cancelled()) cf.cancel(false);
+        });
+    }
+
+    /** Joins the executor's threads on a helper thread, then completes {@code done} on the loop. */
+    static void shutdown(EventLoop loop, DefaultExecutor executor, Duration timeout, Future<Void> done) {
+        Thread.ofPlatform().daemon().name("jasyncio-executor-shutdown").start(() -> {
+            try {
+                if (!executor.shutdownAndJoin(timeout)) {
+                    LOG.log(System.Logger.Level.WARNING, "The default executor did not finish joining its threads within {0}", timeout);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            loop.callSoonThreadsafeIfOpen(() -> {
+                if (!done.done()) done.setResult(null);
+            });
+        });
+    }
+}
