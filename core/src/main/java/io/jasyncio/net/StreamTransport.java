@@ -37,7 +37,6 @@ import java.util.Objects;
 final class StreamTransport implements Transport {
     private static final System.Logger LOG = System.getLogger("io.jasyncio.net");
     private static final int LOG_THRESHOLD_FOR_CONNLOST_WRITES = 5;
-    static final int DEFAULT_HIGH_WATER = 64 * 1024;
 
     private final EventLoop loop;
     private final IoLoop io;
@@ -52,9 +51,7 @@ final class StreamTransport implements Transport {
 
     private final ArrayDeque<ByteBuffer> buffer = new ArrayDeque<>();
     private long bufferSize;
-    private int highWater = DEFAULT_HIGH_WATER;
-    private int lowWater = DEFAULT_HIGH_WATER / 4;
-    private boolean protocolPaused;
+    private final WriteFlow flow;
 
     private boolean closing;
     private boolean closeCalled;
@@ -76,6 +73,7 @@ final class StreamTransport implements Transport {
     StreamTransport(EventLoop loop, IoLoop io, SocketChannel channel, SelectionKey key, Protocol protocol,
                     Server server, Future<Void> waiter) throws IOException {
         this.loop = loop;
+        this.flow = new WriteFlow(loop, this);
         this.io = io;
         this.channel = channel;
         this.protocol = Objects.requireNonNull(protocol, "the protocol factory returned null");
@@ -238,7 +236,7 @@ final class StreamTransport implements Transport {
             fatalError(e, "Fatal write error on socket transport");
             return;
         }
-        maybeResumeProtocol();
+        flow.shrank(bufferSize, protocol);
         if (buffer.isEmpty()) {
             writeWanted = false;
             updateInterest();
@@ -289,7 +287,7 @@ final class StreamTransport implements Transport {
         copy.put(data).flip();
         buffer.add(copy);
         bufferSize += copy.remaining();
-        maybePauseProtocol();
+        flow.grew(bufferSize, protocol);
     }
 
     @Override
@@ -324,34 +322,7 @@ final class StreamTransport implements Transport {
 
     @Override
     public void setWriteBufferLimits(int high, int low) {
-        if (!(high >= low && low >= 0)) {
-            throw new IllegalArgumentException("high (" + high + ") must be >= low (" + low + ") must be >= 0");
-        }
-        highWater = high;
-        lowWater = low;
-        maybePauseProtocol();
-    }
-
-    private void maybePauseProtocol() {
-        if (bufferSize <= highWater || protocolPaused) return;
-        protocolPaused = true;
-        try {
-            protocol.pauseWriting();
-        } catch (Throwable t) {
-            rethrowIfFatal(t);
-            loop.callExceptionHandler(ErrorContext.of("protocol.pauseWriting() failed (" + this + ")", t));
-        }
-    }
-
-    private void maybeResumeProtocol() {
-        if (!protocolPaused || bufferSize > lowWater) return;
-        protocolPaused = false;
-        try {
-            protocol.resumeWriting();
-        } catch (Throwable t) {
-            rethrowIfFatal(t);
-            loop.callExceptionHandler(ErrorContext.of("protocol.resumeWriting() failed (" + this + ")", t));
-        }
+        flow.setLimits(high, low, bufferSize, protocol);
     }
 
     // ---- sendfile ----

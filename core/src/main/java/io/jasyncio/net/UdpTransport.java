@@ -37,9 +37,7 @@ final class UdpTransport implements DatagramTransport {
 
     private final ArrayDeque<Pending> buffer = new ArrayDeque<>();
     private long bufferSize;
-    private int highWater = StreamTransport.DEFAULT_HIGH_WATER;
-    private int lowWater = StreamTransport.DEFAULT_HIGH_WATER / 4;
-    private boolean protocolPaused;
+    private final WriteFlow flow;
     private boolean closing;
     private boolean closeCalled;
     private int connLost;
@@ -47,6 +45,7 @@ final class UdpTransport implements DatagramTransport {
     UdpTransport(EventLoop loop, IoLoop io, DatagramChannel channel, DatagramProtocol protocol, Future<Void> waiter)
             throws IOException {
         this.loop = loop;
+        this.flow = new WriteFlow(loop, this);
         this.io = io;
         this.channel = channel;
         this.protocol = Objects.requireNonNull(protocol, "the protocol factory returned null");
@@ -122,7 +121,7 @@ final class UdpTransport implements DatagramTransport {
             buffer.pollFirst();
             bufferSize -= size;
         }
-        maybeResumeProtocol();
+        flow.shrank(bufferSize, protocol);
         updateInterest();
         if (buffer.isEmpty() && closing && connLost == 0) {
             connLost++;
@@ -162,7 +161,7 @@ final class UdpTransport implements DatagramTransport {
         buffer.add(new Pending(copy, address));
         bufferSize += copy.remaining();
         updateInterest();
-        maybePauseProtocol();
+        flow.grew(bufferSize, protocol);
     }
 
     private void errorReceived(IOException e) {
@@ -181,34 +180,7 @@ final class UdpTransport implements DatagramTransport {
 
     @Override
     public void setWriteBufferLimits(int high, int low) {
-        if (!(high >= low && low >= 0)) {
-            throw new IllegalArgumentException("high (" + high + ") must be >= low (" + low + ") must be >= 0");
-        }
-        highWater = high;
-        lowWater = low;
-        maybePauseProtocol();
-    }
-
-    private void maybePauseProtocol() {
-        if (bufferSize <= highWater || protocolPaused) return;
-        protocolPaused = true;
-        try {
-            protocol.pauseWriting();
-        } catch (Throwable t) {
-            StreamTransport.rethrowIfFatal(t);
-            loop.callExceptionHandler(ErrorContext.of("protocol.pauseWriting() failed (" + this + ")", t));
-        }
-    }
-
-    private void maybeResumeProtocol() {
-        if (!protocolPaused || bufferSize > lowWater) return;
-        protocolPaused = false;
-        try {
-            protocol.resumeWriting();
-        } catch (Throwable t) {
-            StreamTransport.rethrowIfFatal(t);
-            loop.callExceptionHandler(ErrorContext.of("protocol.resumeWriting() failed (" + this + ")", t));
-        }
+        flow.setLimits(high, low, bufferSize, protocol);
     }
 
     @Override
