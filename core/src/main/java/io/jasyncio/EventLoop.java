@@ -47,6 +47,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class EventLoop implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.jasyncio");
     private static final ConcurrentHashMap<Thread, EventLoop> RUNNING = new ConcurrentHashMap<>();
+    /** The loop {@link #runningLoopOrNull} found last: a cache in front of {@link #RUNNING}. */
+    private static EventLoop lastRunning;
     private static final AtomicLong TASK_COUNTER = new AtomicLong();
     static final long ORIGIN = System.nanoTime();
     private static final Duration DEFAULT_SLOW_CALLBACK = Duration.ofMillis(100);
@@ -380,6 +382,7 @@ public final class EventLoop implements AutoCloseable {
             stopping = false;
             thread = null;
             RUNNING.remove(me, this);
+            if (lastRunning == this) lastRunning = null; // don't keep a stopped loop reachable
             if (interruptPending && interruptHandler == null) {
                 interruptPending = false;
                 me.interrupt();
@@ -601,7 +604,14 @@ public final class EventLoop implements AutoCloseable {
 
     /** The loop running in (or carrying) the current thread, or null. */
     static EventLoop runningLoopOrNull() {
-        return RUNNING.get(VirtualThreads.currentCarrier());
+        Thread carrier = VirtualThreads.currentCarrier();
+        // Most lookups come from the one loop that ran last: check it before the map. The field
+        // may be stale or raced, but a loop's thread equals the carrier only while it runs there.
+        EventLoop last = lastRunning;
+        if (last != null && last.thread == carrier) return last;
+        EventLoop loop = RUNNING.get(carrier);
+        if (loop != null) lastRunning = loop;
+        return loop;
     }
 
     /** Whether the caller runs on this loop's thread: in a callback or in one of its tasks. */
