@@ -38,7 +38,7 @@ public final class Context {
 
     /** A shallow copy of the current context (Python's {@code contextvars.copy_context()}). */
     public static Context copyCurrent() {
-        return new Context(current().map);
+        return new Context(currentMap());
     }
 
     /** A copy of this context. */
@@ -95,6 +95,12 @@ public final class Context {
     private void exit(Context previous) {
         entered = false;
         setCurrent(previous);
+    }
+
+    /** The contents of the current context, without making a task's Context object. */
+    static ContextMap currentMap() {
+        EventLoop loop = EventLoop.runningLoopOrNull();
+        return loop != null ? loop.currentContextMap() : OTHER_THREADS.get().map;
     }
 
     /** The context of the running task or callback, or of this thread when no loop runs here. */

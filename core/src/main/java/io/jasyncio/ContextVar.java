@@ -57,7 +57,7 @@ public final class ContextVar<T> {
      */
     @SuppressWarnings("unchecked")
     public T get() {
-        Object v = Context.current().map.get(this, defaultValue);
+        Object v = Context.currentMap().get(this, defaultValue);
         if (v == MISSING) {
             throw new NoSuchElementException("ContextVar '" + name + "' has no value in the current context and no default");
         }
@@ -67,7 +67,7 @@ public final class ContextVar<T> {
     /** The value in the current context, else {@code fallback} (not the variable's default). */
     @SuppressWarnings("unchecked")
     public T get(T fallback) {
-        return (T) Context.current().map.get(this, fallback);
+        return (T) Context.currentMap().get(this, fallback);
     }
 
     /** Sets the value in the current context; the token undoes it with {@link #reset}. */

@@ -300,7 +300,7 @@ public final class EventLoop implements AutoCloseable {
         checkOpen();
         Task<T> task = new Task<>(this, coro,
                 name != null ? name : "Task-" + TASK_COUNTER.incrementAndGet(),
-                context != null ? context : new Context(currentContext().map));
+                context != null ? context : currentContextMap());
         if (debug) task.creationStack = TaskDebug.creationStack();
         linkPending(task);
         if (JfrEvents.AVAILABLE) JfrEvents.taskCreated(task);
@@ -663,17 +663,23 @@ public final class EventLoop implements AutoCloseable {
 
     Context currentContext() {
         Task<?> t = currentTask;
-        return t != null ? t.context : currentCallbackContext;
+        return t != null ? t.context() : currentCallbackContext;
+    }
+
+    /** The contents of the current context: what callbacks and new tasks capture. */
+    ContextMap currentContextMap() {
+        Task<?> t = currentTask;
+        return t != null ? t.contextMap() : currentCallbackContext.map;
     }
 
     void setCurrentContext(Context context) {
         Task<?> t = currentTask;
-        if (t != null) t.context = context;
+        if (t != null) t.setContext(context);
         else currentCallbackContext = context;
     }
 
     private Object capture(Context explicit) {
-        return explicit != null ? explicit : currentContext().map;
+        return explicit != null ? explicit : currentContextMap();
     }
 
     /** The selector the loop sleeps in; channels register here with a Handle attached (I/O). */

@@ -186,7 +186,7 @@ public class Future<T> implements java.util.concurrent.Future<T> {
     public final void addDoneCallback(Consumer<? super Future<T>> fn, Context context) {
         if (fn == null) throw new NullPointerException("fn");
         loop.checkThread("Future.addDoneCallback()");
-        DoneCallback<T> cb = new DoneCallback<>(loop, this, fn, context != null ? context : loop.currentContext().map);
+        DoneCallback<T> cb = new DoneCallback<>(loop, this, fn, context != null ? context : loop.currentContextMap());
         if (state != PENDING) {
             loop.scheduleSoon(cb);
         } else {

@@ -20,7 +20,7 @@ final class LoopAccessImpl extends LoopAccess {
     @Override
     public Handle ioHandle(EventLoop loop, Runnable onReady) {
         if (onReady == null) throw new NullPointerException("onReady");
-        return new Handle(loop, onReady, loop.currentContext().map);
+        return new Handle(loop, onReady, loop.currentContextMap());
     }
 
     @Override
