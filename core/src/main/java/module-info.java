@@ -11,4 +11,5 @@ module io.jasyncio {
     exports io.jasyncio;
     exports io.jasyncio.sync;
     exports io.jasyncio.net;
+    exports io.jasyncio.stream;
 }

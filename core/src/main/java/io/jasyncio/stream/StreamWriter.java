@@ -1,0 +1,194 @@
+package io.jasyncio.stream;
+
+import io.jasyncio.Asyncio;
+import io.jasyncio.CancelledError;
+import io.jasyncio.net.Net;
+import io.jasyncio.net.TlsOptions;
+import io.jasyncio.net.Transport;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletionException;
+
+/**
+ * Writes to a connection's peer: asyncio's {@code StreamWriter}, a {@link Transport} plus
+ * {@link #drain()} for flow control and {@link #waitClosed()}.
+ *
+ * <pre>{@code
+ * StreamWriter writer = conn.writer();
+ * for (byte[] chunk : chunks) {
+ *     writer.write(chunk);
+ *     writer.drain();        // suspends while the peer is not keeping up
+ * }
+ * writer.close();
+ * writer.waitClosed();
+ * }</pre>
+ *
+ * <h2>Flow control</h2>
+ * {@link #write} never suspends: what the socket does not take is buffered. Call
+ * {@link #drain()} after writing; it suspends while the buffer is above the transport's
+ * high-water mark (64 KiB by default, see {@link Transport#setWriteBufferLimits}), so a fast
+ * writer cannot outrun a slow reader by more than that.
+ *
+ * <h2>Tasks and threads</h2>
+ * Belongs to the loop of its connection. {@link #drain()}, {@link #waitClosed()} and
+ * {@link #startTls} suspend and need a task of that loop; the rest do not suspend. Nothing is
+ * thread-safe. {@link #asOutputStream()} gives a blocking {@link OutputStream} view.
+ */
+public final class StreamWriter {
+    private Transport transport;
+    private final StreamReaderProtocol protocol;
+    private final StreamReader reader;
+    private WriterOutputStream outputStream;
+
+    StreamWriter(Transport transport, StreamReaderProtocol protocol, StreamReader reader) {
+        this.transport = transport;
+        this.protocol = protocol;
+        this.reader = reader;
+    }
+
+    /** The transport underneath (after {@link #startTls}, the TLS one). */
+    public Transport transport() {
+        return transport;
+    }
+
+    /**
+     * Sends {@code data}, or buffers what the socket does not take now; the caller may reuse the
+     * array at once. Does not suspend.
+     *
+     * @throws IllegalStateException after {@link #close()} or {@link #writeEof()} ("Cannot call
+     *                               write() after ...")
+     */
+    public void write(byte[] data) {
+        transport.write(ByteBuffer.wrap(data));
+    }
+
+    /** Like {@link #write(byte[])}, for the bytes between {@code data}'s position and limit. */
+    public void write(ByteBuffer data) {
+        transport.write(data);
+    }
+
+    /** Writes each array in order (asyncio's {@code writelines}; no newlines are added). */
+    public void writeLines(Iterable<byte[]> data) {
+        for (byte[] b : data) transport.write(ByteBuffer.wrap(b));
+    }
+
+    /**
+     * Half close: the peer reads EOF once the buffered data is sent; we can still read.
+     *
+     * @throws UnsupportedOperationException on TLS, which cannot half close (see {@link #canWriteEof()})
+     */
+    public void writeEof() {
+        transport.writeEof();
+    }
+
+    /** Whether {@link #writeEof()} works: true for TCP and Unix sockets, false for TLS. */
+    public boolean canWriteEof() {
+        return transport.canWriteEof();
+    }
+
+    /**
+     * Closes the connection once the buffered data is sent. Idempotent; does not suspend (wait
+     * with {@link #waitClosed()}).
+     */
+    public void close() {
+        transport.close();
+    }
+
+    /** Whether the connection is closing or closed (by us, the peer or an error). */
+    public boolean isClosing() {
+        return transport.isClosing();
+    }
+
+    /**
+     * Waits until the connection is closed. Suspending.
+     *
+     * @throws IOException the error the connection was lost with, if any
+     */
+    public void waitClosed() throws IOException {
+        try {
+            protocol.closeWaiter().await();
+        } catch (CompletionException e) {
+            throw StreamReader.rethrowable(e.getCause());
+        }
+    }
+
+    /** Information about the connection, as {@link Transport#getExtraInfo(String)}: "peername", "sockname", "peercert", .... */
+    public Object getExtraInfo(String name) {
+        return transport.getExtraInfo(name);
+    }
+
+    /** {@link #getExtraInfo(String)}, or {@code defaultValue} when it is null. */
+    public Object getExtraInfo(String name, Object defaultValue) {
+        return transport.getExtraInfo(name, defaultValue);
+    }
+
+    /**
+     * Waits until it is fine to write again: returns at once unless the write buffer is above its
+     * high-water mark, then suspends until it drains to the low-water mark. Suspending (when the
+     * connection is closing it always yields once, so that the loss can be noticed).
+     *
+     * @throws IOException           the error the connection broke with, or a
+     *                               {@link java.net.SocketException} "Connection lost" once it is
+     *                               closed
+     * @throws CancelledError        if the task is cancelled while waiting
+     */
+    public void drain() throws IOException {
+        throwReaderError();
+        if (transport.isClosing()) {
+            // Let connectionLost run first: a write()/drain() loop would otherwise never see it.
+            Asyncio.sleep(Duration.ZERO);
+            // asyncio goes straight on to "Connection lost" here; its comment's intent, and the
+            // caller's interest, is the error the connection was lost with, if it just arrived.
+            throwReaderError();
+        }
+        protocol.drainHelper();
+    }
+
+    private void throwReaderError() throws IOException {
+        if (reader != null) {
+            Throwable exc = reader.exception();
+            if (exc != null) throw StreamReader.rethrowable(exc);
+        }
+    }
+
+    /**
+     * Upgrades the connection to TLS (STARTTLS): drains, then handshakes as the client, or as the
+     * server for a connection of {@link Streams#startServer}. Reading and writing go on through
+     * this writer and its reader; {@link #transport()} is then the TLS transport. Suspending.
+     *
+     * @throws javax.net.ssl.SSLHandshakeException if the handshake fails (the connection is aborted)
+     * @throws IllegalArgumentException            if the connection already uses TLS
+     */
+    public void startTls(TlsOptions tls) throws IOException {
+        Objects.requireNonNull(tls, "tls");
+        boolean serverSide = protocol.serverSide();
+        drain();
+        transport = Net.startTls(transport, protocol, tls, serverSide);
+        protocol.replaceWriter(this);
+    }
+
+    /**
+     * This writer as an {@link OutputStream}: {@code write} writes and then {@link #drain()}s, so
+     * it suspends the calling task while the peer is not keeping up; {@code flush} drains;
+     * {@code close} closes the connection, as closing a {@code Socket}'s stream does. For Java
+     * serializers inside a task. Same object every call.
+     *
+     * <pre>{@code
+     * try (var out = new PrintStream(writer.asOutputStream(), false, UTF_8)) {
+     *     out.println("bye");
+     * }   // sends, then closes the connection
+     * }</pre>
+     */
+    public OutputStream asOutputStream() {
+        if (outputStream == null) outputStream = new WriterOutputStream(this);
+        return outputStream;
+    }
+
+    @Override
+    public String toString() {
+        return "StreamWriter[transport=" + transport + (reader != null ? ", reader=" + reader : "") + "]";
+    }
+}

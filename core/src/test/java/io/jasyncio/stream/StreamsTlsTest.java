@@ -1,0 +1,108 @@
+package io.jasyncio.stream;
+
+import static io.jasyncio.stream.StreamTesting.ascii;
+import static io.jasyncio.stream.StreamTesting.port;
+import static io.jasyncio.stream.StreamTesting.text;
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.jasyncio.Asyncio;
+import io.jasyncio.net.Server;
+import io.jasyncio.net.ServerOptions;
+import io.jasyncio.net.TlsOptions;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Streams over TLS: from the first byte, and upgraded in the middle (STARTTLS). */
+@Timeout(30)
+class StreamsTlsTest {
+    static SSLContext serverContext;
+    static SSLContext clientContext;
+
+    /** A throwaway self-signed certificate for localhost/127.0.0.1, made with the JDK's keytool. */
+    @BeforeAll
+    static void certificate(@TempDir Path dir) throws Exception {
+        Path p12 = dir.resolve("server.p12");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "1",
+                "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1",
+                "-storetype", "PKCS12", "-keystore", p12.toString(), "-storepass", "changeit")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, out);
+        char[] pw = "changeit".toCharArray();
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(p12)) {
+            ks.load(in, pw);
+        }
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, pw);
+        serverContext = SSLContext.getInstance("TLS");
+        serverContext.init(kmf.getKeyManagers(), null, null);
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("server", ks.getCertificate("server"));
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        clientContext = SSLContext.getInstance("TLS");
+        clientContext.init(null, tmf.getTrustManagers(), null);
+    }
+
+    @Test
+    void tlsFromTheStart() {
+        Asyncio.run(() -> {
+            Server server = Streams.startServer(StreamsTest.UPPER, "127.0.0.1", 0,
+                    ServerOptions.defaults().withTls(TlsOptions.of(serverContext)));
+            StreamPair c = Streams.openConnection("127.0.0.1", port(server), TlsOptions.of(clientContext));
+            assertNotNull(c.writer().getExtraInfo("sslcontext"));
+            assertFalse(c.writer().canWriteEof());
+            c.writer().write(ascii("secret\n"));
+            assertEquals("SECRET\n", text(c.reader().readLine()));
+            c.writer().close();
+            c.writer().waitClosed();
+            server.close();
+            server.waitClosed();
+        });
+    }
+
+    @Test
+    void startTlsUpgradesBothEnds() {
+        Asyncio.run(() -> {
+            Server server = Streams.startServer((r, w) -> {
+                assertEquals("STARTTLS\n", text(r.readLine()));
+                w.write(ascii("GO\n"));
+                w.startTls(TlsOptions.of(serverContext));
+                for (byte[] line : r) {
+                    w.write(ascii(text(line).toUpperCase()));
+                    w.drain();
+                }
+                w.close();
+            }, "127.0.0.1", 0);
+            StreamPair c = Streams.openConnection("127.0.0.1", port(server));
+            c.writer().write(ascii("STARTTLS\n"));
+            assertEquals("GO\n", text(c.reader().readLine()));
+            assertNull(c.writer().getExtraInfo("sslcontext"));
+            c.writer().startTls(TlsOptions.of(clientContext).withServerHostname("localhost"));
+            assertNotNull(c.writer().getExtraInfo("sslcontext"));
+            assertNotNull(c.writer().getExtraInfo("peercert"));
+            for (String s : List.of("one\n", "two\n")) {
+                c.writer().write(ascii(s));
+                assertEquals(s.toUpperCase(), text(c.reader().readLine()));
+            }
+            c.writer().close();
+            c.writer().waitClosed();
+            server.close();
+            server.waitClosed();
+        });
+    }
+}
