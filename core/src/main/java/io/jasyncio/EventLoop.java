@@ -445,8 +445,9 @@ public final class EventLoop implements AutoCloseable {
     }
 
     /**
-     * Closes the loop: drops pending callbacks and timers, releases the selector and shuts the
-     * default executor down without waiting. Idempotent. Tasks still pending are reported (they
+     * Closes the loop: drops pending callbacks and timers, closes (with a warning) the sockets of
+     * transports and servers still open, releases the selector and shuts the default executor
+     * down without waiting. Idempotent. Tasks still pending are reported (they
      * can never run again); {@link Asyncio#run} and {@link Runner} cancel them first.
      *
      * @throws IllegalStateException if the loop is running
@@ -465,6 +466,18 @@ public final class EventLoop implements AutoCloseable {
         inbox.drainTo(late);
         for (Handle h : late) {
             if (!h.cancelled()) LOG.log(System.Logger.Level.WARNING, "callback dropped because the loop closed: {0}", h);
+        }
+        // Channels still registered belong to transports, servers or sock* calls nobody closed:
+        // close them rather than leak their descriptors, and say so (asyncio's ResourceWarning).
+        for (java.nio.channels.SelectionKey key : inbox.selector().keys()) {
+            java.nio.channels.SelectableChannel channel = key.channel();
+            if (!channel.isOpen()) continue;
+            LOG.log(System.Logger.Level.WARNING, "closing {0} left open when the event loop closed ({1})", channel, key.attachment());
+            try {
+                channel.close();
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "closing a channel failed", e);
+            }
         }
         try {
             inbox.selector().close();

@@ -49,6 +49,23 @@ class TcpTest {
     }
 
     @Test
+    void socketsLeftOpenAreClosedWhenTheLoopCloses() {
+        SocketChannel[] client = new SocketChannel[1];
+        List<?>[] listening = new List<?>[1];
+        Asyncio.run(() -> {
+            Server server = Net.createServer(Recorder::echo, "127.0.0.1", 0);
+            Connection<Recorder> c = Net.createConnection(Recorder::new, "127.0.0.1", port(server));
+            client[0] = (SocketChannel) c.transport().getExtraInfo("socket");
+            listening[0] = server.sockets();
+            // neither the connection nor the server is closed before run() ends
+        });
+        assertFalse(client[0].isOpen(), "the connection's socket leaked");
+        for (Object s : listening[0]) {
+            assertFalse(((java.nio.channels.Channel) s).isOpen(), "the server's socket leaked");
+        }
+    }
+
+    @Test
     void thousandConcurrentConnectionsAllEcho() {
         Asyncio.run(() -> {
             Server server = Net.createServer(Recorder::echo, "127.0.0.1", 0, ServerOptions.defaults().withBacklog(2048));
