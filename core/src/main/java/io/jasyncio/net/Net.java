@@ -113,10 +113,29 @@ public final class Net {
      */
     public static <P extends Protocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host, int port,
                                                                     TlsOptions tls) throws IOException {
+        return createConnection(protocolFactory, host, port, tls, null);
+    }
+
+    /**
+     * {@link #createConnection(Supplier, String, int, TlsOptions)} (with {@code tls} null for plain
+     * TCP) from a given local address: asyncio's {@code local_addr}. The socket is bound before it
+     * connects, for each remote address to one of {@code localAddress}'s addresses of the same
+     * family (an unresolved one is resolved off the loop; port 0 picks a free port). Suspending.
+     *
+     * @param localAddress null to let the system choose
+     * @throws BindException if no local address of the remote one's family could be bound (for
+     *                       every remote address; the others are suppressed)
+     */
+    public static <P extends Protocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host, int port,
+                                                                    TlsOptions tls, InetSocketAddress localAddress)
+            throws IOException {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         Objects.requireNonNull(host, "host");
         EventLoop loop = Asyncio.getRunningLoop();
         IoLoop io = IoLoop.of(loop);
+        List<InetSocketAddress> locals = localAddress == null ? null
+                : localAddress.isUnresolved() ? Resolver.resolve(loop, localAddress.getHostString(), localAddress.getPort())
+                : List.of(localAddress);
         // Only the TCP connect moves on to the next address; a failing TLS handshake does not.
         IOException failure = null;
         SocketChannel ch = null;
@@ -127,6 +146,7 @@ public final class Net {
                     : SocketChannel.open();
             try {
                 c.configureBlocking(false);
+                if (locals != null) bindLocal(c, address, locals);
                 key = Connector.connect(loop, io, c, address);
                 ch = c;
                 break;
@@ -158,7 +178,8 @@ public final class Net {
     /**
      * Serves on the Unix domain socket {@code path}. A stale socket file there is removed first
      * (a regular file is not: that fails with {@link BindException}); closing the server removes
-     * the file. {@code reuseAddress} and {@code reusePort} do not apply. Does not suspend.
+     * the file. {@code reuseAddress} and {@code reusePort} do not apply; {@code tls} does, as over
+     * TCP. Does not suspend.
      */
     public static Server createUnixServer(Supplier<? extends Protocol> protocolFactory, Path path, ServerOptions options)
             throws IOException {
@@ -180,15 +201,35 @@ public final class Net {
     /** Connects to the Unix domain socket {@code path}. Suspending. */
     public static <P extends Protocol> Connection<P> createUnixConnection(Supplier<P> protocolFactory, Path path)
             throws IOException {
+        return createUnixConnection(protocolFactory, path, null);
+    }
+
+    /**
+     * {@link #createUnixConnection(Supplier, Path)} with TLS when {@code tls} is not null: returns
+     * once the handshake is done. As in asyncio, a Unix socket has no host name to fall back on,
+     * so {@code tls.serverHostname()} must be given: the name sent (SNI) and checked against the
+     * server's certificate, or "" to turn both off. (A TLS Unix server is
+     * {@link #createUnixServer(Supplier, Path, ServerOptions)} with {@link ServerOptions#withTls}.)
+     * Suspending.
+     *
+     * @throws IllegalArgumentException if {@code tls} has no server hostname
+     * @throws javax.net.ssl.SSLHandshakeException if the handshake fails or times out
+     */
+    public static <P extends Protocol> Connection<P> createUnixConnection(Supplier<P> protocolFactory, Path path,
+                                                                        TlsOptions tls) throws IOException {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         Objects.requireNonNull(path, "path");
+        if (tls != null && tls.serverHostname() == null) {
+            throw new IllegalArgumentException("you have to pass serverHostname when using TLS over a Unix socket"
+                    + " (\"\" to skip the hostname check)");
+        }
         EventLoop loop = Asyncio.getRunningLoop();
         IoLoop io = IoLoop.of(loop);
         SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             ch.configureBlocking(false);
             SelectionKey key = Connector.connect(loop, io, ch, UnixDomainSocketAddress.of(path));
-            return connected(loop, io, ch, key, protocolFactory, null, null, 0);
+            return connected(loop, io, ch, key, protocolFactory, tls, null, 0);
         } catch (IOException | RuntimeException | Error e) {
             closeQuietly(ch);
             throw e;
@@ -198,22 +239,28 @@ public final class Net {
     // ---- sendfile ----
 
     /**
-     * Sends {@code count} bytes of {@code file} from {@code offset} over a connection, zero-copy
-     * ({@link FileChannel#transferTo}, i.e. {@code sendfile(2)} on Linux): asyncio's
-     * {@code loop.sendfile}. Waits for the transport's write buffer to drain first; the transport
-     * refuses writes until this returns. Returns the bytes sent, fewer only when the file ends.
-     * Suspending.
+     * Sends {@code count} bytes of {@code file} from {@code offset} over a connection: asyncio's
+     * {@code loop.sendfile}. Returns the bytes sent, fewer only when the file ends. The file's
+     * position is not used or changed. Suspending.
      *
-     * @throws UnsupportedOperationException for a TLS transport (its bytes must be encrypted)
-     * @throws IllegalStateException         if the transport is closing or another sendfile runs
+     * <p>On a plain TCP or Unix transport the copy is zero-copy ({@link FileChannel#transferTo},
+     * i.e. {@code sendfile(2)} on Linux): it waits for the write buffer to drain first, and the
+     * transport refuses writes until this returns. Any other transport (TLS, whose bytes must be
+     * encrypted) gets asyncio's fallback: the file is read in 16 KiB chunks in the default
+     * executor and written to the transport, suspending whenever the write buffer passes the
+     * high-water mark until it drains to the low one, so memory stays bounded. Meanwhile reading
+     * is paused and the protocol is not told of {@code pauseWriting}/{@code resumeWriting} (it is
+     * told afterwards if the paused state changed).
+     *
+     * @throws IllegalStateException if the transport is closing or another zero-copy sendfile runs
+     * @throws IOException           if the connection is lost meanwhile, or reading the file fails
      */
     public static long sendfile(Transport transport, FileChannel file, long offset, long count) throws IOException {
+        Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(file, "file");
-        if (!(transport instanceof StreamTransport raw)) {
-            throw new UnsupportedOperationException("sendfile needs a plain TCP or Unix transport, not " + transport);
-        }
-        Asyncio.getRunningLoop();
-        return raw.sendfile(file, offset, count);
+        EventLoop loop = Asyncio.getRunningLoop();
+        if (transport instanceof StreamTransport raw) return raw.sendfile(file, offset, count);
+        return SendfileFallback.send(loop, transport, file, offset, count);
     }
 
     // ---- TLS upgrade ----
@@ -385,6 +432,28 @@ public final class Net {
             be.initCause(e);
             throw be;
         }
+    }
+
+    /** asyncio's local_addr: bind to the first local address of the remote one's family that binds. */
+    private static void bindLocal(SocketChannel ch, InetSocketAddress remote, List<InetSocketAddress> locals)
+            throws IOException {
+        boolean v4 = remote.getAddress() instanceof Inet4Address;
+        BindException last = null;
+        for (InetSocketAddress local : locals) {
+            if ((local.getAddress() instanceof Inet4Address) != v4) continue;
+            try {
+                ch.bind(local);
+                return;
+            } catch (IOException e) {
+                BindException be = new BindException("error while attempting to bind on address " + local + ": " + e.getMessage());
+                be.initCause(e);
+                if (last != null) be.addSuppressed(last);
+                last = be;
+            }
+        }
+        if (last != null) throw last;
+        throw new BindException("no matching local address with family=" + (v4 ? "INET" : "INET6") + " found for " + remote
+                + " among " + locals);
     }
 
     private static boolean isSocketFile(Path path) {

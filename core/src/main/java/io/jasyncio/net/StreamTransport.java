@@ -325,6 +325,11 @@ final class StreamTransport implements Transport {
         flow.setLimits(high, low, bufferSize, protocol);
     }
 
+    /** Whether the protocol was last told to pause writing (for the sendfile fallback). */
+    boolean writingPaused() {
+        return flow.isPaused();
+    }
+
     // ---- sendfile ----
 
     /**

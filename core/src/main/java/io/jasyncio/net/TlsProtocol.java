@@ -436,6 +436,11 @@ final class TlsProtocol implements Protocol {
             raw.setWriteBufferLimits(high, low);
         }
 
+        /** Whether the application was last told to pause writing (for the sendfile fallback). */
+        boolean writingPaused() {
+            return appConnected && raw instanceof StreamTransport s && s.writingPaused();
+        }
+
         @Override
         public Protocol getProtocol() {
             return app;

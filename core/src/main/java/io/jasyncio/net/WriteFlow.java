@@ -35,6 +35,11 @@ final class WriteFlow {
         grew(size, protocol);
     }
 
+    /** Whether the protocol was last told to pause writing. */
+    boolean isPaused() {
+        return paused;
+    }
+
     /** The buffer grew to {@code size}: pause the protocol if it passed the high-water mark. */
     void grew(long size, BaseProtocol protocol) {
         if (size <= highWater || paused) return;

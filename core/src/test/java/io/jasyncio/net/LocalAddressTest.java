@@ -1,0 +1,69 @@
+package io.jasyncio.net;
+
+import static io.jasyncio.net.Recorder.ascii;
+import static io.jasyncio.net.Recorder.port;
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.jasyncio.Asyncio;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** {@code createConnection(..., localAddress)}: asyncio's {@code local_addr}. */
+@Timeout(20)
+class LocalAddressTest {
+
+    @Test
+    void theSocketIsBoundToTheLocalAddressBeforeItConnects() {
+        Asyncio.run(() -> {
+            List<Recorder> accepted = new ArrayList<>();
+            Server server = Net.createServer(() -> {
+                Recorder r = Recorder.echo();
+                accepted.add(r);
+                return r;
+            }, "127.0.0.1", 0);
+            // 127.0.0.2 is loopback on Linux but never the address the system would pick
+            Connection<Recorder> c = Net.createConnection(Recorder::new, "127.0.0.1", port(server), null,
+                    new InetSocketAddress("127.0.0.2", 0));
+            InetSocketAddress sockname = (InetSocketAddress) c.transport().getExtraInfo("sockname");
+            assertEquals(InetAddress.ofLiteral("127.0.0.2"), sockname.getAddress());
+            assertNotEquals(0, sockname.getPort());
+            c.transport().write(ascii("from .2"));
+            c.protocol().awaitReceived(7);
+            assertEquals("from .2", c.protocol().text());
+            assertEquals(sockname, accepted.get(0).transport.getExtraInfo("peername"));
+            c.transport().close();
+            c.protocol().lost.await();
+
+            // an unresolved local address is resolved off the loop; only its IPv4 addresses fit here
+            Connection<Recorder> named = Net.createConnection(Recorder::new, "127.0.0.1", port(server), null,
+                    InetSocketAddress.createUnresolved("localhost", 0));
+            assertEquals(InetAddress.ofLiteral("127.0.0.1"),
+                    ((InetSocketAddress) named.transport().getExtraInfo("sockname")).getAddress());
+            named.transport().close();
+            named.protocol().lost.await();
+            server.close();
+            server.waitClosed();
+        });
+    }
+
+    @Test
+    void aLocalAddressInUseOrOfTheWrongFamilyFailsWithBindException() {
+        Asyncio.run(() -> {
+            Server server = Net.createServer(Recorder::echo, "127.0.0.1", 0);
+            int port = port(server);
+            BindException inUse = assertThrows(BindException.class, () -> Net.createConnection(Recorder::new,
+                    "127.0.0.1", port, null, new InetSocketAddress("127.0.0.1", port)));
+            assertTrue(inUse.getMessage().startsWith("error while attempting to bind on address"), inUse.getMessage());
+            BindException family = assertThrows(BindException.class, () -> Net.createConnection(Recorder::new,
+                    "127.0.0.1", port, null, new InetSocketAddress(InetAddress.ofLiteral("::1"), 0)));
+            assertTrue(family.getMessage().contains("no matching local address"), family.getMessage());
+            server.close();
+            server.waitClosed();
+        });
+    }
+}

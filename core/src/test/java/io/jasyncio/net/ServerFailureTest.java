@@ -1,0 +1,154 @@
+package io.jasyncio.net;
+
+import static io.jasyncio.net.Recorder.ascii;
+import static io.jasyncio.net.Recorder.port;
+import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.jasyncio.Asyncio;
+import io.jasyncio.ErrorContext;
+import io.jasyncio.EventLoop;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** A protocol whose connectionLost throws, and the server's accept back-off when out of descriptors. */
+@Timeout(30)
+class ServerFailureTest {
+
+    @Test
+    void aThrowingConnectionLostGoesToTheHandlerAndTheLoopAndServerKeepWorking() {
+        Asyncio.run(() -> {
+            List<ErrorContext> errors = new ArrayList<>();
+            Asyncio.getRunningLoop().setExceptionHandler((loop, ctx) -> errors.add(ctx));
+            Server server = Net.createServer(() -> new Recorder() {
+                @Override
+                public void dataReceived(java.nio.ByteBuffer data) {
+                    super.dataReceived(data);
+                    transport.write(ascii("ok"));
+                }
+
+                @Override
+                public void connectionLost(Throwable exc) {
+                    super.connectionLost(exc);
+                    throw new IllegalStateException("lost and thrown");
+                }
+            }, "127.0.0.1", 0);
+            int port = port(server);
+            Connection<Recorder> first = Net.createConnection(Recorder::new, "127.0.0.1", port);
+            first.transport().write(ascii("a"));
+            first.protocol().awaitReceived(2);
+            first.transport().close(); // the server sees EOF, closes, and its connectionLost throws
+            assertNull(first.protocol().lost.await());
+            for (int i = 0; i < 1000 && errors.isEmpty(); i++) Asyncio.sleep(0.002);
+            assertEquals(1, errors.size());
+            assertTrue(errors.get(0).message().contains("connectionLost"), errors.get(0).message());
+            assertEquals("lost and thrown", errors.get(0).exception().getMessage());
+
+            // the loop and the server keep working, and the failed connection no longer counts
+            Connection<Recorder> second = Net.createConnection(Recorder::new, "127.0.0.1", port);
+            second.transport().write(ascii("b"));
+            second.protocol().awaitReceived(2);
+            assertEquals("ok", second.protocol().text());
+            second.transport().close();
+            second.protocol().lost.await();
+
+            // client side too: a throwing connectionLost of a connection's protocol
+            Connection<Recorder> third = Net.createConnection(() -> new Recorder() {
+                @Override
+                public void connectionLost(Throwable exc) {
+                    super.connectionLost(exc);
+                    throw new IllegalStateException("client lost and thrown");
+                }
+            }, "127.0.0.1", port);
+            third.transport().abort();
+            third.protocol().lost.await();
+            for (int i = 0; i < 1000 && errors.size() < 4; i++) Asyncio.sleep(0.002);
+            assertTrue(errors.stream().anyMatch(e -> "client lost and thrown".equals(e.exception().getMessage())), errors.toString());
+            server.close();
+            server.waitClosed(); // returns: every connection detached despite the throwing callbacks
+        });
+    }
+
+    /**
+     * Provokes EMFILE in accept() for real: a connection waits in the backlog of a server that does
+     * not accept yet; the process's descriptors are then used up (by opening /dev/null) and the
+     * server starts accepting. Needs a soft descriptor limit small enough to fill quickly.
+     */
+    @Test
+    void acceptBacksOffWhenOutOfFileDescriptorsAndRetriesLater() throws Exception {
+        long limit = softFdLimit();
+        assumeTrue(limit > 0 && limit <= 100_000, "the soft descriptor limit is too large to exhaust quickly: " + limit);
+        Asyncio.run(() -> {
+            EventLoop loop = Asyncio.getRunningLoop();
+            List<ErrorContext> errors = new ArrayList<>();
+            List<Double> errorTimes = new ArrayList<>();
+            loop.setExceptionHandler((l, ctx) -> {
+                errors.add(ctx);
+                errorTimes.add(l.time());
+            });
+            loop.callExceptionHandler(ErrorContext.of("warm-up", new IOException("warm-up"))); // load what the handler needs
+            errors.clear();
+            errorTimes.clear();
+            List<Recorder> accepted = new ArrayList<>();
+            Server server = Net.createServer(() -> {
+                Recorder r = Recorder.echo();
+                accepted.add(r);
+                return r;
+            }, "127.0.0.1", 0, ServerOptions.defaults().withStartServing(false));
+            Connection<Recorder> c = Net.createConnection(Recorder::new, "127.0.0.1", port(server)); // queued in the backlog
+
+            List<FileChannel> fillers = new ArrayList<>();
+            try {
+                Path devNull = Path.of("/dev/null");
+                try {
+                    for (long i = 0; i <= limit; i++) fillers.add(FileChannel.open(devNull));
+                    fail("opened " + fillers.size() + " descriptors without running out");
+                } catch (IOException expected) {
+                    // out of descriptors: accept() must fail now
+                }
+                server.startServing();
+                for (int i = 0; i < 1000 && errors.isEmpty(); i++) Asyncio.sleep(0.002);
+            } finally {
+                for (FileChannel f : fillers) f.close();
+            }
+            assertEquals(1, errors.size(), errors.toString());
+            String message = errors.get(0).message();
+            assertTrue(message.contains("accept") && message.contains("Too many open files"), message);
+            assertTrue(accepted.isEmpty());
+
+            // descriptors are free again: the server retries after its back-off and accepts
+            while (accepted.isEmpty()) Asyncio.sleep(0.01);
+            double waited = loop.time() - errorTimes.get(0);
+            assertTrue(waited >= 0.9, "accepting resumed only after the back-off: " + waited);
+            assertTrue(server.isServing());
+            c.transport().write(ascii("after back-off"));
+            c.protocol().awaitReceived(14);
+            assertEquals("after back-off", c.protocol().text());
+            assertEquals(1, errors.size());
+            c.transport().close();
+            c.protocol().lost.await();
+            server.close();
+            server.waitClosed();
+        });
+    }
+
+    private static long softFdLimit() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+                if (line.startsWith("Max open files")) {
+                    String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
+                    return "unlimited".equals(soft) ? -1 : Long.parseLong(soft);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,179 @@
+package io.jasyncio.net;
+
+import static io.jasyncio.net.Recorder.ascii;
+import static io.jasyncio.net.Recorder.port;
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.jasyncio.Asyncio;
+import io.jasyncio.Task;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@link Net#sendfile} over TLS (asyncio's fallback) and TLS over Unix domain sockets. */
+@Timeout(30)
+class TlsSendfileUnixTest {
+    @TempDir
+    static Path dir;
+    static TlsTesting certs;
+
+    @BeforeAll
+    static void makeCertificate() throws Exception {
+        certs = TlsTesting.generate(dir);
+    }
+
+    @Test
+    void sendfileOverTlsFallsBackToBoundedChunkedWrites() throws Exception {
+        byte[] content = new byte[8 << 20];
+        new Random(11).nextBytes(content);
+        Path file = Files.write(dir.resolve("tls-blob.bin"), content);
+        Asyncio.run(() -> {
+            List<Recorder> accepted = new ArrayList<>();
+            Server server = Net.createServer(() -> {
+                Recorder r = new Recorder() {
+                    @Override
+                    public void connectionMade(Transport tr) {
+                        super.connectionMade(tr);
+                        tr.pauseReading(); // until the test has seen sendfile wait for the drain
+                    }
+                };
+                accepted.add(r);
+                return r;
+            }, "127.0.0.1", 0, ServerOptions.defaults().withTls(TlsOptions.of(certs.server())));
+            Connection<Recorder> c = Net.createConnection(Recorder::new, "localhost", port(server),
+                    TlsOptions.of(certs.client()));
+            Transport t = c.transport();
+            t.write(ascii("head"));
+            Task<Long> send = Asyncio.createTask(() -> {
+                try (FileChannel fc = FileChannel.open(file)) {
+                    return Net.sendfile(t, fc, 1000, Long.MAX_VALUE);
+                }
+            });
+            while (accepted.isEmpty()) Asyncio.sleep(0.001);
+            Recorder peer = accepted.get(0);
+            peer.made.await();
+            // the peer does not read: once the kernel's buffers are full, sendfile suspends
+            for (int i = 0; i < 5000 && t.getWriteBufferSize() == 0 && !send.done(); i++) Asyncio.sleep(0.002);
+            Asyncio.sleep(0.05);
+            assertFalse(send.done());
+            assertFalse(t.isReading(), "reading is paused during the fallback, as in asyncio");
+            long buffered = t.getWriteBufferSize();
+            assertTrue(buffered > 0);
+            assertTrue(buffered <= WriteFlow.DEFAULT_HIGH_WATER + 2 * SendfileFallback.BLOCK_SIZE + 4096,
+                    "write buffer bounded by the high-water mark plus a chunk: " + buffered);
+            assertEquals(0, c.protocol().pauses, "the application's protocol does not hear the fallback's pauses");
+            peer.transport.resumeReading();
+            assertEquals(content.length - 1000, send.await());
+            assertSame(c.protocol(), t.getProtocol(), "the application's protocol is restored");
+            assertTrue(t.isReading());
+            assertEquals(c.protocol().pauses, c.protocol().resumes + (((TlsProtocol.AppTransport) t).writingPaused() ? 1 : 0),
+                    "the application's protocol hears pause/resume balanced with the transport's state");
+            t.write(ascii("tail"));
+            long total = 4 + content.length - 1000 + 4;
+            peer.awaitReceived(total);
+            byte[] got = peer.received.toByteArray();
+            assertEquals(total, got.length);
+            assertEquals("head", new String(got, 0, 4, java.nio.charset.StandardCharsets.US_ASCII));
+            assertArrayEquals(Arrays.copyOfRange(content, 1000, content.length), Arrays.copyOfRange(got, 4, got.length - 4));
+            assertEquals("tail", new String(got, got.length - 4, 4, java.nio.charset.StandardCharsets.US_ASCII));
+
+            // a bounded count, and an offset past the end sends nothing
+            try (FileChannel fc = FileChannel.open(file)) {
+                assertEquals(20_000, Net.sendfile(t, fc, 0, 20_000));
+                assertEquals(0, Net.sendfile(t, fc, content.length + 5, 10));
+            }
+            peer.awaitReceived(total + 20_000);
+            assertArrayEquals(Arrays.copyOfRange(content, 0, 20_000),
+                    Arrays.copyOfRange(peer.received.toByteArray(), (int) total, (int) total + 20_000));
+            t.close();
+            assertNull(c.protocol().lost.await());
+            server.close();
+            server.waitClosed();
+        });
+    }
+
+    @Test
+    void sendfileOverTlsFailsWhenThePeerGoesAway() throws Exception {
+        Path file = Files.write(dir.resolve("tls-blob2.bin"), new byte[4 << 20]);
+        Asyncio.run(() -> {
+            List<Recorder> accepted = new ArrayList<>();
+            Server server = Net.createServer(() -> {
+                Recorder r = new Recorder() {
+                    @Override
+                    public void connectionMade(Transport tr) {
+                        super.connectionMade(tr);
+                        tr.pauseReading();
+                    }
+                };
+                accepted.add(r);
+                return r;
+            }, "127.0.0.1", 0, ServerOptions.defaults().withTls(TlsOptions.of(certs.server())));
+            Connection<Recorder> c = Net.createConnection(Recorder::new, "localhost", port(server),
+                    TlsOptions.of(certs.client()));
+            Task<Long> send = Asyncio.createTask(() -> {
+                try (FileChannel fc = FileChannel.open(file)) {
+                    return Net.sendfile(c.transport(), fc, 0, Long.MAX_VALUE);
+                }
+            });
+            while (accepted.isEmpty()) Asyncio.sleep(0.001);
+            accepted.get(0).made.await();
+            Asyncio.sleep(0.05);
+            assertFalse(send.done());
+            accepted.get(0).transport.abort();
+            var failure = assertThrows(java.util.concurrent.CompletionException.class, send::await);
+            assertInstanceOf(java.io.IOException.class, failure.getCause());
+            c.protocol().lost.await(); // the application's protocol still hears the loss
+            assertThrows(IllegalStateException.class, () -> {
+                try (FileChannel fc = FileChannel.open(file)) {
+                    Net.sendfile(c.transport(), fc, 0, 10);
+                }
+            });
+            server.close();
+            server.waitClosed();
+        });
+    }
+
+    @Test
+    void tlsOverAUnixSocket(@TempDir Path sockDir) {
+        Path path = sockDir.resolve("tls.sock");
+        Asyncio.run(() -> {
+            Server server = Net.createUnixServer(Recorder::echo, path,
+                    ServerOptions.defaults().withTls(TlsOptions.of(certs.server())));
+            assertThrows(IllegalArgumentException.class,
+                    () -> Net.createUnixConnection(Recorder::new, path, TlsOptions.of(certs.client())),
+                    "asyncio: server_hostname is required for ssl over a unix socket");
+            Connection<Recorder> c = Net.createUnixConnection(Recorder::new, path,
+                    TlsOptions.of(certs.client()).withServerHostname("localhost"));
+            Transport t = c.transport();
+            assertEquals(certs.cert(), t.getExtraInfo("peercert"));
+            assertNotNull(t.getExtraInfo("cipher"));
+            assertEquals(java.net.UnixDomainSocketAddress.of(path), t.getExtraInfo("peername"));
+            t.write(ascii("tls over unix"));
+            c.protocol().awaitReceived(13);
+            assertEquals("tls over unix", c.protocol().text());
+            t.close();
+            assertNull(c.protocol().lost.await());
+
+            // the name is checked against the certificate
+            assertThrows(javax.net.ssl.SSLHandshakeException.class, () -> Net.createUnixConnection(Recorder::new, path,
+                    TlsOptions.of(certs.client()).withServerHostname("not-localhost.example")));
+            // "" turns the check off (the certificate chain is still verified)
+            Connection<Recorder> c2 = Net.createUnixConnection(Recorder::new, path,
+                    TlsOptions.of(certs.client()).withServerHostname(""));
+            c2.transport().write(ascii("ok"));
+            c2.protocol().awaitReceived(2);
+            c2.transport().close();
+            c2.protocol().lost.await();
+            server.close();
+            server.waitClosed();
+        });
+    }
+}
