@@ -303,7 +303,7 @@ public final class EventLoop implements AutoCloseable {
                 context != null ? context : currentContextMap());
         if (debug) task.creationStack = TaskDebug.creationStack();
         linkPending(task);
-        if (JfrEvents.AVAILABLE) JfrEvents.taskCreated(task);
+        if (JfrEvents.AVAILABLE && JfrEvents.recording()) JfrEvents.taskCreated(task);
         if (eagerStart && thread != null) {
             task.startEagerly();
         } else {
@@ -369,7 +369,7 @@ public final class EventLoop implements AutoCloseable {
         thread = me;
         try {
             while (true) {
-                if (JfrEvents.AVAILABLE) {
+                if (JfrEvents.AVAILABLE && JfrEvents.recording()) {
                     Object iteration = JfrEvents.iterationBegin();
                     runOnce();
                     JfrEvents.iterationEnd(iteration, this);
@@ -758,7 +758,7 @@ public final class EventLoop implements AutoCloseable {
         t.prevPending = null;
         t.nextPending = null;
         pendingTaskCount--;
-        if (JfrEvents.AVAILABLE) JfrEvents.taskCompleted(t);
+        if (JfrEvents.AVAILABLE && JfrEvents.recording()) JfrEvents.taskCompleted(t);
     }
 
     int pendingTaskCount() {
@@ -869,7 +869,7 @@ public final class EventLoop implements AutoCloseable {
     private void run(Handle h) {
         if (debug) {
             runTimed(h);
-        } else if (JfrEvents.AVAILABLE) {
+        } else if (JfrEvents.AVAILABLE && JfrEvents.recording()) {
             JfrEvents.step(h);
         } else {
             h.invoke();

@@ -5,8 +5,12 @@ import jdk.jfr.Category;
 import jdk.jfr.Description;
 import jdk.jfr.Enabled;
 import jdk.jfr.Event;
+import jdk.jfr.FlightRecorder;
+import jdk.jfr.FlightRecorderListener;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
+import jdk.jfr.Recording;
+import jdk.jfr.RecordingState;
 import jdk.jfr.StackTrace;
 import jdk.jfr.Threshold;
 
@@ -23,8 +27,8 @@ import jdk.jfr.Threshold;
  *       timers included); disabled unless asked for.</li>
  * </ul>
  * Nothing is recorded unless a recording runs: {@code java -XX:StartFlightRecording ...} or
- * {@code jcmd <pid> JFR.start}. When none does, an event object is created and dropped without
- * escaping (the JIT removes it) and its begin/end/shouldCommit calls do nothing;
+ * {@code jcmd <pid> JFR.start}. When none does, the loop does not call these hooks at all (one
+ * volatile read per step, see {@link #recording()});
  * {@code JfrEventsBench} in the bench module measures what is left. The module requires
  * {@code jdk.jfr} only statically: in a runtime image without it (or with
  * {@code -Djasyncio.jfr=false}) {@link #AVAILABLE} is false and the loop never touches these
@@ -52,7 +56,43 @@ final class JfrEvents {
         }
     }
 
-    // Callers check AVAILABLE first: only then are the event classes loaded.
+    /**
+     * Whether a recording is running. The loop calls the hooks below only then: run on every
+     * callback and task step, they cost 5–8 % of the CPU per request of a 64 KiB echo even with
+     * no recording (bench/RESULTS-echo.md), so "disabled" must mean "not called".
+     */
+    static boolean recording() {
+        return Recordings.running;
+    }
+
+    /** Follows the recorder's recordings; registering does not start Flight Recorder. */
+    private static final class Recordings implements FlightRecorderListener {
+        static volatile boolean running;
+
+        static {
+            FlightRecorder.addListener(new Recordings());
+        }
+
+        @Override
+        public void recorderInitialized(FlightRecorder recorder) {
+            update(recorder);
+        }
+
+        @Override
+        public void recordingStateChanged(Recording recording) {
+            if (FlightRecorder.isInitialized()) update(FlightRecorder.getFlightRecorder());
+        }
+
+        private static void update(FlightRecorder recorder) {
+            boolean any = false;
+            for (Recording r : recorder.getRecordings()) {
+                if (r.getState() == RecordingState.RUNNING) any = true;
+            }
+            running = any;
+        }
+    }
+
+    // Callers check AVAILABLE and recording() first: only then are the event classes loaded.
     //
     // Events are committed by the loop thread only. JDK 25 drops the first event a carrier thread
     // commits after a virtual thread it carried has committed one (seen here: a SlowStep right
