@@ -20,8 +20,9 @@ import javax.net.ssl.SSLContext;
  *                         certificate; null means the host connected to, "" turns both off
  * @param handshakeTimeout how long the handshake may take before the connection is aborted
  *                         (asyncio's default 60 s)
- * @param shutdownTimeout  how long closing may wait for the close_notify to be flushed before
- *                         the connection is aborted (asyncio's default 30 s)
+ * @param shutdownTimeout  how long closing may take (our close_notify sent, the peer's
+ *                         received) before the connection is aborted and the protocol's
+ *                         {@code connectionLost} gets a {@code TimeoutError} (asyncio's default 30 s)
  */
 public record TlsOptions(SSLContext context, String serverHostname, Duration handshakeTimeout, Duration shutdownTimeout) {
     /** asyncio's SSL_HANDSHAKE_TIMEOUT. */

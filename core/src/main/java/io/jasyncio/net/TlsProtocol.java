@@ -3,6 +3,7 @@ package io.jasyncio.net;
 import io.jasyncio.ErrorContext;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
+import io.jasyncio.TimeoutError;
 import io.jasyncio.TimerHandle;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -29,13 +30,24 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * {@link #netIn} (kept in write mode); {@link #progress} drives the engine until it can do no more:
  * running tasks, sending handshake records, unwrapping records and handing plaintext to the
  * application. The application's protocol hears {@code connectionMade} when the handshake
- * finishes, and its writes before that wait in {@link #pending}. Closing sends close_notify and
- * then closes the raw transport, which flushes it (bounded by the shutdown timeout); TLS has no
- * half close, so {@code writeEof} is unsupported.
+ * finishes, and its writes before that wait in {@link #pending}.
+ *
+ * <p>Reading, as asyncio 3.11+: the application's {@code pauseReading} stops the delivery of
+ * plaintext, not the socket; records that keep arriving wait in {@link #netIn}, and the raw
+ * transport stops reading only when that holds {@link #INCOMING_HIGH} bytes (resuming at
+ * {@link #INCOMING_LOW}). An EOF from the peer while delivery is paused waits behind the data.
+ *
+ * <p>Closing sends close_notify and waits for the peer's (data arriving meanwhile is dropped),
+ * then closes the raw transport; the shutdown timeout bounds all of it, after which the
+ * connection is aborted and the application's {@code connectionLost} gets a {@link TimeoutError}.
+ * Closing during the handshake aborts. TLS has no half close, so {@code writeEof} is unsupported.
  */
 final class TlsProtocol implements Protocol {
     private static final System.Logger LOG = System.getLogger("io.jasyncio.net");
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    /** Ciphertext waiting for delivery at which the socket stops being read (asyncio's default). */
+    static final int INCOMING_HIGH = 256 * 1024;
+    static final int INCOMING_LOW = INCOMING_HIGH / 4;
 
     private final EventLoop loop;
     private final TlsOptions options;
@@ -57,6 +69,13 @@ final class TlsProtocol implements Protocol {
     private boolean appCloseCalled;
     private boolean eofDelivered;
     private boolean failed;
+    /** The application paused reading: plaintext is not delivered until it resumes. */
+    private boolean appReadingPaused;
+    /** We paused the raw transport because too much ciphertext waits in {@link #netIn}. */
+    private boolean rawReadingPaused;
+    /** The peer's EOF arrived while delivery was paused; it is delivered after the data. */
+    private boolean eofPending;
+    private boolean shutdownTimedOut;
     private TimerHandle handshakeTimer;
     private TimerHandle shutdownTimer;
 
@@ -136,6 +155,10 @@ final class TlsProtocol implements Protocol {
             fail(new SSLHandshakeException("the peer closed the connection during the TLS handshake"));
             return false;
         }
+        if (eofPending || deliveryPaused()) {
+            eofPending = true;
+            return true; // keep the raw transport open until the application has the data
+        }
         deliverEof();
         return false; // no half close in TLS: the raw transport closes
     }
@@ -152,6 +175,7 @@ final class TlsProtocol implements Protocol {
         waiter = null;
         if (appConnected) {
             appConnected = false;
+            if (exc == null && shutdownTimedOut) exc = new TimeoutError("TLS shutdown timed out");
             try {
                 app.connectionLost(exc);
             } catch (Throwable t) {
@@ -173,10 +197,18 @@ final class TlsProtocol implements Protocol {
 
     // ---- the engine ----
 
-    /** Drives the engine until it needs more input from the peer. */
+    /**
+     * Drives the engine until it needs more input from the peer, or the application has paused
+     * reading, then starts or stops reading the socket by how much ciphertext waits.
+     */
     private void progress() {
+        runEngine();
+        controlRawReading();
+    }
+
+    private void runEngine() {
         try {
-            while (!failed) {
+            while (!failed && !deliveryPaused()) {
                 SSLEngineResult.HandshakeStatus hs = engine.getHandshakeStatus();
                 switch (hs) {
                     case NEED_TASK -> {
@@ -197,6 +229,35 @@ final class TlsProtocol implements Protocol {
             }
         } catch (SSLException e) {
             fail(e);
+        }
+    }
+
+    /** Plaintext waits: the application paused reading (closing drains and drops instead). */
+    private boolean deliveryPaused() {
+        return handshakeDone && appReadingPaused && !appClosing;
+    }
+
+    /** asyncio's {@code _control_ssl_reading}: bounds {@link #netIn} while delivery is paused. */
+    private void controlRawReading() {
+        if (raw == null || eofPending || failed) return;
+        int waiting = netIn.position();
+        if (!rawReadingPaused && waiting >= INCOMING_HIGH) {
+            rawReadingPaused = true;
+            raw.pauseReading();
+        } else if (rawReadingPaused && waiting <= INCOMING_LOW) {
+            rawReadingPaused = false;
+            raw.resumeReading();
+        }
+    }
+
+    /** The application resumed reading: deliver what waits, then a pending EOF. */
+    private void resumeDelivery() {
+        if (failed || raw == null || deliveryPaused()) return;
+        progress();
+        if (eofPending && !deliveryPaused() && !failed) {
+            eofPending = false;
+            deliverEof();
+            if (!raw.isClosing()) raw.close();
         }
     }
 
@@ -294,13 +355,31 @@ final class TlsProtocol implements Protocol {
         appIn.flip();
         try {
             if (appIn.hasRemaining() && appConnected && !appClosing) {
-                app.dataReceived(appIn);
+                if (app instanceof BufferedProtocol bp) {
+                    deliverInto(bp);
+                } else {
+                    app.dataReceived(appIn);
+                }
             }
         } catch (Throwable t) {
             StreamTransport.rethrowIfFatal(t);
             protocolError(t, "Fatal error: protocol.dataReceived() call failed.");
         } finally {
             appIn.clear();
+        }
+    }
+
+    /** asyncio's {@code _do_read__buffered}: copies the plaintext into the protocol's buffers. */
+    private void deliverInto(BufferedProtocol bp) {
+        while (appIn.hasRemaining() && !appClosing && !failed) {
+            ByteBuffer buf = bp.getBuffer(appIn.remaining());
+            if (buf == null || !buf.hasRemaining()) {
+                throw new IllegalStateException("getBuffer() returned " + (buf == null ? "null" : "a buffer without room: " + buf));
+            }
+            int n = Math.min(buf.remaining(), appIn.remaining());
+            buf.put(buf.position(), appIn, appIn.position(), n).position(buf.position() + n);
+            appIn.position(appIn.position() + n);
+            bp.bufferUpdated(n);
         }
     }
 
@@ -342,24 +421,42 @@ final class TlsProtocol implements Protocol {
         if (shutdownTimer != null) shutdownTimer.cancel();
     }
 
-    /** Sends close_notify and closes the raw transport once it is flushed. */
+    /**
+     * asyncio's {@code _start_shutdown}: sends close_notify, then waits (reading on, dropping
+     * data) for the peer's, whose arrival closes the raw transport in {@link #unwrap}.
+     */
     private void startShutdown() {
         if (appClosing) return;
         appClosing = true;
-        if (raw.isClosing()) return;
-        if (handshakeDone && !failed) {
-            engine.closeOutbound();
-            try {
-                wrap(EMPTY);
-            } catch (SSLException e) {
-                LOG.log(System.Logger.Level.DEBUG, "sending close_notify failed", e);
-            }
+        if (raw == null || raw.isClosing()) return;
+        if (!handshakeDone || failed) {
+            raw.abort();
+            return;
         }
         shutdownTimer = loop.callLater(options.shutdownTimeout(), () -> {
-            LOG.log(System.Logger.Level.WARNING, "TLS shutdown took longer than {0}: aborting {1}", options.shutdownTimeout(), appTransport);
+            LOG.log(System.Logger.Level.DEBUG, "TLS shutdown took longer than {0}: aborting {1}", options.shutdownTimeout(), appTransport);
+            shutdownTimedOut = true;
             raw.abort();
         });
-        raw.close();
+        engine.closeOutbound();
+        try {
+            wrap(EMPTY);
+        } catch (SSLException e) {
+            fail(e);
+            return;
+        }
+        if (engine.isInboundDone() || eofPending) {
+            // The peer's close_notify (or EOF) came already, or the engine closes both ways (TLS 1.2).
+            raw.close();
+            return;
+        }
+        if (rawReadingPaused) {
+            rawReadingPaused = false;
+            raw.resumeReading();
+        }
+        // Records already waiting may hold the peer's close_notify; not from inside a callback
+        // of ours, though (the application may be closing from dataReceived).
+        if (netIn.position() > 0) loop.callSoon(this::progress);
     }
 
     // ---- the application's transport ----
@@ -413,17 +510,19 @@ final class TlsProtocol implements Protocol {
 
         @Override
         public boolean isReading() {
-            return raw.isReading();
+            return !appReadingPaused && !isClosing();
         }
 
         @Override
         public void pauseReading() {
-            raw.pauseReading();
+            appReadingPaused = true;
         }
 
         @Override
         public void resumeReading() {
-            raw.resumeReading();
+            if (!appReadingPaused) return;
+            appReadingPaused = false;
+            loop.callSoon(TlsProtocol.this::resumeDelivery);
         }
 
         @Override
@@ -434,6 +533,11 @@ final class TlsProtocol implements Protocol {
         @Override
         public void setWriteBufferLimits(int high, int low) {
             raw.setWriteBufferLimits(high, low);
+        }
+
+        /** Ciphertext received and not yet delivered (asyncio's {@code get_read_buffer_size}). */
+        int readBufferSize() {
+            return netIn.position();
         }
 
         /** Whether the application was last told to pause writing (for the sendfile fallback). */

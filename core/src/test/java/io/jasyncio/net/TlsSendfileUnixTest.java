@@ -102,7 +102,7 @@ class TlsSendfileUnixTest {
 
     @Test
     void sendfileOverTlsFailsWhenThePeerGoesAway() throws Exception {
-        Path file = Files.write(dir.resolve("tls-blob2.bin"), new byte[4 << 20]);
+        Path file = Files.write(dir.resolve("tls-blob2.bin"), new byte[16 << 20]); // more than the socket buffers hold
         Asyncio.run(() -> {
             List<Recorder> accepted = new ArrayList<>();
             Server server = Net.createServer(() -> {

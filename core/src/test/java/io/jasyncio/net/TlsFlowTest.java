@@ -1,0 +1,300 @@
+package io.jasyncio.net;
+
+import static io.jasyncio.net.Recorder.ascii;
+import static io.jasyncio.net.Recorder.port;
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.jasyncio.Asyncio;
+import io.jasyncio.TimeoutError;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** TLS reading flow control (the application's pause), the closing handshake, buffered protocols. */
+@Timeout(30)
+class TlsFlowTest {
+    @TempDir
+    static Path dir;
+    static TlsTesting certs;
+
+    @BeforeAll
+    static void makeCertificate() throws Exception {
+        certs = TlsTesting.generate(dir);
+    }
+
+    private static ServerOptions tlsServer() {
+        return ServerOptions.defaults().withTls(TlsOptions.of(certs.server()));
+    }
+
+    private static byte[] random(int n) {
+        byte[] b = new byte[n];
+        new Random(n).nextBytes(b);
+        return b;
+    }
+
+    /** A server whose connections send {@code data} as soon as they are made. */
+    private static Server sender(byte[] data, boolean thenClose) throws Exception {
+        return Net.createServer(() -> new Recorder() {
+            @Override
+            public void connectionMade(Transport t) {
+                super.connectionMade(t);
+                t.write(data);
+                if (thenClose) t.close();
+            }
+        }, "127.0.0.1", 0, tlsServer());
+    }
+
+    /** A client protocol that pauses reading in connectionMade and again after each delivery. */
+    static final class Sipper extends Recorder {
+        int deliveries;
+        long receivedAtEof = -1;
+        boolean sipping = true;
+
+        @Override
+        public void connectionMade(Transport t) {
+            super.connectionMade(t);
+            t.pauseReading();
+        }
+
+        @Override
+        public void dataReceived(ByteBuffer data) {
+            super.dataReceived(data);
+            deliveries++;
+            if (sipping) transport.pauseReading();
+        }
+
+        @Override
+        public boolean eofReceived() {
+            receivedAtEof = received.size();
+            return super.eofReceived();
+        }
+    }
+
+    @Test
+    void pauseReadingStopsDeliveryEvenOfRecordsAlreadyReceived() {
+        byte[] big = random(32 << 20); // more than the kernel's socket buffers hold
+        Asyncio.run(() -> {
+            List<Transport> serverSide = new ArrayList<>();
+            Server server = Net.createServer(() -> new Recorder() {
+                @Override
+                public void connectionMade(Transport t) {
+                    super.connectionMade(t);
+                    serverSide.add(t);
+                    t.write(big);
+                }
+            }, "127.0.0.1", 0, tlsServer());
+            Connection<Sipper> c = Net.createConnection(Sipper::new, "localhost", port(server), TlsOptions.of(certs.client()));
+            Sipper s = c.protocol();
+            TlsProtocol.AppTransport tls = (TlsProtocol.AppTransport) c.transport();
+            // Records pile up in the TLS layer meanwhile, up to the incoming high-water mark.
+            for (int i = 0; i < 2000 && tls.readBufferSize() < TlsProtocol.INCOMING_HIGH; i++) Asyncio.sleep(0.005);
+            Asyncio.sleep(0.2);
+            assertEquals(0, s.deliveries);
+            assertFalse(c.transport().isReading());
+            // ... and no further: the socket is not read, and the server cannot get rid of its data.
+            assertTrue(serverSide.get(0).getWriteBufferSize() > 0, "the reading side did not push back");
+            int waiting = tls.readBufferSize();
+            assertTrue(waiting >= TlsProtocol.INCOMING_HIGH && waiting <= TlsProtocol.INCOMING_HIGH + IoLoop.MAX_READ,
+                    "ciphertext waiting in the TLS layer: " + waiting);
+
+            c.transport().resumeReading(); // delivers one record, whose callback pauses again
+            Asyncio.sleep(0.2);
+            assertEquals(1, s.deliveries, "plaintext delivered while reading was paused");
+            assertTrue(s.received.size() > 0 && s.received.size() <= 16 * 1024);
+
+            s.sipping = false;
+            c.transport().resumeReading();
+            s.awaitReceived(big.length);
+            assertArrayEquals(big, s.received.toByteArray());
+            c.transport().close();
+            assertNull(s.lost.await());
+            server.close();
+            server.waitClosed();
+        });
+    }
+
+    @Test
+    void closeNotifyWaitsBehindTheDataWhileReadingIsPaused() {
+        byte[] data = random(200_000);
+        Asyncio.run(() -> {
+            Server server = sender(data, true);
+            Connection<Sipper> c = Net.createConnection(Sipper::new, "localhost", port(server), TlsOptions.of(certs.client()));
+            Sipper s = c.protocol();
+            Asyncio.sleep(0.2);
+            assertFalse(s.eof.done());
+            while (!s.eof.done()) {
+                c.transport().resumeReading();
+                Asyncio.sleep(0.001);
+            }
+            assertEquals(data.length, s.receivedAtEof, "EOF overtook the data");
+            assertArrayEquals(data, s.received.toByteArray());
+            assertNull(s.lost.await());
+            server.close();
+            server.waitClosed();
+        });
+    }
+
+    /** A JDK TLS server on a platform thread: writes {@code data}, then a bare FIN (no close_notify). */
+    @Test
+    void aBareEofWaitsBehindTheDataWhileReadingIsPaused() throws Exception {
+        byte[] data = random(100_000);
+        try (ServerSocket listener = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Thread peer = Thread.ofPlatform().start(() -> {
+                try (Socket plain = listener.accept();
+                     SSLSocket tls = (SSLSocket) certs.server().getSocketFactory().createSocket(plain, null, plain.getPort(), false)) {
+                    tls.setUseClientMode(false);
+                    OutputStream out = tls.getOutputStream();
+                    out.write(data);
+                    out.flush();
+                    plain.shutdownOutput(); // TCP FIN with no close_notify before it
+                    tls.getInputStream().read(); // until the client goes
+                } catch (Exception ignored) {
+                    // the client closing first is fine
+                }
+            });
+            Asyncio.run(() -> {
+                Connection<Sipper> c = Net.createConnection(Sipper::new, "localhost", listener.getLocalPort(),
+                        TlsOptions.of(certs.client()));
+                Sipper s = c.protocol();
+                Asyncio.sleep(0.2); // the data and the FIN arrive meanwhile
+                assertFalse(s.eof.done());
+                assertTrue(c.transport().getExtraInfo("socket") instanceof java.nio.channels.SocketChannel ch && ch.isOpen());
+                while (!s.eof.done()) {
+                    c.transport().resumeReading();
+                    Asyncio.sleep(0.001);
+                }
+                assertEquals(data.length, s.receivedAtEof, "EOF overtook the data");
+                assertNull(s.lost.await());
+            });
+            peer.join(5000);
+        }
+    }
+
+    /**
+     * Closing sends close_notify and waits for the peer's before closing the socket (asyncio's
+     * FLUSHING/SHUTDOWN states). The peer here is the JDK's blocking SSLSocket, which answers only
+     * when its application closes it, 300 ms after it saw our close_notify. With TLS 1.2 the JDK's
+     * engine closes both directions when it sends close_notify (TLS 1.2 lets the closer skip the
+     * wait), so the socket closes at once; the peer still sees a clean close_notify.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
+    void closeWaitsForThePeersCloseNotify(String version) throws Exception {
+        Asyncio.run(() -> {
+            double[] closedAt = new double[2];
+            List<Recorder> accepted = new ArrayList<>();
+            Server server = Net.createServer(() -> {
+                Recorder r = new Recorder() {
+                    @Override
+                    public void connectionMade(Transport t) {
+                        super.connectionMade(t);
+                        t.write(ascii("bye"));
+                        closedAt[0] = loop.time();
+                        t.close();
+                        assertTrue(t.isClosing());
+                    }
+
+                    @Override
+                    public void connectionLost(Throwable exc) {
+                        closedAt[1] = loop.time();
+                        super.connectionLost(exc);
+                    }
+                };
+                accepted.add(r);
+                return r;
+            }, "127.0.0.1", 0, tlsServer());
+            int port = port(server);
+            String got = Asyncio.toThread(() -> {
+                try (SSLSocket tls = (SSLSocket) certs.client().getSocketFactory().createSocket("127.0.0.1", port)) {
+                    tls.setEnabledProtocols(new String[] {version});
+                    InputStream in = tls.getInputStream();
+                    String text = new String(in.readNBytes(3));
+                    assertEquals(-1, in.read()); // the server's close_notify
+                    Thread.sleep(300);
+                    return text + " " + tls.getSession().getProtocol();
+                } // close() sends our close_notify
+            });
+            assertEquals("bye " + version, got);
+            Recorder r = accepted.get(0);
+            assertNull(r.lost.await());
+            double waited = closedAt[1] - closedAt[0];
+            if (version.equals("TLSv1.3")) {
+                assertTrue(waited >= 0.25, "the socket closed " + waited + " s after close(), before the peer's close_notify");
+            }
+            server.close();
+            server.waitClosed();
+        });
+    }
+
+    @Test
+    void aPeerThatNeverAnswersCloseNotifyTimesTheShutdownOut() throws Exception {
+        Asyncio.run(() -> {
+            List<Recorder> accepted = new ArrayList<>();
+            Server server = Net.createServer(() -> {
+                Recorder r = new Recorder();
+                accepted.add(r);
+                return r;
+            }, "127.0.0.1", 0, ServerOptions.defaults().withTls(
+                    TlsOptions.of(certs.server()).withShutdownTimeout(Duration.ofMillis(200))));
+            int port = port(server);
+            var peerDone = Asyncio.getRunningLoop().runInExecutor(null, () -> {
+                try (SSLSocket tls = (SSLSocket) certs.client().getSocketFactory().createSocket("127.0.0.1", port)) {
+                    InputStream in = tls.getInputStream();
+                    tls.getOutputStream().write('x');
+                    tls.getOutputStream().flush();
+                    assertEquals(-1, in.read()); // the server's close_notify, which we never answer
+                    Thread.sleep(2000);
+                }
+                return null;
+            });
+            while (accepted.isEmpty() || accepted.get(0).received.size() == 0) Asyncio.sleep(0.005);
+            Recorder r = accepted.get(0);
+            double t0 = r.loop.time();
+            r.transport.close();
+            assertInstanceOf(TimeoutError.class, r.lost.await());
+            double took = r.loop.time() - t0;
+            assertTrue(took >= 0.19 && took < 1.5, "took " + took);
+            peerDone.await();
+            server.close();
+            server.waitClosed();
+        });
+    }
+
+    @Test
+    void aBufferedProtocolReadsPlaintextIntoItsOwnBuffer() {
+        byte[] data = random(300_000);
+        Asyncio.run(() -> {
+            Server server = sender(data, true);
+            BufferedProtocolTest.SmallBuffer p = new BufferedProtocolTest.SmallBuffer() {
+                @Override
+                public ByteBuffer getBuffer(int sizeHint) {
+                    assertTrue(sizeHint > 0, "the hint is the plaintext waiting: " + sizeHint);
+                    return buf;
+                }
+            };
+            Connection<BufferedProtocolTest.SmallBuffer> c = Net.createConnection(() -> p, "localhost", port(server),
+                    TlsOptions.of(certs.client()));
+            Asyncio.waitFor(c.protocol().eof, Duration.ofSeconds(10));
+            assertArrayEquals(data, p.got.toByteArray());
+            assertFalse(p.dataReceivedCalled);
+            assertTrue(p.reads >= data.length / 1000);
+            server.close();
+            server.waitClosed();
+        });
+    }
+}
