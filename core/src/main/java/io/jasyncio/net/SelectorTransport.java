@@ -32,7 +32,7 @@ import java.util.function.Function;
  * @param <E> an entry of the write buffer
  */
 abstract sealed class SelectorTransport<C extends SelectableChannel & NetworkChannel, E> implements BaseTransport
-        permits StreamTransport {
+        permits StreamTransport, UdpTransport {
     static final System.Logger LOG = System.getLogger("io.jasyncio.net");
 
     final EventLoop loop;
