@@ -55,9 +55,10 @@ abstract sealed class SelectorTransport<C extends SelectableChannel & NetworkCha
 
     /**
      * Registers {@code channel} with the transport's one reusable handle, or moves {@code key},
-     * its existing registration (after a connect), to it with no interest. {@code onReady} gives
-     * the subclass's readiness method bound to this transport: bound there rather than through
-     * an abstract method here, each readiness event calls it directly.
+     * its existing registration (after a connect), to it with no interest. {@code onReady} binds
+     * the subclass's own readiness method to this transport, which the subclass cannot name yet
+     * where it calls this constructor; bound there rather than through an abstract method here,
+     * a readiness event reaches it without a virtual dispatch.
      */
     SelectorTransport(EventLoop loop, IoLoop io, C channel, SelectionKey key, SocketAddress peername,
                       Function<SelectorTransport<C, E>, Runnable> onReady) throws IOException {
