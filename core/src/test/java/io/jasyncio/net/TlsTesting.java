@@ -50,6 +50,11 @@ record TlsTesting(Path certPem, Path keyPem, SSLContext server, SSLContext clien
         return new TlsTesting(cert, key, server, client, x509);
     }
 
+    /** Options for a server presenting the certificate. */
+    ServerOptions serverOptions() {
+        return ServerOptions.defaults().withTls(TlsOptions.of(server));
+    }
+
     /** Whether {@code cmd} runs and exits with 0 (e.g. a tool's version command). */
     static boolean available(String... cmd) {
         try {
