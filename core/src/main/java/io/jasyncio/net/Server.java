@@ -234,7 +234,7 @@ public final class Server {
             if (tls != null) protocol = new TlsProtocol(loop, tls, true, null, 0, protocol, null);
             new StreamTransport(loop, io, ch, null, protocol, this, null);
         } catch (Throwable t) {
-            StreamTransport.rethrowIfFatal(t);
+            SelectorTransport.rethrowIfFatal(t);
             try {
                 ch.close();
             } catch (IOException ignored) {

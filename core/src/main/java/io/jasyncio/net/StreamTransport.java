@@ -1,6 +1,5 @@
 package io.jasyncio.net;
 
-import io.jasyncio.ErrorContext;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
 import io.jasyncio.Handle;
@@ -11,7 +10,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -28,34 +26,15 @@ import java.util.Objects;
  * costs no allocation. The write buffer is a queue of private copies; {@link #bufferSize} is the
  * sum of their remaining bytes.
  *
- * <p>Closing states, as in asyncio: {@link #closing} means no more reading and no new close;
- * {@link #connLost} counts from the moment {@code connectionLost} is scheduled (it also counts
- * writes dropped afterwards). {@code close()} waits for the buffer to drain, {@code abort()}
- * and errors drop it. {@link #closeCalled} records that the application itself closed us, which
- * makes a later write a programming error rather than a race with the peer.
+ * <p>The closing states are explained in {@link SelectorTransport}.
  */
-final class StreamTransport implements Transport {
-    private static final System.Logger LOG = System.getLogger("io.jasyncio.net");
+final class StreamTransport extends SelectorTransport<SocketChannel, ByteBuffer> implements Transport {
     private static final int LOG_THRESHOLD_FOR_CONNLOST_WRITES = 5;
 
-    private final EventLoop loop;
-    private final IoLoop io;
-    private final SocketChannel channel;
-    private final SelectionKey key;
-    private final Handle handle;
     private final Server server;
-    private final SocketAddress sockname;
-    private final SocketAddress peername;
     private Protocol protocol;
     private Future<Void> waiter;
 
-    private final ArrayDeque<ByteBuffer> buffer = new ArrayDeque<>();
-    private long bufferSize;
-    private final WriteFlow flow;
-
-    private boolean closing;
-    private boolean closeCalled;
-    private int connLost;
     private boolean eof;
     private boolean paused;
     /** The interest the transport wants; {@link #updateInterest} mirrors it into the key. */
@@ -72,23 +51,10 @@ final class StreamTransport implements Transport {
      */
     StreamTransport(EventLoop loop, IoLoop io, SocketChannel channel, SelectionKey key, Protocol protocol,
                     Server server, Future<Void> waiter) throws IOException {
-        this.loop = loop;
-        this.flow = new WriteFlow(loop, this);
-        this.io = io;
-        this.channel = channel;
         this.protocol = Objects.requireNonNull(protocol, "the protocol factory returned null");
         this.server = server;
         this.waiter = waiter;
-        this.handle = IoLoop.handle(loop, this::onReady);
-        if (key == null) {
-            key = io.register(channel, 0, handle);
-        } else {
-            key.interestOps(0);
-            key.attach(handle);
-        }
-        this.key = key;
-        this.sockname = channel.getLocalAddress();
-        this.peername = remoteAddressOrNull(channel);
+        super(loop, io, channel, key, remoteAddressOrNull(channel), t -> ((StreamTransport) t)::onReady);
         if (channel.supportedOptions().contains(StandardSocketOptions.TCP_NODELAY)) {
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
         }
@@ -315,16 +281,6 @@ final class StreamTransport implements Transport {
         return true;
     }
 
-    @Override
-    public long getWriteBufferSize() {
-        return bufferSize;
-    }
-
-    @Override
-    public void setWriteBufferLimits(int high, int low) {
-        flow.setLimits(high, low, bufferSize, protocol);
-    }
-
     /** Whether the protocol was last told to pause writing (for the sendfile fallback). */
     boolean writingPaused() {
         return flow.isPaused();
@@ -403,11 +359,6 @@ final class StreamTransport implements Transport {
     // ---- closing ----
 
     @Override
-    public boolean isClosing() {
-        return closing;
-    }
-
-    @Override
     public void close() {
         IoLoop.checkThread(loop, "Transport.close()");
         closeCalled = true;
@@ -439,62 +390,38 @@ final class StreamTransport implements Transport {
         forceClose(e);
     }
 
-    /** A protocol callback threw: the loop's exception handler hears of it, the connection closes. */
-    private void protocolError(Throwable t, String message) {
-        loop.callExceptionHandler(ErrorContext.of(message + " (transport: " + this + ", protocol: " + protocol + ")", t));
-        forceClose(t);
-    }
-
-    private void forceClose(Throwable exc) {
-        if (connLost > 0) return;
-        if (!buffer.isEmpty()) {
-            buffer.clear();
-            bufferSize = 0;
-        }
+    @Override
+    void stopIo() {
         writeWanted = false;
-        closing = true;
         readWanted = false;
         updateInterest();
-        connLost++;
-        loop.callSoon(() -> callConnectionLost(exc));
     }
 
-    private void callConnectionLost(Throwable exc) {
+    /** A sendfile waiting for the socket fails with the connection. */
+    @Override
+    void onConnectionLost(Throwable exc) {
         Future<Void> w = writableWaiter;
         if (w != null && !w.done()) {
             w.setException(exc instanceof IOException io ? io : new IOException("the connection was closed during sendfile", exc));
         }
-        try {
-            protocol.connectionLost(exc);
-        } catch (Throwable t) {
-            rethrowIfFatal(t);
-            loop.callExceptionHandler(ErrorContext.of("protocol.connectionLost() failed (" + this + ")", t));
-        } finally {
-            key.cancel();
-            handle.cancel();
-            try {
-                channel.close();
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.DEBUG, "closing a socket failed", e);
-            }
-            if (server != null) server.detach(this);
-        }
     }
 
-    static void rethrowIfFatal(Throwable t) {
-        if (t instanceof VirtualMachineError vme) throw vme;
+    /** Closes the socket and, for an accepted connection, leaves the server. */
+    @Override
+    void closeSocket() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "closing a socket failed", e);
+        }
+        if (server != null) server.detach(this);
     }
 
     // ---- the rest of the interface ----
 
     @Override
-    public Object getExtraInfo(String name) {
-        return switch (name) {
-            case "peername" -> peername;
-            case "sockname" -> sockname;
-            case "socket" -> channel;
-            default -> null;
-        };
+    BaseProtocol protocol() {
+        return protocol;
     }
 
     @Override
@@ -509,7 +436,6 @@ final class StreamTransport implements Transport {
 
     @Override
     public String toString() {
-        String state = connLost > 0 ? "closed" : closing ? "closing" : "open";
-        return "StreamTransport[" + state + " " + sockname + " <-> " + peername + ", write buffer " + bufferSize + "]";
+        return "StreamTransport[" + state() + " " + sockname + " <-> " + peername + ", write buffer " + bufferSize + "]";
     }
 }

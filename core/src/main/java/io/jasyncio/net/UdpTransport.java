@@ -1,59 +1,35 @@
 package io.jasyncio.net;
 
-import io.jasyncio.ErrorContext;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
-import io.jasyncio.Handle;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
-import java.util.ArrayDeque;
 import java.util.Objects;
 
 /**
  * The selector transport of a UDP socket: asyncio's {@code _SelectorDatagramTransport}. Runs on
  * the loop thread only. Each readiness event receives one datagram into the loop's shared read
  * buffer. A send first goes to the socket directly; only when it would block is the datagram
- * copied into the queue (datagrams are never split).
+ * copied into the queue (datagrams are never split). The closing states are explained in
+ * {@link SelectorTransport}.
  */
-final class UdpTransport implements DatagramTransport {
-    private static final System.Logger LOG = System.getLogger("io.jasyncio.net");
+final class UdpTransport extends SelectorTransport<DatagramChannel, UdpTransport.Pending> implements DatagramTransport {
 
-    private record Pending(ByteBuffer data, SocketAddress address) {
+    /** A queued datagram and where it goes (unused on a connected endpoint). */
+    record Pending(ByteBuffer data, SocketAddress address) {
     }
 
-    private final EventLoop loop;
-    private final IoLoop io;
-    private final DatagramChannel channel;
-    private final SelectionKey key;
-    private final Handle handle;
-    private final SocketAddress sockname;
-    /** The connected peer, or null. */
-    private final SocketAddress peername;
     private final DatagramProtocol protocol;
     private Future<Void> waiter;
 
-    private final ArrayDeque<Pending> buffer = new ArrayDeque<>();
-    private long bufferSize;
-    private final WriteFlow flow;
-    private boolean closing;
-    private boolean closeCalled;
-    private int connLost;
-
     UdpTransport(EventLoop loop, IoLoop io, DatagramChannel channel, DatagramProtocol protocol, Future<Void> waiter)
             throws IOException {
-        this.loop = loop;
-        this.flow = new WriteFlow(loop, this);
-        this.io = io;
-        this.channel = channel;
         this.protocol = Objects.requireNonNull(protocol, "the protocol factory returned null");
         this.waiter = waiter;
-        this.sockname = channel.getLocalAddress();
-        this.peername = channel.getRemoteAddress();
-        this.handle = IoLoop.handle(loop, this::onReady);
-        this.key = io.register(channel, 0, handle);
+        super(loop, io, channel, null, channel.getRemoteAddress(), t -> ((UdpTransport) t)::onReady);
         loop.callSoon(this::start);
     }
 
@@ -61,7 +37,7 @@ final class UdpTransport implements DatagramTransport {
         try {
             protocol.connectionMade(this);
         } catch (Throwable t) {
-            StreamTransport.rethrowIfFatal(t);
+            rethrowIfFatal(t);
             protocolError(t, "protocol.connectionMade() failed");
         }
         updateInterest();
@@ -99,7 +75,7 @@ final class UdpTransport implements DatagramTransport {
         try {
             protocol.datagramReceived(view, from);
         } catch (Throwable t) {
-            StreamTransport.rethrowIfFatal(t);
+            rethrowIfFatal(t);
             protocolError(t, "Fatal error: protocol.datagramReceived() call failed.");
         }
     }
@@ -168,24 +144,9 @@ final class UdpTransport implements DatagramTransport {
         try {
             protocol.errorReceived(e);
         } catch (Throwable t) {
-            StreamTransport.rethrowIfFatal(t);
+            rethrowIfFatal(t);
             protocolError(t, "Fatal error: protocol.errorReceived() call failed.");
         }
-    }
-
-    @Override
-    public long getWriteBufferSize() {
-        return bufferSize;
-    }
-
-    @Override
-    public void setWriteBufferLimits(int high, int low) {
-        flow.setLimits(high, low, bufferSize, protocol);
-    }
-
-    @Override
-    public boolean isClosing() {
-        return closing;
     }
 
     @Override
@@ -206,47 +167,23 @@ final class UdpTransport implements DatagramTransport {
         forceClose(null);
     }
 
-    private void protocolError(Throwable t, String message) {
-        loop.callExceptionHandler(ErrorContext.of(message + " (transport: " + this + ", protocol: " + protocol + ")", t));
-        forceClose(t);
-    }
-
-    private void forceClose(Throwable exc) {
-        if (connLost > 0) return;
-        buffer.clear();
-        bufferSize = 0;
-        closing = true;
-        connLost++;
+    @Override
+    void stopIo() {
         IoLoop.interest(key, 0);
-        loop.callSoon(() -> callConnectionLost(exc));
-    }
-
-    private void callConnectionLost(Throwable exc) {
-        try {
-            protocol.connectionLost(exc);
-        } catch (Throwable t) {
-            StreamTransport.rethrowIfFatal(t);
-            loop.callExceptionHandler(ErrorContext.of("protocol.connectionLost() failed (" + this + ")", t));
-        } finally {
-            key.cancel();
-            handle.cancel();
-            Net.closeQuietly(channel);
-        }
     }
 
     @Override
-    public Object getExtraInfo(String name) {
-        return switch (name) {
-            case "peername" -> peername;
-            case "sockname" -> sockname;
-            case "socket" -> channel;
-            default -> null;
-        };
+    void closeSocket() {
+        Net.closeQuietly(channel);
+    }
+
+    @Override
+    BaseProtocol protocol() {
+        return protocol;
     }
 
     @Override
     public String toString() {
-        String state = connLost > 0 ? "closed" : closing ? "closing" : "open";
-        return "UdpTransport[" + state + " " + sockname + (peername != null ? " -> " + peername : "") + "]";
+        return "UdpTransport[" + state() + " " + sockname + (peername != null ? " -> " + peername : "") + "]";
     }
 }

@@ -47,7 +47,7 @@ final class WriteFlow {
         try {
             protocol.pauseWriting();
         } catch (Throwable t) {
-            StreamTransport.rethrowIfFatal(t);
+            SelectorTransport.rethrowIfFatal(t);
             loop.callExceptionHandler(ErrorContext.of("protocol.pauseWriting() failed (" + transport + ")", t));
         }
     }
@@ -59,7 +59,7 @@ final class WriteFlow {
         try {
             protocol.resumeWriting();
         } catch (Throwable t) {
-            StreamTransport.rethrowIfFatal(t);
+            SelectorTransport.rethrowIfFatal(t);
             loop.callExceptionHandler(ErrorContext.of("protocol.resumeWriting() failed (" + transport + ")", t));
         }
     }

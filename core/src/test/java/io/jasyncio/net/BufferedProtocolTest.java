@@ -56,16 +56,11 @@ class BufferedProtocolTest {
         new Random(1).nextBytes(payload);
         Asyncio.run(() -> {
             List<SmallBuffer> accepted = new ArrayList<>();
-            Server server = Net.createServer(() -> {
-                SmallBuffer p = new SmallBuffer();
-                accepted.add(p);
-                return p;
-            }, "127.0.0.1", 0);
+            Server server = Net.createServer(Recorder.collectedIn(accepted, SmallBuffer::new), "127.0.0.1", 0);
             Connection<Recorder> c = Net.createConnection(Recorder::new, "127.0.0.1", port(server));
             c.transport().write(payload);
             c.transport().writeEof();
-            while (accepted.isEmpty()) Asyncio.sleep(0.001);
-            SmallBuffer p = accepted.get(0);
+            SmallBuffer p = Recorder.awaitFirst(accepted);
             p.eof.await();
             assertArrayEquals(payload, p.got.toByteArray());
             assertTrue(p.reads >= payload.length / 1000);

@@ -21,11 +21,7 @@ class LocalAddressTest {
     void theSocketIsBoundToTheLocalAddressBeforeItConnects() {
         Asyncio.run(() -> {
             List<Recorder> accepted = new ArrayList<>();
-            Server server = Net.createServer(() -> {
-                Recorder r = Recorder.echo();
-                accepted.add(r);
-                return r;
-            }, "127.0.0.1", 0);
+            Server server = Net.createServer(Recorder.collectedIn(accepted, Recorder::echo), "127.0.0.1", 0);
             // 127.0.0.2 is loopback on Linux but never the address the system would pick
             Connection<Recorder> c = Net.createConnection(Recorder::new, "127.0.0.1", port(server), null,
                     new InetSocketAddress("127.0.0.2", 0));

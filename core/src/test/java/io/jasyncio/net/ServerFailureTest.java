@@ -96,11 +96,8 @@ class ServerFailureTest {
             errors.clear();
             errorTimes.clear();
             List<Recorder> accepted = new ArrayList<>();
-            Server server = Net.createServer(() -> {
-                Recorder r = Recorder.echo();
-                accepted.add(r);
-                return r;
-            }, "127.0.0.1", 0, ServerOptions.defaults().withStartServing(false));
+            Server server = Net.createServer(Recorder.collectedIn(accepted, Recorder::echo), "127.0.0.1", 0,
+                    ServerOptions.defaults().withStartServing(false));
             Connection<Recorder> c = Net.createConnection(Recorder::new, "127.0.0.1", port(server)); // queued in the backlog
 
             List<FileChannel> fillers = new ArrayList<>();

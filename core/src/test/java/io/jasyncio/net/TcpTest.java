@@ -73,14 +73,7 @@ class TcpTest {
             List<Task<String>> clients = new ArrayList<>();
             for (int i = 0; i < 1000; i++) {
                 String msg = "client-" + i;
-                clients.add(Asyncio.createTask(() -> {
-                    Connection<Recorder> c = Net.createConnection(Recorder::new, "127.0.0.1", port);
-                    c.transport().write(ascii(msg));
-                    c.protocol().awaitReceived(msg.length());
-                    c.transport().close();
-                    c.protocol().lost.await();
-                    return c.protocol().text();
-                }));
+                clients.add(Asyncio.createTask(() -> Recorder.echoRoundTrip(port, msg)));
             }
             List<String> echoes = Asyncio.gather(clients).await();
             for (int i = 0; i < 1000; i++) assertEquals("client-" + i, echoes.get(i));
@@ -93,15 +86,10 @@ class TcpTest {
     void peerResetEndsTheConnectionWithAnIOException() {
         Asyncio.run(() -> {
             List<Recorder> accepted = new ArrayList<>();
-            Server server = Net.createServer(() -> {
-                Recorder r = new Recorder();
-                accepted.add(r);
-                return r;
-            }, "127.0.0.1", 0);
+            Server server = Net.createServer(Recorder.collectedIn(accepted, Recorder::new), "127.0.0.1", 0);
             Connection<Recorder> c = Net.createConnection(Recorder::new, "127.0.0.1", port(server));
             c.transport().write(ascii("x"));
-            while (accepted.isEmpty()) Asyncio.sleep(0.001);
-            Recorder peer = accepted.get(0);
+            Recorder peer = Recorder.awaitFirst(accepted);
             peer.awaitReceived(1);
             // SO_LINGER 0 turns close into a reset.
             ((SocketChannel) c.transport().getExtraInfo("socket")).setOption(StandardSocketOptions.SO_LINGER, 0);
@@ -146,17 +134,8 @@ class TcpTest {
     void slowReaderPausesTheWriterAndTheBufferStaysWithinTheWaterMarks() {
         Asyncio.run(() -> {
             List<Recorder> accepted = new ArrayList<>();
-            Server server = Net.createServer(() -> {
-                Recorder r = new Recorder() {
-                    @Override
-                    public void connectionMade(Transport t) {
-                        super.connectionMade(t);
-                        t.pauseReading(); // the slow reader
-                    }
-                };
-                accepted.add(r);
-                return r;
-            }, "127.0.0.1", 0);
+            // the accepted side is the slow reader: it reads nothing until resumed
+            Server server = Net.createServer(Recorder.collectedIn(accepted, Recorder::pausedOnConnect), "127.0.0.1", 0);
             Connection<Recorder> c = Net.createConnection(Recorder::new, "127.0.0.1", port(server));
             Transport t = c.transport();
             int high = 128 * 1024;
@@ -190,11 +169,7 @@ class TcpTest {
     void closeFlushesBufferedData() {
         Asyncio.run(() -> {
             List<Recorder> accepted = new ArrayList<>();
-            Server server = Net.createServer(() -> {
-                Recorder r = new Recorder();
-                accepted.add(r);
-                return r;
-            }, "127.0.0.1", 0);
+            Server server = Net.createServer(Recorder.collectedIn(accepted, Recorder::new), "127.0.0.1", 0);
             Connection<Recorder> c = Net.createConnection(Recorder::new, "127.0.0.1", port(server));
             byte[] big = new byte[16 << 20];
             c.transport().write(big);
@@ -202,8 +177,7 @@ class TcpTest {
             c.transport().close();
             assertThrows(IllegalStateException.class, () -> c.transport().write(ascii("after close")));
             assertNull(c.protocol().lost.await());
-            while (accepted.isEmpty()) Asyncio.sleep(0.001);
-            Recorder peer = accepted.get(0);
+            Recorder peer = Recorder.awaitFirst(accepted);
             peer.eof.await();
             assertEquals(big.length, peer.received.size());
             server.close();
@@ -214,11 +188,7 @@ class TcpTest {
     void abortDropsBufferedData() {
         Asyncio.run(() -> {
             List<Recorder> accepted = new ArrayList<>();
-            Server server = Net.createServer(() -> {
-                Recorder r = new Recorder();
-                accepted.add(r);
-                return r;
-            }, "127.0.0.1", 0);
+            Server server = Net.createServer(Recorder.collectedIn(accepted, Recorder::new), "127.0.0.1", 0);
             Connection<Recorder> c = Net.createConnection(Recorder::new, "127.0.0.1", port(server));
             byte[] big = new byte[16 << 20];
             c.transport().write(big);
@@ -227,8 +197,7 @@ class TcpTest {
             assertEquals(0, c.transport().getWriteBufferSize());
             assertTrue(c.transport().isClosing());
             assertNull(c.protocol().lost.await());
-            while (accepted.isEmpty()) Asyncio.sleep(0.001);
-            Recorder peer = accepted.get(0);
+            Recorder peer = Recorder.awaitFirst(accepted);
             peer.lost.await();
             assertTrue(peer.received.size() < big.length, "received " + peer.received.size());
             server.close();
@@ -304,17 +273,8 @@ class TcpTest {
         Path file = Files.write(dir.resolve("blob.bin"), content);
         Asyncio.run(() -> {
             List<Recorder> accepted = new ArrayList<>();
-            Server server = Net.createServer(() -> {
-                Recorder r = new Recorder() {
-                    @Override
-                    public void connectionMade(Transport tr) {
-                        super.connectionMade(tr);
-                        tr.pauseReading(); // until the test has seen sendfile wait
-                    }
-                };
-                accepted.add(r);
-                return r;
-            }, "127.0.0.1", 0);
+            // the peer reads nothing until the test has seen sendfile wait
+            Server server = Net.createServer(Recorder.collectedIn(accepted, Recorder::pausedOnConnect), "127.0.0.1", 0);
             Connection<Recorder> c = Net.createConnection(Recorder::new, "127.0.0.1", port(server));
             Transport t = c.transport();
             byte[] head = new byte[4 << 20]; // more than the socket takes: sendfile must wait for it
@@ -325,8 +285,7 @@ class TcpTest {
                     return Net.sendfile(t, fc, 1000, Long.MAX_VALUE);
                 }
             });
-            while (accepted.isEmpty()) Asyncio.sleep(0.001);
-            Recorder peer = accepted.get(0);
+            Recorder peer = Recorder.awaitFirst(accepted);
             peer.made.await();
             Asyncio.sleep(0.01); // the peer does not read, so sendfile cannot finish
             assertFalse(send.done());

@@ -37,17 +37,9 @@ class TlsSendfileUnixTest {
         Path file = Files.write(dir.resolve("tls-blob.bin"), content);
         Asyncio.run(() -> {
             List<Recorder> accepted = new ArrayList<>();
-            Server server = Net.createServer(() -> {
-                Recorder r = new Recorder() {
-                    @Override
-                    public void connectionMade(Transport tr) {
-                        super.connectionMade(tr);
-                        tr.pauseReading(); // until the test has seen sendfile wait for the drain
-                    }
-                };
-                accepted.add(r);
-                return r;
-            }, "127.0.0.1", 0, ServerOptions.defaults().withTls(TlsOptions.of(certs.server())));
+            // the peer reads nothing until the test has seen sendfile wait for the drain
+            Server server = Net.createServer(Recorder.collectedIn(accepted, Recorder::pausedOnConnect), "127.0.0.1", 0,
+                    certs.serverOptions());
             Connection<Recorder> c = Net.createConnection(Recorder::new, "localhost", port(server),
                     TlsOptions.of(certs.client()));
             Transport t = c.transport();
@@ -57,8 +49,7 @@ class TlsSendfileUnixTest {
                     return Net.sendfile(t, fc, 1000, Long.MAX_VALUE);
                 }
             });
-            while (accepted.isEmpty()) Asyncio.sleep(0.001);
-            Recorder peer = accepted.get(0);
+            Recorder peer = Recorder.awaitFirst(accepted);
             peer.made.await();
             // the peer does not read: once the kernel's buffers are full, sendfile suspends
             for (int i = 0; i < 5000 && t.getWriteBufferSize() == 0 && !send.done(); i++) Asyncio.sleep(0.002);
@@ -105,17 +96,8 @@ class TlsSendfileUnixTest {
         Path file = Files.write(dir.resolve("tls-blob2.bin"), new byte[16 << 20]); // more than the socket buffers hold
         Asyncio.run(() -> {
             List<Recorder> accepted = new ArrayList<>();
-            Server server = Net.createServer(() -> {
-                Recorder r = new Recorder() {
-                    @Override
-                    public void connectionMade(Transport tr) {
-                        super.connectionMade(tr);
-                        tr.pauseReading();
-                    }
-                };
-                accepted.add(r);
-                return r;
-            }, "127.0.0.1", 0, ServerOptions.defaults().withTls(TlsOptions.of(certs.server())));
+            Server server = Net.createServer(Recorder.collectedIn(accepted, Recorder::pausedOnConnect), "127.0.0.1", 0,
+                    certs.serverOptions());
             Connection<Recorder> c = Net.createConnection(Recorder::new, "localhost", port(server),
                     TlsOptions.of(certs.client()));
             Task<Long> send = Asyncio.createTask(() -> {
@@ -123,11 +105,11 @@ class TlsSendfileUnixTest {
                     return Net.sendfile(c.transport(), fc, 0, Long.MAX_VALUE);
                 }
             });
-            while (accepted.isEmpty()) Asyncio.sleep(0.001);
-            accepted.get(0).made.await();
+            Recorder peer = Recorder.awaitFirst(accepted);
+            peer.made.await();
             Asyncio.sleep(0.05);
             assertFalse(send.done());
-            accepted.get(0).transport.abort();
+            peer.transport.abort();
             var failure = assertThrows(java.util.concurrent.CompletionException.class, send::await);
             assertInstanceOf(java.io.IOException.class, failure.getCause());
             c.protocol().lost.await(); // the application's protocol still hears the loss
@@ -145,8 +127,7 @@ class TlsSendfileUnixTest {
     void tlsOverAUnixSocket(@TempDir Path sockDir) {
         Path path = sockDir.resolve("tls.sock");
         Asyncio.run(() -> {
-            Server server = Net.createUnixServer(Recorder::echo, path,
-                    ServerOptions.defaults().withTls(TlsOptions.of(certs.server())));
+            Server server = Net.createUnixServer(Recorder::echo, path, certs.serverOptions());
             assertThrows(IllegalArgumentException.class,
                     () -> Net.createUnixConnection(Recorder::new, path, TlsOptions.of(certs.client())),
                     "asyncio: server_hostname is required for ssl over a unix socket");

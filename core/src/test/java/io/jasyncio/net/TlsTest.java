@@ -37,21 +37,14 @@ class TlsTest {
         certs = TlsTesting.generate(dir);
     }
 
-    private static ServerOptions tlsServer() {
-        return ServerOptions.defaults().withTls(TlsOptions.of(certs.server()));
-    }
-
     @Test
     void tlsEchoWithSniPeerCertAndCloseNotify() {
         byte[] big = new byte[1 << 20];
         new Random(3).nextBytes(big);
         Asyncio.run(() -> {
             List<Recorder> accepted = new ArrayList<>();
-            Server server = Net.createServer(() -> {
-                Recorder r = Recorder.echo();
-                accepted.add(r);
-                return r;
-            }, "127.0.0.1", 0, tlsServer());
+            Server server = Net.createServer(Recorder.collectedIn(accepted, Recorder::echo), "127.0.0.1", 0,
+                    certs.serverOptions());
             Connection<Recorder> c = Net.createConnection(Recorder::new, "localhost", port(server),
                     TlsOptions.of(certs.client()));
             Transport t = c.transport();
@@ -83,7 +76,7 @@ class TlsTest {
     @Test
     void closeClientsOfATlsServerSendsCloseNotify() {
         Asyncio.run(() -> {
-            Server server = Net.createServer(Recorder::echo, "127.0.0.1", 0, tlsServer());
+            Server server = Net.createServer(Recorder::echo, "127.0.0.1", 0, certs.serverOptions());
             Connection<Recorder> c = Net.createConnection(Recorder::new, "localhost", port(server), TlsOptions.of(certs.client()));
             c.transport().write(ascii("x"));
             c.protocol().awaitReceived(1);
@@ -98,7 +91,7 @@ class TlsTest {
     @Test
     void aWrongServerNameFailsTheHandshake() {
         Asyncio.run(() -> {
-            Server server = Net.createServer(Recorder::echo, "127.0.0.1", 0, tlsServer());
+            Server server = Net.createServer(Recorder::echo, "127.0.0.1", 0, certs.serverOptions());
             assertThrows(SSLHandshakeException.class, () -> Net.createConnection(Recorder::new, "127.0.0.1", port(server),
                     TlsOptions.of(certs.client()).withServerHostname("wrong.example")));
             // An untrusting client fails too, and the server keeps serving.
@@ -130,13 +123,8 @@ class TlsTest {
     @Test
     void closeGivesUpAfterTheShutdownTimeoutWhenThePeerDoesNotRead() {
         Asyncio.run(() -> {
-            Server server = Net.createServer(() -> new Recorder() {
-                @Override
-                public void connectionMade(Transport t) {
-                    super.connectionMade(t);
-                    t.pauseReading(); // never reads: the close_notify cannot get through
-                }
-            }, "127.0.0.1", 0, tlsServer());
+            // the peer never reads: the close_notify cannot get through
+            Server server = Net.createServer(Recorder::pausedOnConnect, "127.0.0.1", 0, certs.serverOptions());
             Connection<Recorder> c = Net.createConnection(Recorder::new, "localhost", port(server),
                     TlsOptions.of(certs.client()).withShutdownTimeout(Duration.ofMillis(200)));
             c.transport().write(new byte[16 << 20]);
@@ -220,7 +208,7 @@ class TlsTest {
                         transport.close();
                     }
                 }
-            }, "127.0.0.1", 0, tlsServer());
+            }, "127.0.0.1", 0, certs.serverOptions());
             String out = runTool(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port(server),
                     "-servername", "localhost", "-CAfile", certs.certPem().toString(), "-verify_return_error",
                     "-quiet", "-ign_eof"), "hi from openssl\n");
@@ -262,7 +250,7 @@ class TlsTest {
     void pythonAsyncioTlsClientTalksToOurServer() {
         assumeTrue(TlsTesting.available("python3", "--version"), "python3 is needed");
         Asyncio.run(() -> {
-            Server server = Net.createServer(Recorder::echo, "127.0.0.1", 0, tlsServer());
+            Server server = Net.createServer(Recorder::echo, "127.0.0.1", 0, certs.serverOptions());
             String script = String.join("\n",
                     "import asyncio, ssl, sys",
                     "async def main():",

@@ -1,6 +1,5 @@
 package io.jasyncio.net;
 
-import static io.jasyncio.net.Recorder.ascii;
 import static io.jasyncio.net.Recorder.port;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -28,14 +27,8 @@ class VirtualTimeTcpTest {
             List<Task<String>> clients = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
                 String msg = "client-" + i;
-                clients.add(Asyncio.createTask(() -> Asyncio.timeout(Duration.ofSeconds(5), () -> {
-                    Connection<Recorder> c = Net.createConnection(Recorder::new, "127.0.0.1", port);
-                    c.transport().write(ascii(msg));
-                    c.protocol().awaitReceived(msg.length());
-                    c.transport().close();
-                    c.protocol().lost.await();
-                    return c.protocol().text();
-                })));
+                clients.add(Asyncio.createTask(() -> Asyncio.timeout(Duration.ofSeconds(5),
+                        () -> Recorder.echoRoundTrip(port, msg))));
             }
             List<String> got = Asyncio.gather(clients).await();
             timeAfterEchoes[0] = Asyncio.getRunningLoop().time();

@@ -1,0 +1,177 @@
+package io.jasyncio.net;
+
+import io.jasyncio.ErrorContext;
+import io.jasyncio.EventLoop;
+import io.jasyncio.Handle;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.channels.NetworkChannel;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.util.ArrayDeque;
+import java.util.function.Function;
+
+/**
+ * What the selector transports of stream and datagram sockets share: asyncio's
+ * {@code _SelectorTransport}. It owns the channel's registration, the write buffer with its
+ * size and flow control, and closing; the subclasses read, write and decide when to close.
+ * Loop thread only.
+ *
+ * <p>Closing states, as in asyncio: {@link #closing} means no more reading and no new close;
+ * {@link #connLost} counts from the moment {@code connectionLost} is scheduled (a stream
+ * transport also counts writes dropped afterwards). {@code close()} waits for the buffer to
+ * drain, {@code abort()} and errors drop it. {@link #closeCalled} records that the application
+ * itself closed us, which makes a later write a programming error rather than a race with the
+ * peer.
+ *
+ * <p>The protocol stays in each subclass, typed for the calls its readiness code makes (and
+ * replaceable on a stream); this class reaches it only off the hot paths, through
+ * {@link #protocol()}.
+ *
+ * @param <C> the channel
+ * @param <E> an entry of the write buffer
+ */
+abstract sealed class SelectorTransport<C extends SelectableChannel & NetworkChannel, E> implements BaseTransport
+        permits StreamTransport, UdpTransport {
+    static final System.Logger LOG = System.getLogger("io.jasyncio.net");
+
+    final EventLoop loop;
+    final IoLoop io;
+    final C channel;
+    /** The channel's registration; it carries {@link #handle} for the whole life of the transport. */
+    final SelectionKey key;
+    final Handle handle;
+    final SocketAddress sockname;
+    /** The peer (of a datagram socket: the connected one), or null. */
+    final SocketAddress peername;
+
+    final ArrayDeque<E> buffer = new ArrayDeque<>();
+    long bufferSize;
+    final WriteFlow flow;
+
+    boolean closing;
+    boolean closeCalled;
+    int connLost;
+
+    /**
+     * Registers {@code channel} with the transport's one reusable handle, or moves {@code key},
+     * its existing registration (after a connect), to it with no interest. {@code onReady} binds
+     * the subclass's own readiness method to this transport, which the subclass cannot name yet
+     * where it calls this constructor; bound there rather than through an abstract method here,
+     * a readiness event reaches it without a virtual dispatch.
+     */
+    SelectorTransport(EventLoop loop, IoLoop io, C channel, SelectionKey key, SocketAddress peername,
+                      Function<SelectorTransport<C, E>, Runnable> onReady) throws IOException {
+        this.loop = loop;
+        this.flow = new WriteFlow(loop, this);
+        this.io = io;
+        this.channel = channel;
+        this.handle = IoLoop.handle(loop, onReady.apply(this));
+        if (key == null) {
+            key = io.register(channel, 0, handle);
+        } else {
+            key.interestOps(0);
+            key.attach(handle);
+        }
+        this.key = key;
+        this.sockname = channel.getLocalAddress();
+        this.peername = peername;
+    }
+
+    // ---- hooks ----
+
+    /** The protocol, for the calls made here: {@code connectionLost}, flow control, error messages. */
+    abstract BaseProtocol protocol();
+
+    /** Drops all interest in readiness, as the transport closes without flushing. */
+    abstract void stopIo();
+
+    /** Called before the protocol's {@code connectionLost}; does nothing unless overridden. */
+    void onConnectionLost(Throwable exc) {
+    }
+
+    /** Closes the channel once the protocol has heard of the loss; the key and handle are already cancelled. */
+    abstract void closeSocket();
+
+    // ---- flow control ----
+
+    public long getWriteBufferSize() {
+        return bufferSize;
+    }
+
+    public void setWriteBufferLimits(int high, int low) {
+        flow.setLimits(high, low, bufferSize, protocol());
+    }
+
+    // ---- closing ----
+
+    @Override
+    public boolean isClosing() {
+        return closing;
+    }
+
+    /** A protocol callback threw: the loop's exception handler hears of it, the connection closes. */
+    final void protocolError(Throwable t, String message) {
+        loop.callExceptionHandler(ErrorContext.of(message + " (transport: " + this + ", protocol: " + protocol() + ")", t));
+        forceClose(t);
+    }
+
+    /**
+     * Closes without flushing: drops the write buffer and schedules {@code connectionLost(exc)}.
+     * Does nothing once {@code connectionLost} is scheduled.
+     */
+    final void forceClose(Throwable exc) {
+        if (connLost > 0) return;
+        if (!buffer.isEmpty()) {
+            buffer.clear();
+            bufferSize = 0;
+        }
+        closing = true;
+        stopIo();
+        connLost++;
+        loop.callSoon(() -> callConnectionLost(exc));
+    }
+
+    /**
+     * asyncio's {@code _call_connection_lost}: tells the protocol, routing what it throws to the
+     * loop's exception handler, then releases the key, the handle and the socket whatever it did.
+     */
+    final void callConnectionLost(Throwable exc) {
+        onConnectionLost(exc);
+        try {
+            protocol().connectionLost(exc);
+        } catch (Throwable t) {
+            rethrowIfFatal(t);
+            loop.callExceptionHandler(ErrorContext.of("protocol.connectionLost() failed (" + this + ")", t));
+        } finally {
+            key.cancel();
+            handle.cancel();
+            closeSocket();
+        }
+    }
+
+    /**
+     * For the catch-alls around protocol callbacks: lets errors the JVM cannot recover from pass.
+     * TlsProtocol calls it as {@code StreamTransport.rethrowIfFatal}, inherited from here.
+     */
+    static void rethrowIfFatal(Throwable t) {
+        if (t instanceof VirtualMachineError vme) throw vme;
+    }
+
+    // ---- the rest of the interface ----
+
+    @Override
+    public Object getExtraInfo(String name) {
+        return switch (name) {
+            case "peername" -> peername;
+            case "sockname" -> sockname;
+            case "socket" -> channel;
+            default -> null;
+        };
+    }
+
+    /** "open", "closing" or "closed", for {@code toString}. */
+    final String state() {
+        return connLost > 0 ? "closed" : closing ? "closing" : "open";
+    }
+}
