@@ -168,6 +168,73 @@ public final class Net {
         }
     }
 
+    // ---- sockets made elsewhere (asyncio's sock=) ----
+
+    /**
+     * Serves on a listening socket made elsewhere: asyncio's {@code create_server(sock=...)} and
+     * {@code create_unix_server(sock=...)}. {@code sock} is a bound TCP or Unix
+     * {@link ServerSocketChannel} (for instance one inherited from a supervisor); from this call
+     * on the server owns it and closes it when closed (a Unix socket's file is left in place:
+     * whoever made it removes it). Whoever bound it chose the backlog and reuse options, so only
+     * {@code options.startServing()} and {@code options.tls()} apply. Does not suspend.
+     *
+     * <pre>{@code
+     * ServerSocketChannel sock = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 8888), 1024);
+     * Server server = Net.createServer(Echo::new, sock, ServerOptions.defaults());
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if {@code sock} is closed or not bound (it is left as it was)
+     */
+    public static Server createServer(Supplier<? extends Protocol> protocolFactory, ServerSocketChannel sock,
+                                      ServerOptions options) throws IOException {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        Objects.requireNonNull(sock, "sock");
+        Objects.requireNonNull(options, "options");
+        if (!sock.isOpen()) throw new IllegalArgumentException("the socket is closed: " + sock);
+        if (sock.getLocalAddress() == null) throw new IllegalArgumentException("the socket is not bound (listening): " + sock);
+        EventLoop loop = Asyncio.getRunningLoop();
+        try {
+            return serve(loop, protocolFactory, List.of(sock), options, null);
+        } catch (IOException | RuntimeException | Error e) {
+            closeQuietly(sock);
+            throw e;
+        }
+    }
+
+    /**
+     * Makes a connection of a socket connected elsewhere: asyncio's
+     * {@code create_connection(sock=...)} and {@code create_unix_connection(sock=...)}.
+     * {@code sock} is a connected TCP or Unix {@link SocketChannel}, blocking or not; from this
+     * call on the transport owns it (it is closed if this fails). With TLS,
+     * {@code tls.serverHostname()} must be given, as there is no host name to fall back on ("" skips
+     * SNI and the hostname check). Returns once the protocol was told
+     * {@link Protocol#connectionMade} (after the handshake with TLS). Suspending.
+     *
+     * @param tls null for a plain connection
+     * @throws IllegalArgumentException if {@code sock} is closed or not connected, or {@code tls}
+     *                                  has no server hostname ({@code sock} is left as it was)
+     */
+    public static <P extends Protocol> Connection<P> createConnection(Supplier<P> protocolFactory, SocketChannel sock,
+                                                                    TlsOptions tls) throws IOException {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        Objects.requireNonNull(sock, "sock");
+        if (!sock.isOpen()) throw new IllegalArgumentException("the socket is closed: " + sock);
+        if (!sock.isConnected()) throw new IllegalArgumentException("the socket is not connected: " + sock);
+        if (tls != null && tls.serverHostname() == null) {
+            throw new IllegalArgumentException("you have to pass serverHostname when using TLS without a host"
+                    + " (\"\" to skip the hostname check)");
+        }
+        EventLoop loop = Asyncio.getRunningLoop();
+        try {
+            sock.configureBlocking(false);
+            int port = sock.getRemoteAddress() instanceof InetSocketAddress inet ? inet.getPort() : 0;
+            return connected(loop, IoLoop.of(loop), sock, null, protocolFactory, tls, null, port);
+        } catch (IOException | RuntimeException | Error e) {
+            closeQuietly(sock);
+            throw e;
+        }
+    }
+
     // ---- Unix domain sockets ----
 
     /** {@link #createUnixServer(Supplier, Path, ServerOptions)} with the default options. */

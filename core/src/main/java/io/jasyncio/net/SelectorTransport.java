@@ -150,10 +150,7 @@ abstract sealed class SelectorTransport<C extends SelectableChannel & NetworkCha
         }
     }
 
-    /**
-     * For the catch-alls around protocol callbacks: lets errors the JVM cannot recover from pass.
-     * TlsProtocol calls it as {@code StreamTransport.rethrowIfFatal}, inherited from here.
-     */
+    /** For the catch-alls around protocol callbacks: lets errors the JVM cannot recover from pass. */
     static void rethrowIfFatal(Throwable t) {
         if (t instanceof VirtualMachineError vme) throw vme;
     }

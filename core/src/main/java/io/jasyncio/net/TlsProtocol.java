@@ -179,7 +179,7 @@ final class TlsProtocol implements Protocol {
             try {
                 app.connectionLost(exc);
             } catch (Throwable t) {
-                StreamTransport.rethrowIfFatal(t);
+                SelectorTransport.rethrowIfFatal(t);
                 loop.callExceptionHandler(ErrorContext.of("protocol.connectionLost() failed (" + appTransport + ")", t));
             }
         }
@@ -333,7 +333,7 @@ final class TlsProtocol implements Protocol {
         try {
             app.connectionMade(appTransport);
         } catch (Throwable t) {
-            StreamTransport.rethrowIfFatal(t);
+            SelectorTransport.rethrowIfFatal(t);
             protocolError(t, "protocol.connectionMade() failed");
         }
         Future<Void> w = waiter;
@@ -362,7 +362,7 @@ final class TlsProtocol implements Protocol {
                 }
             }
         } catch (Throwable t) {
-            StreamTransport.rethrowIfFatal(t);
+            SelectorTransport.rethrowIfFatal(t);
             protocolError(t, "Fatal error: protocol.dataReceived() call failed.");
         } finally {
             appIn.clear();
@@ -391,7 +391,7 @@ final class TlsProtocol implements Protocol {
                 LOG.log(System.Logger.Level.WARNING, "returning true from eofReceived() has no effect when using TLS");
             }
         } catch (Throwable t) {
-            StreamTransport.rethrowIfFatal(t);
+            SelectorTransport.rethrowIfFatal(t);
             protocolError(t, "Fatal error: protocol.eofReceived() call failed.");
         }
     }

@@ -37,10 +37,6 @@ class TlsFlowTest {
         certs = TlsTesting.generate(dir);
     }
 
-    private static ServerOptions tlsServer() {
-        return ServerOptions.defaults().withTls(TlsOptions.of(certs.server()));
-    }
-
     private static byte[] random(int n) {
         byte[] b = new byte[n];
         new Random(n).nextBytes(b);
@@ -56,7 +52,7 @@ class TlsFlowTest {
                 t.write(data);
                 if (thenClose) t.close();
             }
-        }, "127.0.0.1", 0, tlsServer());
+        }, "127.0.0.1", 0, certs.serverOptions());
     }
 
     /** A client protocol that pauses reading in connectionMade and again after each delivery. */
@@ -97,7 +93,7 @@ class TlsFlowTest {
                     serverSide.add(t);
                     t.write(big);
                 }
-            }, "127.0.0.1", 0, tlsServer());
+            }, "127.0.0.1", 0, certs.serverOptions());
             Connection<Sipper> c = Net.createConnection(Sipper::new, "localhost", port(server), TlsOptions.of(certs.client()));
             Sipper s = c.protocol();
             TlsProtocol.AppTransport tls = (TlsProtocol.AppTransport) c.transport();
@@ -217,7 +213,7 @@ class TlsFlowTest {
                 };
                 accepted.add(r);
                 return r;
-            }, "127.0.0.1", 0, tlsServer());
+            }, "127.0.0.1", 0, certs.serverOptions());
             int port = port(server);
             String got = Asyncio.toThread(() -> {
                 try (SSLSocket tls = (SSLSocket) certs.client().getSocketFactory().createSocket("127.0.0.1", port)) {
