@@ -151,6 +151,7 @@ final class UdpTransport extends SelectorTransport<DatagramChannel, UdpTransport
 
     @Override
     public void close() {
+        IoLoop.checkThread(loop, "DatagramTransport.close()");
         closeCalled = true;
         if (closing) return;
         closing = true;
@@ -163,6 +164,7 @@ final class UdpTransport extends SelectorTransport<DatagramChannel, UdpTransport
 
     @Override
     public void abort() {
+        IoLoop.checkThread(loop, "DatagramTransport.abort()");
         closeCalled = true;
         forceClose(null);
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.jasyncio.Asyncio;
 import io.jasyncio.ErrorContext;
 import java.net.BindException;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -126,6 +127,27 @@ class BadInputTest {
             });
             assertInstanceOf(IllegalStateException.class, fromThread);
             assertTrue(fromThread.getMessage().contains("Transport.write()"), fromThread.getMessage());
+            DatagramEndpoint<DatagramProtocol> udp = Net.createDatagramEndpoint(() -> new DatagramProtocol() { },
+                    new InetSocketAddress("127.0.0.1", 0), null);
+            List<Runnable> wrongThreadCalls = List.of(
+                    () -> c.transport().close(), () -> c.transport().abort(),
+                    () -> udp.transport().sendto(ascii("x"), new InetSocketAddress("127.0.0.1", 9)),
+                    () -> udp.transport().close(), () -> udp.transport().abort());
+            for (Runnable call : wrongThreadCalls) {
+                Throwable t = Asyncio.toThread(() -> {
+                    try {
+                        call.run();
+                        return null;
+                    } catch (IllegalStateException e) {
+                        return e;
+                    }
+                });
+                assertInstanceOf(IllegalStateException.class, t);
+                assertTrue(t.getMessage().contains("thread"), t.getMessage());
+            }
+            assertFalse(c.transport().isClosing(), "a refused call changed nothing");
+            assertFalse(udp.transport().isClosing());
+            udp.transport().close();
             c.transport().write(ascii("right thread"));
             c.protocol().awaitReceived(12);
             assertEquals("right thread", c.protocol().text());
