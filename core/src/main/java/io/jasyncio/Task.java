@@ -42,7 +42,12 @@ import java.util.concurrent.locks.LockSupport;
 public final class Task<T> extends Future<T> {
     private final Coroutine<T> coro;
     private final Step step = new Step();
-    private final Thread thread;
+    /**
+     * Made at the first step (or when {@link #thread()} is asked for it) and let go when the task
+     * is done: a task queued but not yet started, or finished but still referenced, keeps no
+     * thread alive. A million tasks created at once otherwise hold a million virtual threads.
+     */
+    private Thread thread;
     private String name;
     /**
      * The task's current context (its own, or one entered with {@link Context#run}) — or, until
@@ -63,7 +68,7 @@ public final class Task<T> extends Future<T> {
     private boolean suspended;
     private boolean woken;
     private boolean started;
-    /** While true, the JDK's first schedule request comes from createTask on a checked thread. */
+    /** While true, the JDK's first schedule request comes from our own start of the thread. */
     private boolean starting;
     /**
      * Eager start (asyncio 3.12's eager_start): where the first step goes. {@link #URGENT}: to the
@@ -89,7 +94,6 @@ public final class Task<T> extends Future<T> {
         this.coro = coro;
         this.name = name;
         this.context = context;
-        this.thread = VirtualThreads.newThread(step, name, step);
     }
 
     /** The task's name (asyncio's {@code get_name()}). */
@@ -101,7 +105,8 @@ public final class Task<T> extends Future<T> {
     public void setName(String name) {
         if (name == null) throw new NullPointerException("name");
         this.name = name;
-        thread.setName(name);
+        Thread t = thread;
+        if (t != null) t.setName(name);
     }
 
     /** The coroutine this task runs. */
@@ -133,8 +138,18 @@ public final class Task<T> extends Future<T> {
         context = ctx;
     }
 
-    /** The virtual thread that carries this task (visible in thread dumps under the task's name). */
+    /**
+     * The virtual thread that carries this task (visible in thread dumps under the task's name),
+     * or null once the task is done.
+     */
     public Thread thread() {
+        Thread t = thread;
+        if (t == null && !done()) thread = t = VirtualThreads.newThread(step, name, step);
+        return t;
+    }
+
+    /** The thread if it was made and the task is not done; never makes one. */
+    Thread threadIfStarted() {
         return thread;
     }
 
@@ -218,9 +233,9 @@ public final class Task<T> extends Future<T> {
 
     // ---- running ----
 
+    /** Queues the first step; the virtual thread is made when it runs (see {@link Step#invoke}). */
     void start() {
-        starting = true;
-        thread.start();
+        loop.scheduleSoon(step);
     }
 
     /**
@@ -239,7 +254,7 @@ public final class Task<T> extends Future<T> {
         if (creator == null) {
             eagerMode = INLINE;
             starting = true;
-            thread.start();
+            thread().start();
             loop.runUrgent(); // eager grandchildren started by that first step, then their creators
         } else {
             creator.yieldForEagerChild(this);
@@ -310,6 +325,7 @@ public final class Task<T> extends Future<T> {
             fail(failure);
         }
         loop.taskFinished(this);
+        thread = null;
     }
 
     /** Suspends this task, which is the current thread, until {@code f} is done. */
@@ -408,7 +424,7 @@ public final class Task<T> extends Future<T> {
                 loop.pushUrgent(this);
                 child.eagerMode = URGENT;
                 child.starting = true;
-                child.thread.start();
+                child.thread().start();
             } else if (starting) {
                 // The JDK's first request for our thread, made by createTask on a checked thread.
                 starting = false;
@@ -433,7 +449,16 @@ public final class Task<T> extends Future<T> {
 
         @Override
         void invoke() {
-            loop.runTaskStep(Task.this, continuation);
+            Runnable c = continuation;
+            if (c == null) {
+                // The first step of a task queued by start(): make and start its thread now; the
+                // JDK hands the continuation to execute(), which runs it inline, here.
+                eagerMode = INLINE;
+                starting = true;
+                thread().start();
+            } else {
+                loop.runTaskStep(Task.this, c);
+            }
         }
 
         @Override

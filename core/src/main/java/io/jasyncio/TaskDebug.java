@@ -67,7 +67,9 @@ final class TaskDebug {
      * it blocks in (CountDownLatch.await, Thread.sleep...), or the jasyncio suspension point.
      */
     static StackTraceElement[] taskStack(Task<?> t) {
-        StackTraceElement[] s = t.thread().getStackTrace();
+        Thread thread = t.threadIfStarted();
+        if (thread == null) return new StackTraceElement[0]; // not started (or done): no stack
+        StackTraceElement[] s = thread.getStackTrace();
         int i = 0;
         while (i < s.length && isNoise(s[i])) i++;
         return i == 0 || i == s.length ? s : java.util.Arrays.copyOfRange(s, i, s.length);
