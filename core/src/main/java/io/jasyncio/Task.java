@@ -325,7 +325,6 @@ public final class Task<T> extends Future<T> {
             fail(failure);
         }
         loop.taskFinished(this);
-        thread = null;
     }
 
     /** Suspends this task, which is the current thread, until {@code f} is done. */
@@ -458,6 +457,11 @@ public final class Task<T> extends Future<T> {
                 thread().start();
             } else {
                 loop.runTaskStep(Task.this, c);
+                if (done()) {
+                    // The thread has terminated: let it go (the continuation refers to it too).
+                    continuation = null;
+                    thread = null;
+                }
             }
         }
 

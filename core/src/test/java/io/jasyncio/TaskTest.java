@@ -38,6 +38,26 @@ class TaskTest {
     }
 
     @Test
+    void aTaskHoldsAThreadOnlyWhileItRuns() {
+        Asyncio.run(() -> {
+            java.lang.ref.WeakReference<Thread>[] carrier = new java.lang.ref.WeakReference[1];
+            Task<Void> t = Asyncio.createTask(() -> {
+                carrier[0] = new java.lang.ref.WeakReference<>(Thread.currentThread());
+            });
+            assertNull(t.threadIfStarted(), "a queued task has no thread yet");
+            t.await();
+            assertNull(t.thread(), "a done task lets its thread go");
+            // Nothing else keeps the finished thread: a million finished tasks must not hold a
+            // million threads.
+            for (int i = 0; i < 50 && carrier[0].get() != null; i++) {
+                System.gc();
+                Thread.sleep(10);
+            }
+            assertNull(carrier[0].get(), "the finished task's thread is still reachable");
+        });
+    }
+
+    @Test
     void aTaskRunsOnTheLoopThreadAndSeesItselfAsCurrent() {
         Asyncio.run(() -> {
             Thread loopThread = Thread.currentThread().isVirtual() ? null : Thread.currentThread();
