@@ -57,7 +57,9 @@ import java.util.Objects;
  * feeding appends at {@code tail}, and both reset to 0 whenever the buffer empties, so an echo
  * never moves bytes inside it. Room is made by sliding the bytes to the front only when the dead
  * space before {@code head} is at least as large as what would move (so sliding costs no more
- * than the reads that made the space), else by growing the array.
+ * than the reads that made the space), else by growing the array. A chunk of at least 8 KiB fed
+ * while {@link #read(int)} waits on an empty buffer goes into an array of its own, which that read
+ * returns as it is when it takes the chunk whole: a bulk read copies each byte once, not twice.
  */
 public final class StreamReader implements Iterable<byte[]> {
     private static final byte[] EMPTY = new byte[0];
@@ -71,6 +73,14 @@ public final class StreamReader implements Iterable<byte[]> {
     private byte[] buf = EMPTY;
     private int head;
     private int tail;
+    /**
+     * The reusable array, put aside while {@link #buf} is a fresh array holding exactly one fed
+     * chunk that a waiting {@link #read(int)} can return as it is (see {@link #feed}); null
+     * otherwise.
+     */
+    private byte[] spare;
+    /** The task waiting in {@link #read(int)} takes whatever arrives: worth a chunk of its own. */
+    private boolean bulkReadWaiting;
     /** feedEof() was called: no more data will come. */
     private boolean eof;
     /**
@@ -183,7 +193,14 @@ public final class StreamReader implements Iterable<byte[]> {
         if (eof) throw new IllegalStateException("feedData() after feedEof()");
         int n = data.remaining();
         if (n == 0) return;
-        makeRoom(n);
+        if (bulkReadWaiting && head == tail && spare == null && n >= MIN_CAPACITY) {
+            // read(n) waits on an empty buffer and will most likely take this chunk whole: give it
+            // an array of its own, which read hands over instead of copying it a second time.
+            spare = buf;
+            buf = new byte[n];
+        } else {
+            makeRoom(n);
+        }
         data.get(buf, tail, n);
         tail += n;
         wakeupWaiter();
@@ -269,7 +286,14 @@ public final class StreamReader implements Iterable<byte[]> {
             }
             return size == all.length ? all : Arrays.copyOf(all, size);
         }
-        if (head == tail && !eof) waitForData("read");
+        if (head == tail && !eof) {
+            bulkReadWaiting = true;
+            try {
+                waitForData("read");
+            } finally {
+                bulkReadWaiting = false;
+            }
+        }
         byte[] data = take(Math.min(n, tail - head));
         maybeResumeTransport();
         return data;
@@ -502,6 +526,12 @@ public final class StreamReader implements Iterable<byte[]> {
 
     /** Removes and returns the first {@code n} buffered bytes. */
     private byte[] take(int n) {
+        if (spare != null && head == 0 && n == tail && n == buf.length) {
+            byte[] whole = buf; // a chunk fed into an array of its own (see feed): no copy
+            tail = 0;
+            clear();
+            return whole;
+        }
         byte[] out = Arrays.copyOfRange(buf, head, head + n);
         consumed(n);
         return out;
@@ -515,6 +545,10 @@ public final class StreamReader implements Iterable<byte[]> {
     private void clear() {
         head = 0;
         tail = 0;
+        if (spare != null) {
+            buf = spare;
+            spare = null;
+        }
         if (buf.length > KEEP_CAPACITY) buf = EMPTY;
     }
 

@@ -49,6 +49,42 @@ class ReaderFeedTest {
         });
     }
 
+    /**
+     * Large chunks fed while read(n) waits take the no-second-copy path (an array of their own);
+     * whatever mix of chunk sizes, read sizes and waits, the bytes come out whole and in order,
+     * and a returned array is never written again by a later feed.
+     */
+    @Test
+    void bulkReadsOfLargeChunksReturnTheBytesInOrder() {
+        Asyncio.run(() -> {
+            Random rnd = new Random(7);
+            byte[] all = new byte[3 << 20];
+            rnd.nextBytes(all);
+            StreamReader reader = new StreamReader();
+            Task<List<byte[]>> consumer = Asyncio.createTask(() -> {
+                List<byte[]> got = new ArrayList<>();
+                byte[] b;
+                while ((b = reader.read(rnd.nextBoolean() ? 64 * 1024 : 1 + rnd.nextInt(100_000))).length > 0) {
+                    got.add(b);
+                    if (rnd.nextInt(4) == 0) Asyncio.sleep(0);
+                }
+                return got;
+            });
+            for (int off = 0; off < all.length; ) {
+                int n = Math.min(all.length - off, rnd.nextBoolean() ? 64 * 1024 : 1 + rnd.nextInt(70_000));
+                reader.feedData(java.nio.ByteBuffer.wrap(all, off, n));
+                off += n;
+                if (rnd.nextBoolean()) Asyncio.sleep(0);
+            }
+            reader.feedEof();
+            List<byte[]> chunks = consumer.await();
+            java.io.ByteArrayOutputStream joined = new java.io.ByteArrayOutputStream();
+            for (byte[] c : chunks) joined.write(c, 0, c.length);
+            assertArrayEquals(all, joined.toByteArray());
+            assertTrue(chunks.stream().anyMatch(c -> c.length == 64 * 1024), "no whole chunk was handed over");
+        });
+    }
+
     @Test
     void readUntilWithSeveralSeparatorsReturnsTheShortestChunk() {
         Asyncio.run(() -> {
