@@ -54,6 +54,12 @@ final class TlsProtocol implements Protocol {
     private final SSLEngine engine;
     private Protocol app;
     private Future<Void> waiter;
+    /**
+     * False for {@link Net#startTls}: as asyncio's {@code call_connection_made=False}, the
+     * application's protocol is connected already (to the plain transport) and takes the TLS one
+     * from startTls's return value, so it must not hear {@code connectionMade} a second time.
+     */
+    private final boolean callConnectionMade;
     final AppTransport appTransport = new AppTransport();
     private Transport raw;
 
@@ -83,10 +89,13 @@ final class TlsProtocol implements Protocol {
      * @param peerHost client side: the host connected to (for SNI and the hostname check); null
      *                 on the server side
      * @param waiter   completed when the handshake is done (or failed); may be null
+     * @param callConnectionMade whether the application's protocol hears {@code connectionMade}
+     *                 when the handshake is done (false when upgrading a connection)
      */
     TlsProtocol(EventLoop loop, TlsOptions options, boolean serverSide, String peerHost, int peerPort,
-                Protocol app, Future<Void> waiter) {
+                Protocol app, Future<Void> waiter, boolean callConnectionMade) {
         this.loop = loop;
+        this.callConnectionMade = callConnectionMade;
         this.options = options;
         this.app = Objects.requireNonNull(app, "the protocol factory returned null");
         this.waiter = waiter;
@@ -330,11 +339,13 @@ final class TlsProtocol implements Protocol {
         handshakeDone = true;
         if (handshakeTimer != null) handshakeTimer.cancel();
         appConnected = true;
-        try {
-            app.connectionMade(appTransport);
-        } catch (Throwable t) {
-            SelectorTransport.rethrowIfFatal(t);
-            protocolError(t, "protocol.connectionMade() failed");
+        if (callConnectionMade) {
+            try {
+                app.connectionMade(appTransport);
+            } catch (Throwable t) {
+                SelectorTransport.rethrowIfFatal(t);
+                protocolError(t, "protocol.connectionMade() failed");
+            }
         }
         Future<Void> w = waiter;
         waiter = null;

@@ -45,12 +45,6 @@ final class StreamReaderProtocol implements Protocol {
 
     @Override
     public void connectionMade(Transport transport) {
-        if (this.transport != null) {
-            // Net.startTls announces the upgraded transport; StreamWriter.startTls takes it over.
-            this.transport = transport;
-            overTls = transport.getExtraInfo("sslcontext") != null;
-            return;
-        }
         this.transport = transport;
         StreamReader r = reader;
         if (r != null) r.attach(transport);
