@@ -30,7 +30,8 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * {@link #netIn} (kept in write mode); {@link #progress} drives the engine until it can do no more:
  * running tasks, sending handshake records, unwrapping records and handing plaintext to the
  * application. The application's protocol hears {@code connectionMade} when the handshake
- * finishes, and its writes before that wait in {@link #pending}.
+ * finishes (unless it is an upgrade, see {@link #callConnectionMade}), and its writes before that
+ * wait in {@link #pending}.
  *
  * <p>Reading, as asyncio 3.11+: the application's {@code pauseReading} stops the delivery of
  * plaintext, not the socket; records that keep arriving wait in {@link #netIn}, and the raw
