@@ -136,6 +136,13 @@ final class TlsProtocol implements Protocol {
     @Override
     public void connectionMade(Transport transport) {
         raw = transport;
+        if (appClosing) {
+            // Closed before the raw connection started (Server.closeClients right after an
+            // accept): startShutdown had no transport to close then, so close it now rather than
+            // shake hands on a connection nobody wants.
+            transport.close();
+            return;
+        }
         handshakeTimer = loop.callLater(options.handshakeTimeout(), () -> fail(
                 new SSLHandshakeException("TLS handshake is taking longer than " + options.handshakeTimeout())));
         try {

@@ -88,6 +88,32 @@ class TlsTest {
         });
     }
 
+    /**
+     * closeClients() closes every connection the server has, as asyncio's (which closes the socket
+     * transports). One accepted a moment ago, whose TLS layer had not started yet, used to be
+     * missed: the close was noted but the handshake went ahead and the connection stayed open.
+     */
+    @Test
+    void closeClientsAlsoClosesAConnectionAcceptedAMomentAgo() {
+        Asyncio.run(() -> {
+            Server[] server = new Server[1];
+            List<Recorder> accepted = new ArrayList<>();
+            server[0] = Net.createServer(() -> {
+                // runs as the connection is accepted, before its transport starts
+                Asyncio.getRunningLoop().callSoon(() -> server[0].closeClients());
+                Recorder r = new Recorder();
+                accepted.add(r);
+                return r;
+            }, "127.0.0.1", 0, certs.serverOptions());
+            // the peer's EOF (SSLHandshakeException) or, if our hello was unread, a reset
+            assertThrows(IOException.class, () -> Net.createConnection(Recorder::new, "localhost", port(server[0]),
+                    TlsOptions.of(certs.client())));
+            server[0].close();
+            server[0].waitClosed();
+            assertFalse(accepted.get(0).made.done(), "the server's protocol was connected");
+        });
+    }
+
     @Test
     void aWrongServerNameFailsTheHandshake() {
         Asyncio.run(() -> {
