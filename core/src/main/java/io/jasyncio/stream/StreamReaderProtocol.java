@@ -147,6 +147,11 @@ final class StreamReaderProtocol implements Protocol {
         return clientConnected != null;
     }
 
+    /** StreamWriter.startTls: from now on (or, when it failed, no longer) EOF comes through TLS. */
+    void upgradingToTls(boolean upgrading) {
+        overTls = upgrading || transport != null && transport.getExtraInfo("sslcontext") != null;
+    }
+
     void replaceWriter(StreamWriter w) {
         transport = w.transport();
         overTls = transport.getExtraInfo("sslcontext") != null;
