@@ -20,7 +20,7 @@ public interface BaseProtocol {
     /**
      * The connection is closed: {@code exc} is null after a normal close, EOF or
      * {@link Transport#abort()}, else what broke it (an {@link java.io.IOException} such as a reset).
-     * Called once, after the transport let go of its socket.
+     * Called once; the transport closes its socket as soon as this returns, as asyncio does.
      */
     default void connectionLost(Throwable exc) {
     }

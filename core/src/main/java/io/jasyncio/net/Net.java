@@ -336,7 +336,9 @@ public final class Net {
      * Upgrades an open plain connection to TLS (STARTTLS): asyncio's {@code loop.start_tls}.
      * From now on {@code protocol} receives the connection's decrypted events through the returned
      * transport; {@code transport} must no longer be used. Returns once the handshake is done.
-     * Data the peer sent before the upgrade stays with the old protocol, which may pause reading
+     * As in asyncio, {@code protocol} is not told {@code connectionMade} again (it is normally the
+     * protocol already connected): it takes the TLS transport from the return value, and may hear
+     * {@code dataReceived} before this returns. Data the peer sent before the upgrade stays with the old protocol, which may pause reading
      * to keep the handshake from reaching it; reading resumes here. Suspending.
      *
      * @param serverSide true to act as the TLS server
@@ -360,7 +362,7 @@ public final class Net {
             port = peer.getPort();
         }
         Future<Void> waiter = loop.createFuture();
-        TlsProtocol tlsProtocol = new TlsProtocol(loop, tls, serverSide, host, port, protocol, waiter);
+        TlsProtocol tlsProtocol = new TlsProtocol(loop, tls, serverSide, host, port, protocol, waiter, false);
         // As asyncio: reading resumes under the new protocol even if the old one had paused it.
         raw.pauseReading();
         raw.setProtocol(tlsProtocol);
@@ -471,7 +473,7 @@ public final class Net {
                                                               String host, int port) throws IOException {
         P protocol = Objects.requireNonNull(protocolFactory.get(), "the protocol factory returned null");
         Future<Void> waiter = loop.createFuture();
-        TlsProtocol tlsProtocol = tls == null ? null : new TlsProtocol(loop, tls, false, host, port, protocol, waiter);
+        TlsProtocol tlsProtocol = tls == null ? null : new TlsProtocol(loop, tls, false, host, port, protocol, waiter, true);
         StreamTransport transport = new StreamTransport(loop, io, ch, key, tlsProtocol != null ? tlsProtocol : protocol,
                 null, tlsProtocol != null ? null : waiter);
         try {

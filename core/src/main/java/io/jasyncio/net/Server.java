@@ -231,7 +231,7 @@ public final class Server {
         try {
             ch.configureBlocking(false);
             protocol = protocolFactory.get();
-            if (tls != null) protocol = new TlsProtocol(loop, tls, true, null, 0, protocol, null);
+            if (tls != null) protocol = new TlsProtocol(loop, tls, true, null, 0, protocol, null, true);
             new StreamTransport(loop, io, ch, null, protocol, this, null);
         } catch (Throwable t) {
             SelectorTransport.rethrowIfFatal(t);

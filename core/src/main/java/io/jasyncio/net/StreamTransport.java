@@ -209,8 +209,12 @@ final class StreamTransport extends SelectorTransport<SocketChannel, ByteBuffer>
             Future<Void> w = writableWaiter;
             if (w != null && !w.done()) w.setResult(null);
             if (closing) {
-                connLost++;
-                callConnectionLost(null);
+                // resumeWriting (just above) may have closed or aborted us, which already
+                // scheduled connectionLost: it must be called once only.
+                if (connLost == 0) {
+                    connLost++;
+                    callConnectionLost(null);
+                }
             } else if (eof) {
                 shutdownOutput();
             }

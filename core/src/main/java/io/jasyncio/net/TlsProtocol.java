@@ -30,7 +30,8 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * {@link #netIn} (kept in write mode); {@link #progress} drives the engine until it can do no more:
  * running tasks, sending handshake records, unwrapping records and handing plaintext to the
  * application. The application's protocol hears {@code connectionMade} when the handshake
- * finishes, and its writes before that wait in {@link #pending}.
+ * finishes (unless it is an upgrade, see {@link #callConnectionMade}), and its writes before that
+ * wait in {@link #pending}.
  *
  * <p>Reading, as asyncio 3.11+: the application's {@code pauseReading} stops the delivery of
  * plaintext, not the socket; records that keep arriving wait in {@link #netIn}, and the raw
@@ -54,6 +55,12 @@ final class TlsProtocol implements Protocol {
     private final SSLEngine engine;
     private Protocol app;
     private Future<Void> waiter;
+    /**
+     * False for {@link Net#startTls}: as asyncio's {@code call_connection_made=False}, the
+     * application's protocol is connected already (to the plain transport) and takes the TLS one
+     * from startTls's return value, so it must not hear {@code connectionMade} a second time.
+     */
+    private final boolean callConnectionMade;
     final AppTransport appTransport = new AppTransport();
     private Transport raw;
 
@@ -83,10 +90,13 @@ final class TlsProtocol implements Protocol {
      * @param peerHost client side: the host connected to (for SNI and the hostname check); null
      *                 on the server side
      * @param waiter   completed when the handshake is done (or failed); may be null
+     * @param callConnectionMade whether the application's protocol hears {@code connectionMade}
+     *                 when the handshake is done (false when upgrading a connection)
      */
     TlsProtocol(EventLoop loop, TlsOptions options, boolean serverSide, String peerHost, int peerPort,
-                Protocol app, Future<Void> waiter) {
+                Protocol app, Future<Void> waiter, boolean callConnectionMade) {
         this.loop = loop;
+        this.callConnectionMade = callConnectionMade;
         this.options = options;
         this.app = Objects.requireNonNull(app, "the protocol factory returned null");
         this.waiter = waiter;
@@ -126,6 +136,13 @@ final class TlsProtocol implements Protocol {
     @Override
     public void connectionMade(Transport transport) {
         raw = transport;
+        if (appClosing) {
+            // Closed before the raw connection started (Server.closeClients right after an
+            // accept): startShutdown had no transport to close then, so close it now rather than
+            // shake hands on a connection nobody wants.
+            transport.close();
+            return;
+        }
         handshakeTimer = loop.callLater(options.handshakeTimeout(), () -> fail(
                 new SSLHandshakeException("TLS handshake is taking longer than " + options.handshakeTimeout())));
         try {
@@ -330,11 +347,13 @@ final class TlsProtocol implements Protocol {
         handshakeDone = true;
         if (handshakeTimer != null) handshakeTimer.cancel();
         appConnected = true;
-        try {
-            app.connectionMade(appTransport);
-        } catch (Throwable t) {
-            SelectorTransport.rethrowIfFatal(t);
-            protocolError(t, "protocol.connectionMade() failed");
+        if (callConnectionMade) {
+            try {
+                app.connectionMade(appTransport);
+            } catch (Throwable t) {
+                SelectorTransport.rethrowIfFatal(t);
+                protocolError(t, "protocol.connectionMade() failed");
+            }
         }
         Future<Void> w = waiter;
         waiter = null;

@@ -45,12 +45,6 @@ final class StreamReaderProtocol implements Protocol {
 
     @Override
     public void connectionMade(Transport transport) {
-        if (this.transport != null) {
-            // Net.startTls announces the upgraded transport; StreamWriter.startTls takes it over.
-            this.transport = transport;
-            overTls = transport.getExtraInfo("sslcontext") != null;
-            return;
-        }
         this.transport = transport;
         StreamReader r = reader;
         if (r != null) r.attach(transport);
@@ -151,6 +145,11 @@ final class StreamReaderProtocol implements Protocol {
     /** A server's connection, which acts as the TLS server in startTls. */
     boolean serverSide() {
         return clientConnected != null;
+    }
+
+    /** StreamWriter.startTls: from now on (or, when it failed, no longer) EOF comes through TLS. */
+    void upgradingToTls(boolean upgrading) {
+        overTls = upgrading || transport != null && transport.getExtraInfo("sslcontext") != null;
     }
 
     void replaceWriter(StreamWriter w) {

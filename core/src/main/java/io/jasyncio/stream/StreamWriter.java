@@ -166,7 +166,16 @@ public final class StreamWriter {
         Objects.requireNonNull(tls, "tls");
         boolean serverSide = protocol.serverSide();
         drain();
-        transport = Net.startTls(transport, protocol, tls, serverSide);
+        // The protocol hears no connectionMade for the TLS transport (as in asyncio), and the
+        // peer's close_notify may come before startTls returns: its EOF must already count as
+        // TLS (no half close), not keep a plain connection half open.
+        protocol.upgradingToTls(true);
+        try {
+            transport = Net.startTls(transport, protocol, tls, serverSide);
+        } catch (Throwable t) {
+            protocol.upgradingToTls(false);
+            throw t;
+        }
         protocol.replaceWriter(this);
     }
 

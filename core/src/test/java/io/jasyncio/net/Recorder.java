@@ -28,6 +28,8 @@ class Recorder implements Protocol {
     boolean pauseOnConnect;
     int pauses;
     int resumes;
+    /** connectionMade calls. */
+    int connections;
     private final List<Waiter> waiters = new ArrayList<>();
 
     private record Waiter(long size, Future<Void> future) {
@@ -48,7 +50,8 @@ class Recorder implements Protocol {
     @Override
     public void connectionMade(Transport t) {
         transport = t;
-        made.setResult(t);
+        connections++;
+        if (!made.done()) made.setResult(t);
         if (pauseOnConnect) t.pauseReading();
     }
 

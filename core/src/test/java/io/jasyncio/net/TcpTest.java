@@ -323,4 +323,42 @@ class TcpTest {
         });
     }
 
+
+    /**
+     * asyncio promises connectionLost exactly once. A protocol that closes from resumeWriting once
+     * everything is sent (low-water mark 0) used to hear it twice: close() scheduled it, and the
+     * write flush that had just emptied the buffer called it again.
+     */
+    @Test
+    void closingFromResumeWritingCallsConnectionLostOnce() {
+        Asyncio.run(() -> {
+            List<Recorder> accepted = new ArrayList<>();
+            Server server = Net.createServer(Recorder.collectedIn(accepted, Recorder::pausedOnConnect), "127.0.0.1", 0);
+            int[] losses = new int[1];
+            io.jasyncio.Future<Void> gone = Asyncio.getRunningLoop().createFuture();
+            Connection<Recorder> c = Net.createConnection(() -> new Recorder() {
+                @Override
+                public void resumeWriting() {
+                    super.resumeWriting();
+                    transport.close(); // all sent: done
+                }
+
+                @Override
+                public void connectionLost(Throwable exc) {
+                    if (++losses[0] == 1) gone.setResult(null);
+                }
+            }, "127.0.0.1", port(server));
+            Transport t = c.transport();
+            t.setWriteBufferLimits(64 * 1024, 0);
+            byte[] chunk = new byte[16 * 1024];
+            for (int i = 0; i < 10_000 && c.protocol().pauses == 0; i++) t.write(chunk);
+            assertEquals(1, c.protocol().pauses);
+            Recorder.awaitFirst(accepted).transport.resumeReading();
+            gone.await();
+            Asyncio.sleep(0.05); // a second call would be scheduled right behind the first
+            assertEquals(1, c.protocol().resumes);
+            assertEquals(1, losses[0], "connectionLost calls");
+            server.close();
+        });
+    }
 }

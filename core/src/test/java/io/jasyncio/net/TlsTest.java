@@ -88,6 +88,32 @@ class TlsTest {
         });
     }
 
+    /**
+     * closeClients() closes every connection the server has, as asyncio's (which closes the socket
+     * transports). One accepted a moment ago, whose TLS layer had not started yet, used to be
+     * missed: the close was noted but the handshake went ahead and the connection stayed open.
+     */
+    @Test
+    void closeClientsAlsoClosesAConnectionAcceptedAMomentAgo() {
+        Asyncio.run(() -> {
+            Server[] server = new Server[1];
+            List<Recorder> accepted = new ArrayList<>();
+            server[0] = Net.createServer(() -> {
+                // runs as the connection is accepted, before its transport starts
+                Asyncio.getRunningLoop().callSoon(() -> server[0].closeClients());
+                Recorder r = new Recorder();
+                accepted.add(r);
+                return r;
+            }, "127.0.0.1", 0, certs.serverOptions());
+            // the peer's EOF (SSLHandshakeException) or, if our hello was unread, a reset
+            assertThrows(IOException.class, () -> Net.createConnection(Recorder::new, "localhost", port(server[0]),
+                    TlsOptions.of(certs.client())));
+            server[0].close();
+            server[0].waitClosed();
+            assertFalse(accepted.get(0).made.done(), "the server's protocol was connected");
+        });
+    }
+
     @Test
     void aWrongServerNameFailsTheHandshake() {
         Asyncio.run(() -> {
@@ -140,10 +166,16 @@ class TlsTest {
         });
     }
 
+    /**
+     * asyncio's idiom: each end hands start_tls the protocol it already has, which goes on with
+     * the returned transport. asyncio does not call connection_made again (the protocol is
+     * connected already); jasyncio used to, so a protocol that greets in connectionMade greeted twice.
+     */
     @Test
     void startTlsUpgradesAPlainConnection() {
         Asyncio.run(() -> {
-            Server server = Net.createServer(() -> new Recorder() {
+            List<Recorder> accepted = new ArrayList<>();
+            Server server = Net.createServer(Recorder.collectedIn(accepted, () -> new Recorder() {
                 @Override
                 public void dataReceived(ByteBuffer data) {
                     super.dataReceived(data);
@@ -151,23 +183,28 @@ class TlsTest {
                         Transport plain = transport;
                         plain.pauseReading(); // nothing more for the plain protocol
                         plain.write(ascii("OK\n"));
+                        Recorder self = this;
                         Asyncio.createTask(() -> {
-                            Net.startTls(plain, Recorder.echo(), TlsOptions.of(certs.server()), true);
+                            Transport tls = Net.startTls(plain, self, TlsOptions.of(certs.server()), true);
+                            self.awaitReceived(9 + 6);
+                            tls.write(ascii(text().substring(9))); // echo what came over TLS
                         });
                     }
                 }
-            }, "127.0.0.1", 0);
+            }), "127.0.0.1", 0);
             Connection<Recorder> c = Net.createConnection(Recorder::new, "127.0.0.1", port(server));
+            Recorder client = c.protocol();
             c.transport().write(ascii("STARTTLS\n"));
-            c.protocol().awaitReceived(3);
-            Recorder secure = new Recorder();
-            Transport tls = Net.startTls(c.transport(), secure, TlsOptions.of(certs.client()).withServerHostname("localhost"), false);
+            client.awaitReceived(3);
+            Transport tls = Net.startTls(c.transport(), client, TlsOptions.of(certs.client()).withServerHostname("localhost"), false);
             assertEquals(certs.cert(), tls.getExtraInfo("peercert"));
             tls.write(ascii("secret"));
-            secure.awaitReceived(6);
-            assertEquals("secret", secure.text());
+            client.awaitReceived(3 + 6);
+            assertEquals("OK\nsecret", client.text());
+            assertEquals(1, client.connections, "connectionMade calls on the client");
+            assertEquals(1, accepted.get(0).connections, "connectionMade calls on the server");
             tls.close();
-            secure.lost.await();
+            client.lost.await();
             server.close();
         });
     }
