@@ -238,12 +238,7 @@ public final class Net {
                                               List<InetSocketAddress> locals, Duration delay) throws IOException {
         List<StaggeredRace.Attempt<Connected>> attempts = new ArrayList<>(addresses.size());
         for (InetSocketAddress address : addresses) attempts.add(() -> connectOne(loop, io, address, locals));
-        try {
-            return StaggeredRace.run(loop, attempts, delay, lost -> closeQuietly(lost.channel()));
-        } finally {
-            // Release the losers' sockets now rather than at the loop's next select.
-            io.flushCancelledKeys();
-        }
+        return StaggeredRace.run(loop, attempts, delay, lost -> closeNow(io, lost.channel()));
     }
 
     /**
@@ -260,9 +255,18 @@ public final class Net {
             if (locals != null) bindLocal(c, address, locals);
             return new Connected(c, Connector.connect(loop, io, c, address));
         } catch (Throwable t) { // CancelledError included
-            closeQuietly(c);
+            closeNow(io, c);
             throw t;
         }
+    }
+
+    /**
+     * Closes a channel that may be registered with the loop's selector and releases its socket
+     * at once, not at the loop's next select: a connect given up on must not linger in SYN_SENT.
+     */
+    private static void closeNow(IoLoop io, SocketChannel ch) {
+        closeQuietly(ch);
+        if (ch.isRegistered()) io.flushCancelledKeys();
     }
 
     // ---- sockets made elsewhere (asyncio's sock=) ----
