@@ -20,7 +20,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -203,70 +202,13 @@ public final class Net {
                 : List.of(localAddress);
         int interleave = options.effectiveInterleave();
         List<InetSocketAddress> order = interleave > 0 ? Resolver.interleave(addresses, interleave) : addresses;
-        Connected c = options.happyEyeballsDelay() == null
-                ? connectInTurn(loop, io, order, locals)
-                : connectStaggered(loop, io, order, locals, options.happyEyeballsDelay());
+        Connector.Connected c = Connector.connect(loop, io, order, locals, options.happyEyeballsDelay());
         try {
             return connected(loop, io, c.channel(), c.key(), protocolFactory, options.tls(), host, port);
         } catch (IOException | RuntimeException | Error e) {
             closeQuietly(c.channel());
             throw e;
         }
-    }
-
-    /** A socket connected and still registered with the loop (interest 0), for its transport. */
-    private record Connected(SocketChannel channel, SelectionKey key) {
-    }
-
-    /** Tries the addresses one at a time; the first failure is thrown, the others suppressed. */
-    private static Connected connectInTurn(EventLoop loop, IoLoop io, List<InetSocketAddress> addresses,
-                                           List<InetSocketAddress> locals) throws IOException {
-        IOException failure = null;
-        for (InetSocketAddress address : addresses) {
-            try {
-                return connectOne(loop, io, address, locals);
-            } catch (IOException e) {
-                if (failure == null) failure = e;
-                else failure.addSuppressed(e);
-            }
-        }
-        throw failure;
-    }
-
-    /** Happy Eyeballs: the addresses raced with staggered starts (see StaggeredRace). */
-    private static Connected connectStaggered(EventLoop loop, IoLoop io, List<InetSocketAddress> addresses,
-                                              List<InetSocketAddress> locals, Duration delay) throws IOException {
-        List<StaggeredRace.Attempt<Connected>> attempts = new ArrayList<>(addresses.size());
-        for (InetSocketAddress address : addresses) attempts.add(() -> connectOne(loop, io, address, locals));
-        return StaggeredRace.run(loop, attempts, delay, lost -> closeNow(io, lost.channel()));
-    }
-
-    /**
-     * One TCP connect (bound first to a local address when given). Suspending. The socket is
-     * closed if this fails or the task is cancelled: only a connected socket leaves here.
-     */
-    private static Connected connectOne(EventLoop loop, IoLoop io, InetSocketAddress address,
-                                        List<InetSocketAddress> locals) throws IOException {
-        SocketChannel c = address.getAddress() instanceof Inet4Address
-                ? SocketChannel.open(StandardProtocolFamily.INET)
-                : SocketChannel.open();
-        try {
-            c.configureBlocking(false);
-            if (locals != null) bindLocal(c, address, locals);
-            return new Connected(c, Connector.connect(loop, io, c, address));
-        } catch (Throwable t) { // CancelledError included
-            closeNow(io, c);
-            throw t;
-        }
-    }
-
-    /**
-     * Closes a channel that may be registered with the loop's selector and releases its socket
-     * at once, not at the loop's next select: a connect given up on must not linger in SYN_SENT.
-     */
-    private static void closeNow(IoLoop io, SocketChannel ch) {
-        closeQuietly(ch);
-        if (ch.isRegistered()) io.flushCancelledKeys();
     }
 
     // ---- sockets made elsewhere (asyncio's sock=) ----
@@ -600,28 +542,6 @@ public final class Net {
             be.initCause(e);
             throw be;
         }
-    }
-
-    /** asyncio's local_addr: bind to the first local address of the remote one's family that binds. */
-    private static void bindLocal(SocketChannel ch, InetSocketAddress remote, List<InetSocketAddress> locals)
-            throws IOException {
-        boolean v4 = remote.getAddress() instanceof Inet4Address;
-        BindException last = null;
-        for (InetSocketAddress local : locals) {
-            if ((local.getAddress() instanceof Inet4Address) != v4) continue;
-            try {
-                ch.bind(local);
-                return;
-            } catch (IOException e) {
-                BindException be = new BindException("error while attempting to bind on address " + local + ": " + e.getMessage());
-                be.initCause(e);
-                if (last != null) be.addSuppressed(last);
-                last = be;
-            }
-        }
-        if (last != null) throw last;
-        throw new BindException("no matching local address with family=" + (v4 ? "INET" : "INET6") + " found for " + remote
-                + " among " + locals);
     }
 
     private static boolean isSocketFile(Path path) {
