@@ -237,6 +237,20 @@ class StaggeredRaceTest {
     }
 
     @Test
+    void underEagerTasksAnAttemptThatNeverSuspendsStillWinsAndIsNotLost() {
+        Asyncio.run(() -> {
+            EventLoop loop = Asyncio.getRunningLoop();
+            loop.setTaskFactory(Asyncio.eagerTaskFactory());
+            List<String> discarded = new ArrayList<>();
+            // An eager attempt finishes inside createTask, before the race has recorded it.
+            List<StaggeredRace.Attempt<String>> attempts = List.of(() -> "at once", () -> "never started");
+            assertEquals("at once", StaggeredRace.run(loop, attempts, DELAY, discarded::add));
+            assertEquals(List.of(), discarded);
+            assertEquals(0.0, loop.time());
+        }, VIRTUAL);
+    }
+
+    @Test
     void argumentsAreChecked() {
         Asyncio.run(() -> {
             EventLoop loop = Asyncio.getRunningLoop();
