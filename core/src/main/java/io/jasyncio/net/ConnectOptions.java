@@ -10,7 +10,7 @@ import java.time.Duration;
  *
  * <pre>{@code
  * ConnectOptions opts = ConnectOptions.defaults()
- *         .withHappyEyeballsDelay(ConnectOptions.RECOMMENDED_HAPPY_EYEBALLS_DELAY) // RFC 8305
+ *         .withHappyEyeballs() // RFC 8305: race the addresses, 250 ms apart
  *         .withTls(TlsOptions.of(SSLContext.getDefault()));
  * Connection<Client> c = Net.createConnection(Client::new, "example.org", 443, opts);
  * }</pre>
@@ -82,6 +82,18 @@ public record ConnectOptions(TlsOptions tls, InetSocketAddress localAddress, Dur
      */
     public ConnectOptions withLocalAddress(InetSocketAddress localAddress) {
         return new ConnectOptions(tls, localAddress, happyEyeballsDelay, interleave);
+    }
+
+    /**
+     * With Happy Eyeballs at the delay RFC 8305 recommends, {@link #RECOMMENDED_HAPPY_EYEBALLS_DELAY}.
+     *
+     * <pre>{@code
+     * Connection<Client> c = Net.createConnection(Client::new, "example.org", 80,
+     *         ConnectOptions.defaults().withHappyEyeballs());
+     * }</pre>
+     */
+    public ConnectOptions withHappyEyeballs() {
+        return withHappyEyeballsDelay(RECOMMENDED_HAPPY_EYEBALLS_DELAY);
     }
 
     /**

@@ -22,7 +22,7 @@ class ConnectOptionsTest {
 
     @Test
     void aHappyEyeballsDelayInterleavesByDefaultUnlessToldOtherwise() {
-        ConnectOptions he = ConnectOptions.defaults().withHappyEyeballsDelay(ConnectOptions.RECOMMENDED_HAPPY_EYEBALLS_DELAY);
+        ConnectOptions he = ConnectOptions.defaults().withHappyEyeballs();
         assertEquals(Duration.ofMillis(250), he.happyEyeballsDelay());
         assertEquals(1, he.effectiveInterleave());
         assertEquals(0, he.withInterleave(0).effectiveInterleave());
