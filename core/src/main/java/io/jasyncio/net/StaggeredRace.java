@@ -98,8 +98,8 @@ final class StaggeredRace<T> {
         Throwable interruption = null;
         try {
             while (!won && fatal == null) {
-                if (started < attempts.size() && (started == 0 || nextDue)) {
-                    startNext();
+                if (started < attempts.size() && (nextDue || running.isEmpty())) {
+                    startNext(); // the first, or the delay passed, or the latest failed or ended
                 } else if (running.isEmpty()) {
                     break; // every attempt failed
                 } else {
