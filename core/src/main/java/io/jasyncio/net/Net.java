@@ -93,77 +93,120 @@ public final class Net {
 
     /**
      * Connects to {@code host}:{@code port}, trying its addresses in order, and returns once the
-     * protocol was told {@link Protocol#connectionMade}. Suspending.
+     * protocol was told {@link Protocol#connectionMade}: {@link #createConnection(Supplier, String,
+     * int, ConnectOptions)} with the default options. Suspending.
+     *
+     * <pre>{@code
+     * Connection<Client> c = Net.createConnection(Client::new, "localhost", 8888);
+     * }</pre>
      *
      * @throws java.net.ConnectException     if every address refused (the others are suppressed)
      * @throws java.net.UnknownHostException if {@code host} does not resolve
      */
     public static <P extends Protocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host, int port)
             throws IOException {
-        return createConnection(protocolFactory, host, port, null);
+        return createConnection(protocolFactory, host, port, ConnectOptions.defaults());
     }
 
     /**
-     * {@link #createConnection(Supplier, String, int)} with TLS when {@code tls} is not null: returns
-     * once the handshake is done, with a transport that encrypts. The server name sent (SNI) and
-     * checked against the certificate is {@code tls.serverHostname()}, else {@code host}.
-     * Suspending.
+     * {@link #createConnection(Supplier, String, int)} with TLS when {@code tls} is not null:
+     * {@link #createConnection(Supplier, String, int, ConnectOptions)} with
+     * {@link ConnectOptions#withTls}. Suspending.
+     *
+     * <pre>{@code
+     * Connection<Client> c = Net.createConnection(Client::new, "example.org", 443, TlsOptions.of(SSLContext.getDefault()));
+     * }</pre>
      *
      * @throws javax.net.ssl.SSLHandshakeException if the handshake fails or times out
      */
     public static <P extends Protocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host, int port,
                                                                     TlsOptions tls) throws IOException {
-        return createConnection(protocolFactory, host, port, tls, null);
+        return createConnection(protocolFactory, host, port, ConnectOptions.defaults().withTls(tls));
     }
 
     /**
      * {@link #createConnection(Supplier, String, int, TlsOptions)} (with {@code tls} null for plain
-     * TCP) from a given local address: asyncio's {@code local_addr}. The socket is bound before it
-     * connects, for each remote address to one of {@code localAddress}'s addresses of the same
-     * family (an unresolved one is resolved off the loop; port 0 picks a free port). Suspending.
+     * TCP) from a given local address: {@link #createConnection(Supplier, String, int, ConnectOptions)}
+     * with {@link ConnectOptions#withTls} and {@link ConnectOptions#withLocalAddress}. Suspending.
+     *
+     * <pre>{@code
+     * Connection<Client> c = Net.createConnection(Client::new, "localhost", 8888, null, new InetSocketAddress("127.0.0.2", 0));
+     * }</pre>
      *
      * @param localAddress null to let the system choose
-     * @throws BindException if no local address of the remote one's family could be bound (for
-     *                       every remote address; the others are suppressed)
+     * @throws BindException if no local address of the remote one's family could be bound
      */
     public static <P extends Protocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host, int port,
                                                                     TlsOptions tls, InetSocketAddress localAddress)
             throws IOException {
+        return createConnection(protocolFactory, host, port,
+                ConnectOptions.defaults().withTls(tls).withLocalAddress(localAddress));
+    }
+
+    /**
+     * Connects to {@code host}:{@code port} and returns once the protocol was told
+     * {@link Protocol#connectionMade}: asyncio's {@code loop.create_connection}. Suspending.
+     *
+     * <pre>{@code
+     * ConnectOptions opts = ConnectOptions.defaults().withHappyEyeballsDelay(Duration.ofMillis(250));
+     * Connection<Client> c = Net.createConnection(Client::new, "example.org", 80, opts);
+     * }</pre>
+     *
+     * <p><b>Addresses.</b> The host's addresses are resolved off the loop and, with
+     * {@link ConnectOptions#interleave()}, reordered so that families alternate. Without a happy
+     * eyeballs delay they are tried one after another until one connects. With one, they are
+     * tried as RFC 8305 says (asyncio's {@code staggered_race}): the next address is tried when
+     * the last attempt has not connected within the delay, or as soon as it fails; attempts run
+     * side by side and the first to connect wins. The others are then cancelled and their sockets
+     * closed before this returns; cancelling the calling task likewise cancels every attempt and
+     * closes every socket. Only the TCP connect is raced or retried: TLS is negotiated on the
+     * winning socket alone, and a failing handshake is not retried on another address.
+     *
+     * <p><b>TLS.</b> With {@link ConnectOptions#tls()}, returns once the handshake is done, with
+     * a transport that encrypts. The server name sent (SNI) and checked against the certificate
+     * is {@code tls.serverHostname()}, else {@code host}.
+     *
+     * <p><b>Local address.</b> With {@link ConnectOptions#localAddress()} (asyncio's
+     * {@code local_addr}), each socket is bound before it connects, to one of the local address's
+     * addresses of the remote one's family (an unresolved one is resolved off the loop; port 0
+     * picks a free port).
+     *
+     * @throws java.net.ConnectException          if every address refused (the others are suppressed)
+     * @throws java.net.UnknownHostException      if {@code host} does not resolve
+     * @throws BindException                      if no local address of the remote one's family
+     *                                            could be bound (for every remote address; the
+     *                                            others are suppressed)
+     * @throws javax.net.ssl.SSLHandshakeException if the handshake fails or times out
+     */
+    public static <P extends Protocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host, int port,
+                                                                    ConnectOptions options) throws IOException {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(options, "options");
+        return connectTo(protocolFactory, host, port, Resolver.resolve(Asyncio.getRunningLoop(), host, port), options);
+    }
+
+    /**
+     * {@link #createConnection(Supplier, String, int, ConnectOptions)} once {@code host} resolved
+     * to {@code addresses} (before interleaving): the tests' way to give addresses of their
+     * choosing. Suspending.
+     */
+    static <P extends Protocol> Connection<P> connectTo(Supplier<P> protocolFactory, String host, int port,
+                                                        List<InetSocketAddress> addresses, ConnectOptions options)
+            throws IOException {
         EventLoop loop = Asyncio.getRunningLoop();
         IoLoop io = IoLoop.of(loop);
+        InetSocketAddress localAddress = options.localAddress();
         List<InetSocketAddress> locals = localAddress == null ? null
                 : localAddress.isUnresolved() ? Resolver.resolve(loop, localAddress.getHostString(), localAddress.getPort())
                 : List.of(localAddress);
-        // Only the TCP connect moves on to the next address; a failing TLS handshake does not.
-        IOException failure = null;
-        SocketChannel ch = null;
-        SelectionKey key = null;
-        for (InetSocketAddress address : Resolver.resolve(loop, host, port)) {
-            SocketChannel c = address.getAddress() instanceof Inet4Address
-                    ? SocketChannel.open(StandardProtocolFamily.INET)
-                    : SocketChannel.open();
-            try {
-                c.configureBlocking(false);
-                if (locals != null) bindLocal(c, address, locals);
-                key = Connector.connect(loop, io, c, address);
-                ch = c;
-                break;
-            } catch (IOException e) {
-                closeQuietly(c);
-                if (failure == null) failure = e;
-                else failure.addSuppressed(e);
-            } catch (RuntimeException | Error e) {
-                closeQuietly(c);
-                throw e;
-            }
-        }
-        if (ch == null) throw failure;
+        int interleave = options.effectiveInterleave();
+        List<InetSocketAddress> order = interleave > 0 ? Resolver.interleave(addresses, interleave) : addresses;
+        Connector.Connected c = Connector.connect(loop, io, order, locals, options.happyEyeballsDelay());
         try {
-            return connected(loop, io, ch, key, protocolFactory, tls, host, port);
+            return connected(loop, io, c.channel(), c.key(), protocolFactory, options.tls(), host, port);
         } catch (IOException | RuntimeException | Error e) {
-            closeQuietly(ch);
+            closeQuietly(c.channel());
             throw e;
         }
     }
@@ -501,28 +544,6 @@ public final class Net {
             be.initCause(e);
             throw be;
         }
-    }
-
-    /** asyncio's local_addr: bind to the first local address of the remote one's family that binds. */
-    private static void bindLocal(SocketChannel ch, InetSocketAddress remote, List<InetSocketAddress> locals)
-            throws IOException {
-        boolean v4 = remote.getAddress() instanceof Inet4Address;
-        BindException last = null;
-        for (InetSocketAddress local : locals) {
-            if ((local.getAddress() instanceof Inet4Address) != v4) continue;
-            try {
-                ch.bind(local);
-                return;
-            } catch (IOException e) {
-                BindException be = new BindException("error while attempting to bind on address " + local + ": " + e.getMessage());
-                be.initCause(e);
-                if (last != null) be.addSuppressed(last);
-                last = be;
-            }
-        }
-        if (last != null) throw last;
-        throw new BindException("no matching local address with family=" + (v4 ? "INET" : "INET6") + " found for " + remote
-                + " among " + locals);
     }
 
     private static boolean isSocketFile(Path path) {

@@ -5,9 +5,12 @@ import io.jasyncio.Future;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionException;
 
 /**
@@ -30,6 +33,31 @@ final class Resolver {
         InetAddress[] all = awaitIo(loop.runInExecutor(null, () -> InetAddress.getAllByName(host)));
         List<InetSocketAddress> out = new ArrayList<>();
         for (InetAddress a : new LinkedHashSet<>(List.of(all))) out.add(new InetSocketAddress(a, port));
+        return out;
+    }
+
+    /**
+     * {@code addresses} reordered so that address families alternate, the first family (that of
+     * the first address) leading with {@code firstFamilyCount} addresses: asyncio's
+     * {@code _interleave_addrinfos}. Within a family the order is kept. RFC 8305 section 4: a
+     * family that fails entirely should not delay the other by more than one attempt.
+     */
+    static List<InetSocketAddress> interleave(List<InetSocketAddress> addresses, int firstFamilyCount) {
+        if (firstFamilyCount < 1) throw new IllegalArgumentException("firstFamilyCount must be >= 1: " + firstFamilyCount);
+        Map<Class<?>, ArrayDeque<InetSocketAddress>> byFamily = new LinkedHashMap<>();
+        for (InetSocketAddress a : addresses) {
+            byFamily.computeIfAbsent(a.getAddress().getClass(), k -> new ArrayDeque<>()).add(a);
+        }
+        List<InetSocketAddress> out = new ArrayList<>(addresses.size());
+        List<ArrayDeque<InetSocketAddress>> families = new ArrayList<>(byFamily.values());
+        if (families.isEmpty()) return out;
+        ArrayDeque<InetSocketAddress> first = families.get(0);
+        for (int i = 1; i < firstFamilyCount && !first.isEmpty(); i++) out.add(first.poll());
+        while (out.size() < addresses.size()) {
+            for (ArrayDeque<InetSocketAddress> family : families) {
+                if (!family.isEmpty()) out.add(family.poll());
+            }
+        }
         return out;
     }
 

@@ -12,7 +12,8 @@
  *
  * <ul>
  *   <li>{@link io.jasyncio.net.Net}: TCP and Unix servers and connections, UDP endpoints, TLS
- *       upgrade, name resolution (off the loop).</li>
+ *       upgrade, name resolution (off the loop); {@link io.jasyncio.net.ServerOptions} and
+ *       {@link io.jasyncio.net.ConnectOptions} (TLS, local address, Happy Eyeballs) say how.</li>
  *   <li>{@link io.jasyncio.net.Protocol}, {@link io.jasyncio.net.BufferedProtocol},
  *       {@link io.jasyncio.net.DatagramProtocol}: the callbacks an application implements.</li>
  *   <li>{@link io.jasyncio.net.Transport}, {@link io.jasyncio.net.DatagramTransport}: what it
