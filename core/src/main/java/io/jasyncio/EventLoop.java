@@ -299,7 +299,7 @@ public final class EventLoop implements AutoCloseable {
         checkThread("createTask()");
         checkOpen();
         Task<T> task = new Task<>(this, coro,
-                name != null ? name : "Task-" + TASK_COUNTER.incrementAndGet(),
+                name, name != null ? 0 : TASK_COUNTER.incrementAndGet(),
                 context != null ? context : currentContextMap());
         if (debug) task.creationStack = TaskDebug.creationStack();
         linkPending(task);

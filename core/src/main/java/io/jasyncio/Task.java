@@ -48,7 +48,10 @@ public final class Task<T> extends Future<T> {
      * thread alive. A million tasks created at once otherwise hold a million virtual threads.
      */
     private Thread thread;
+    /** The name given, or null for the default "Task-" + {@link #number}, built when asked for. */
     private String name;
+    /** The default name's number: most tasks are never asked their name, so keep 8 bytes, not a String. */
+    private final long number;
     /**
      * The task's current context (its own, or one entered with {@link Context#run}) — or, until
      * something needs the Context object itself, just the contents copied from its creator: most
@@ -88,17 +91,22 @@ public final class Task<T> extends Future<T> {
     Task<?> prevPending;
     Task<?> nextPending;
 
-    /** @param context the task's {@link Context}, or the {@link ContextMap} to give it a copy of */
-    Task(EventLoop loop, Coroutine<T> coro, String name, Object context) {
+    /**
+     * @param name    null for the default name, "Task-" + {@code number}
+     * @param context the task's {@link Context}, or the {@link ContextMap} to give it a copy of
+     */
+    Task(EventLoop loop, Coroutine<T> coro, String name, long number, Object context) {
         super(loop);
         this.coro = coro;
         this.name = name;
+        this.number = number;
         this.context = context;
     }
 
     /** The task's name (asyncio's {@code get_name()}). */
     public String getName() {
-        return name;
+        String n = name;
+        return n != null ? n : "Task-" + number;
     }
 
     /** Renames the task and its virtual thread. */
@@ -144,7 +152,7 @@ public final class Task<T> extends Future<T> {
      */
     public Thread thread() {
         Thread t = thread;
-        if (t == null && !done()) thread = t = VirtualThreads.newThread(step, name, step);
+        if (t == null && !done()) thread = t = VirtualThreads.newThread(step, getName(), step);
         return t;
     }
 
@@ -228,7 +236,7 @@ public final class Task<T> extends Future<T> {
 
     @Override
     public String toString() {
-        return "Task[" + name + ", " + super.toString() + TaskDebug.createdAtSuffix(this) + "]";
+        return "Task[" + getName() + ", " + super.toString() + TaskDebug.createdAtSuffix(this) + "]";
     }
 
     // ---- running ----
@@ -330,7 +338,7 @@ public final class Task<T> extends Future<T> {
     /** Suspends this task, which is the current thread, until {@code f} is done. */
     void awaitFuture(Future<?> f) {
         if (f.loop != loop) {
-            throw new IllegalStateException("Task " + name + " got Future " + f + " attached to a different loop");
+            throw new IllegalStateException("Task " + getName() + " got Future " + f + " attached to a different loop");
         }
         if (f == this) {
             throw new IllegalStateException("Task cannot await on itself: " + this);
