@@ -14,23 +14,12 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Servers and connections on sockets made elsewhere: asyncio's {@code sock=} arguments. */
 @Timeout(30)
-class ExistingSocketTest {
-    @TempDir
-    static Path dir;
-    static TlsTesting certs;
-
-    @BeforeAll
-    static void makeCertificate() throws Exception {
-        certs = TlsTesting.generate(dir);
-    }
-
+class ExistingSocketTest extends TlsTestBase {
     @Test
     void aServerServesOnABoundSocketAndClosesIt() {
         Asyncio.run(() -> {

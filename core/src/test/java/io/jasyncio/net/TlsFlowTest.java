@@ -12,31 +12,19 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import javax.net.ssl.SSLSocket;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** TLS reading flow control (the application's pause), the closing handshake, buffered protocols. */
 @Timeout(30)
-class TlsFlowTest {
-    @TempDir
-    static Path dir;
-    static TlsTesting certs;
-
-    @BeforeAll
-    static void makeCertificate() throws Exception {
-        certs = TlsTesting.generate(dir);
-    }
-
+class TlsFlowTest extends TlsTestBase {
     private static byte[] random(int n) {
         byte[] b = new byte[n];
         new Random(n).nextBytes(b);

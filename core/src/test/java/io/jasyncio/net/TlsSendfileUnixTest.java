@@ -13,23 +13,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@link Net#sendfile} over TLS (asyncio's fallback) and TLS over Unix domain sockets. */
 @Timeout(30)
-class TlsSendfileUnixTest {
-    @TempDir
-    static Path dir;
-    static TlsTesting certs;
-
-    @BeforeAll
-    static void makeCertificate() throws Exception {
-        certs = TlsTesting.generate(dir);
-    }
-
+class TlsSendfileUnixTest extends TlsTestBase {
     @Test
     void sendfileOverTlsFallsBackToBoundedChunkedWrites() throws Exception {
         byte[] content = new byte[8 << 20];

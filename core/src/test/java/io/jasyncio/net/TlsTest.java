@@ -11,7 +11,6 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,22 +20,11 @@ import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLHandshakeException;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(30)
-class TlsTest {
-    @TempDir
-    static Path dir;
-    static TlsTesting certs;
-
-    @BeforeAll
-    static void makeCertificate() throws Exception {
-        certs = TlsTesting.generate(dir);
-    }
-
+class TlsTest extends TlsTestBase {
     @Test
     void tlsEchoWithSniPeerCertAndCloseNotify() {
         byte[] big = new byte[1 << 20];
