@@ -355,7 +355,7 @@ public final class Net {
      *
      * <p>On a plain TCP or Unix transport the copy is zero-copy ({@link FileChannel#transferTo},
      * i.e. {@code sendfile(2)} on Linux): it waits for the write buffer to drain first, and the
-     * transport refuses writes until this returns. Any other transport (TLS, whose bytes must be
+     * transport refuses writes and pauses reading until this returns. Any other transport (TLS, whose bytes must be
      * encrypted) gets asyncio's fallback: the file is read in 16 KiB chunks in the default
      * executor and written to the transport, suspending whenever the write buffer passes the
      * high-water mark until it drains to the low one, so memory stays bounded. Meanwhile reading

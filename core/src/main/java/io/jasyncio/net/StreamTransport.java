@@ -303,6 +303,9 @@ final class StreamTransport extends SelectorTransport<SocketChannel, ByteBuffer>
         if (closeCalled || closing) throw new IllegalStateException("Cannot call sendfile() on a closing transport: " + this);
         if (sendfileActive) throw new IllegalStateException("another sendfile is in progress: " + this);
         sendfileActive = true;
+        // As asyncio's _sendfile_native: no reading while the file goes out.
+        boolean resumeReading = isReading();
+        pauseReading();
         try {
             while (!buffer.isEmpty()) awaitWritable();
             long sent = 0;
@@ -322,6 +325,7 @@ final class StreamTransport extends SelectorTransport<SocketChannel, ByteBuffer>
             return sent;
         } finally {
             sendfileActive = false;
+            if (resumeReading) resumeReading();
         }
     }
 

@@ -289,16 +289,25 @@ class TcpTest {
             peer.made.await();
             Asyncio.sleep(0.01); // the peer does not read, so sendfile cannot finish
             assertFalse(send.done());
+            assertFalse(t.isReading(), "reading is paused during sendfile, as in asyncio");
             assertThrows(IllegalStateException.class, () -> t.write(ascii("in between")));
             peer.transport.resumeReading();
             assertEquals(content.length - 1000, send.await());
+            assertTrue(t.isReading(), "and resumed after it");
+            t.pauseReading(); // paused by the application: stays paused
+            try (java.nio.channels.FileChannel fc = java.nio.channels.FileChannel.open(file)) {
+                assertEquals(10, Net.sendfile(t, fc, 0, 10));
+            }
+            assertFalse(t.isReading());
             t.write(ascii("tail"));
             t.close();
             peer.eof.await();
             byte[] got = peer.received.toByteArray();
-            assertEquals(head.length + content.length - 1000 + 4, got.length);
+            assertEquals(head.length + content.length - 1000 + 10 + 4, got.length);
             assertArrayEquals(java.util.Arrays.copyOfRange(content, 1000, content.length),
                     java.util.Arrays.copyOfRange(got, head.length, head.length + content.length - 1000));
+            assertArrayEquals(java.util.Arrays.copyOfRange(content, 0, 10),
+                    java.util.Arrays.copyOfRange(got, got.length - 14, got.length - 4));
             assertEquals("tail", new String(got, got.length - 4, 4, java.nio.charset.StandardCharsets.US_ASCII));
             server.close();
         });
