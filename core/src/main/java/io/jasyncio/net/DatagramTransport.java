@@ -39,4 +39,7 @@ public interface DatagramTransport extends BaseTransport {
 
     /** Flow-control water marks, as {@link Transport#setWriteBufferLimits(int, int)}. */
     void setWriteBufferLimits(int high, int low);
+
+    /** The water marks in force (asyncio's {@code get_write_buffer_limits()}). */
+    WriteBufferLimits getWriteBufferLimits();
 }

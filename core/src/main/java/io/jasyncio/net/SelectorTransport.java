@@ -99,6 +99,10 @@ abstract sealed class SelectorTransport<C extends SelectableChannel & NetworkCha
         return bufferSize;
     }
 
+    public WriteBufferLimits getWriteBufferLimits() {
+        return flow.limits();
+    }
+
     public void setWriteBufferLimits(int high, int low) {
         flow.setLimits(high, low, bufferSize, protocol());
     }

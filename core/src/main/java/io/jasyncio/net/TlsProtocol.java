@@ -554,6 +554,11 @@ final class TlsProtocol implements Protocol {
             raw.setWriteBufferLimits(high, low);
         }
 
+        @Override
+        public WriteBufferLimits getWriteBufferLimits() {
+            return raw.getWriteBufferLimits();
+        }
+
         /** Ciphertext received and not yet delivered (asyncio's {@code get_read_buffer_size}). */
         int readBufferSize() {
             return netIn.position();

@@ -76,6 +76,9 @@ public interface Transport extends BaseTransport {
      */
     void setWriteBufferLimits(int high, int low);
 
+    /** The water marks in force (asyncio's {@code get_write_buffer_limits()}). */
+    WriteBufferLimits getWriteBufferLimits();
+
     /** {@link #setWriteBufferLimits(int, int)} with {@code low = high / 4}. */
     default void setWriteBufferLimits(int high) {
         if (high < 0) throw new IllegalArgumentException("high (" + high + ") must be >= 0");

@@ -35,6 +35,10 @@ final class WriteFlow {
         grew(size, protocol);
     }
 
+    WriteBufferLimits limits() {
+        return new WriteBufferLimits(lowWater, highWater);
+    }
+
     /** Whether the protocol was last told to pause writing. */
     boolean isPaused() {
         return paused;

@@ -41,6 +41,8 @@ class TlsTest extends TlsTestBase {
             assertSame(certs.client(), t.getExtraInfo("sslcontext"));
             assertInstanceOf(InetSocketAddress.class, t.getExtraInfo("peername"));
             assertFalse(t.canWriteEof());
+            t.setWriteBufferLimits(128 * 1024, 32 * 1024); // of the socket under the TLS layer
+            assertEquals(new WriteBufferLimits(32 * 1024, 128 * 1024), t.getWriteBufferLimits());
             assertThrows(UnsupportedOperationException.class, t::writeEof);
             t.write(ascii("hello tls"));
             c.protocol().awaitReceived(9);

@@ -279,6 +279,7 @@ class ReaderFeedTest {
         @Override public void abort() { }
         @Override public long getWriteBufferSize() { return 0; }
         @Override public void setWriteBufferLimits(int high, int low) { }
+        @Override public io.jasyncio.net.WriteBufferLimits getWriteBufferLimits() { return null; }
         @Override public io.jasyncio.net.Protocol getProtocol() { return null; }
         @Override public void setProtocol(io.jasyncio.net.Protocol protocol) { }
         @Override public Object getExtraInfo(String name) { return null; }
