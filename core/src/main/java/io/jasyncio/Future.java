@@ -161,13 +161,17 @@ public class Future<T> implements java.util.concurrent.Future<T> {
 
     /**
      * Cancels the future and schedules its callbacks. The message travels with the
-     * {@link CancelledError} that awaiting it throws.
+     * {@link CancelledError} that awaiting it throws. On a future that already failed, it counts
+     * as retrieving the exception, which is then not reported as never retrieved (as asyncio).
      *
      * @return false if the future was already done
      */
     public boolean cancel(String message) {
         loop.checkThread("Future.cancel()");
-        if (state != PENDING) return false;
+        if (state != PENDING) {
+            markRetrieved();
+            return false;
+        }
         outcome = message;
         STATE.setRelease(this, CANCELLED);
         scheduleCallbacks();
@@ -356,6 +360,14 @@ public class Future<T> implements java.util.concurrent.Future<T> {
         STATE.setRelease(this, FINISHED);
         CLEANER.register(this, u);
         scheduleCallbacks();
+    }
+
+    /**
+     * Whoever cancels a future that already failed has dealt with it: don't report its exception
+     * as never retrieved (asyncio's cancel() clears the flag before it looks at the state).
+     */
+    final void markRetrieved() {
+        if (outcome instanceof Unretrieved failure) failure.retrieved = true;
     }
 
     /** Cancels with a given error, for a task whose body threw {@link CancelledError}. */

@@ -180,13 +180,17 @@ public final class Task<T> extends Future<T> {
 
     /**
      * Requests cancellation: a {@link CancelledError} with {@code message} is thrown into the
-     * coroutine at its next suspension point. Returns false if the task is already done.
+     * coroutine at its next suspension point. Returns false if the task is already done (a
+     * failed task's exception then counts as retrieved, as in {@link Future#cancel(String)}).
      * Repeated requests are counted (see {@link #cancelling()}).
      */
     @Override
     public boolean cancel(String message) {
         loop.checkThread("Task.cancel()");
-        if (done()) return false;
+        if (done()) {
+            markRetrieved(); // as Future.cancel: the caller has dealt with a failed task
+            return false;
+        }
         cancelsRequested++;
         Future<?> waiter = waitingOn;
         if (waiter != null && waiter.cancel(message)) {

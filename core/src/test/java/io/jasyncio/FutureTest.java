@@ -328,4 +328,17 @@ class FutureTest {
             assertEquals("seen", seen.exception().getMessage());
         }
     }
+
+    @Test
+    void cancellingAFailedFutureCountsAsRetrievingItsException() {
+        // asyncio's Future.cancel() clears the "exception was never retrieved" flag before it
+        // looks at the state: cancelling a future that already failed silences that report.
+        try (EventLoop loop = new EventLoop()) {
+            Future<String> f = loop.createFuture();
+            f.setException(new IllegalStateException("nobody reads this"));
+            assertTrue(f.hasUnretrievedException());
+            assertFalse(f.cancel());
+            assertFalse(f.hasUnretrievedException());
+        }
+    }
 }

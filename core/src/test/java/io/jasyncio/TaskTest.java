@@ -401,4 +401,20 @@ class TaskTest {
         });
         canceller.join();
     }
+
+    @Test
+    void cancellingAFailedTaskCountsAsRetrievingItsException() {
+        // asyncio's Task.cancel() clears _log_traceback even when the task is already done.
+        try (EventLoop loop = new EventLoop()) {
+            Task<Void> t = loop.createTask(Coroutine.of(() -> {
+                throw new IllegalStateException("boom");
+            }));
+            Future<Void> tick = loop.createFuture();
+            t.addDoneCallback(f -> tick.setResult(null));
+            loop.runUntilComplete(tick);
+            assertTrue(t.hasUnretrievedException());
+            assertFalse(t.cancel());
+            assertFalse(t.hasUnretrievedException());
+        }
+    }
 }
