@@ -48,14 +48,17 @@ final class DefaultExecutor {
 
     /**
      * Shuts down, waits for queued and running work and joins every thread, within
-     * {@code timeout}; past it, interrupts the threads.
+     * {@code timeout} (null: without limit, asyncio's {@code timeout=None}); past it, interrupts
+     * the threads.
      *
      * @return true if everything finished in time
      */
     boolean shutdownAndJoin(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        // Long.MAX_VALUE nanoseconds (292 years) is "no limit" for awaitTermination and join.
+        long limit = timeout == null ? Long.MAX_VALUE : Math.max(0, saturatedNanos(timeout));
+        long start = System.nanoTime();
         pool.shutdown();
-        if (!pool.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+        if (!pool.awaitTermination(limit, TimeUnit.NANOSECONDS)) {
             pool.shutdownNow();
             return false;
         }
@@ -64,9 +67,17 @@ final class DefaultExecutor {
             snapshot = new ArrayList<>(threads);
         }
         for (Thread t : snapshot) {
-            long left = deadline - System.nanoTime();
+            long left = limit - (System.nanoTime() - start);
             if (left <= 0 || !t.join(Duration.ofNanos(left))) return false;
         }
         return true;
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return d.isNegative() ? 0 : Long.MAX_VALUE;
+        }
     }
 }

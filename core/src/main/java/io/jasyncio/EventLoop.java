@@ -583,7 +583,8 @@ public final class EventLoop implements AutoCloseable {
     /**
      * Shuts the default executor down and returns a future that is done when its threads have
      * finished, or after {@code timeout} (then a warning is logged and the threads are
-     * interrupted). Later {@link #runInExecutor} calls with the default executor fail.
+     * interrupted); a null timeout waits without limit, as asyncio's {@code timeout=None}. Later
+     * {@link #runInExecutor} calls with the default executor fail.
      */
     public Future<Void> shutdownDefaultExecutor(Duration timeout) {
         checkThread("shutdownDefaultExecutor()");

@@ -266,4 +266,18 @@ class ThreadsTest {
             stop[0].run();
         }
     }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(20)
+    void shutdownDefaultExecutorWithoutATimeoutWaitsForTheThreads() {
+        // asyncio's shutdown_default_executor(timeout=None) waits without limit.
+        Thread[] worker = new Thread[1];
+        Asyncio.run(() -> {
+            EventLoop loop = Asyncio.getRunningLoop();
+            worker[0] = loop.runInExecutor(null, Thread::currentThread).await();
+            Future<Void> done = loop.shutdownDefaultExecutor(null);
+            Asyncio.waitFor(done, Duration.ofSeconds(10));
+            assertFalse(worker[0].isAlive());
+        });
+    }
 }
