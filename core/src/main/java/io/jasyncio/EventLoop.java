@@ -151,8 +151,14 @@ public final class EventLoop implements AutoCloseable {
         return (nanoTime - ORIGIN) / 1e9;
     }
 
+    /**
+     * A {@link #time()} value as a deadline. Clamped to 73 years either side of ORIGIN: deadlines
+     * are compared by difference, which must not overflow, so that callAt(-inf) is due at once
+     * and callAt(+inf) never, as in asyncio.
+     */
     private static long toNanoTime(double seconds) {
-        return ORIGIN + (long) (seconds * 1e9);
+        double limit = Long.MAX_VALUE / 4;
+        return ORIGIN + (long) Math.max(-limit, Math.min(limit, seconds * 1e9));
     }
 
     // ---- scheduling ----

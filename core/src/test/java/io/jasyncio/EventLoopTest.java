@@ -414,4 +414,21 @@ class EventLoopTest {
             assertThrows(IllegalArgumentException.class, () -> loop.setSlowCallbackDuration(Duration.ofMillis(-1)));
         }
     }
+
+    @Test
+    void callAtAFarPastTimeRunsAtOnceAndAFarFutureOneNever() {
+        // asyncio's call_at(when) for any when not after time() runs in the next iteration, even
+        // -inf; +inf never runs. Neither may overflow the loop's nanosecond deadlines.
+        try (EventLoop loop = new EventLoop()) {
+            List<String> order = new ArrayList<>();
+            loop.callAt(Double.POSITIVE_INFINITY, () -> order.add("+inf"));
+            loop.callAt(1e12, () -> order.add("in 30000 years"));
+            loop.callAt(-1e10, () -> order.add("-1e10"));
+            loop.callAt(Double.NEGATIVE_INFINITY, () -> order.add("-inf"));
+            loop.callSoon(() -> order.add("soon"));
+            loop.callLater(Duration.ofMillis(50), loop::stop);
+            loop.runForever();
+            assertEquals(List.of("soon", "-1e10", "-inf"), order);
+        }
+    }
 }
