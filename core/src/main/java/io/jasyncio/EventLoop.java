@@ -655,7 +655,7 @@ public final class EventLoop implements AutoCloseable {
         }
     }
 
-    private void checkOpen() {
+    void checkOpen() {
         if (closed) throw new IllegalStateException("Event loop is closed");
     }
 

@@ -181,6 +181,8 @@ public class Future<T> implements java.util.concurrent.Future<T> {
     /**
      * Adds a callback to run, through {@link EventLoop#callSoon}, when the future is done (at once
      * if it already is); it runs in a copy of the current {@link Context}.
+     *
+     * @throws IllegalStateException if the future is done and its loop closed, like callSoon
      */
     public final void addDoneCallback(Consumer<? super Future<T>> fn) {
         addDoneCallback(fn, null);
@@ -192,6 +194,7 @@ public class Future<T> implements java.util.concurrent.Future<T> {
         loop.checkThread("Future.addDoneCallback()");
         DoneCallback<T> cb = new DoneCallback<>(loop, this, fn, context != null ? context : loop.currentContextMap());
         if (state != PENDING) {
+            loop.checkOpen(); // as callSoon: a closed loop would never run it
             loop.scheduleSoon(cb);
         } else {
             addEntry(cb);

@@ -341,4 +341,16 @@ class FutureTest {
             assertFalse(f.hasUnretrievedException());
         }
     }
+
+    @Test
+    void addingACallbackToADoneFutureOfAClosedLoopFails() {
+        // asyncio schedules it with call_soon, which raises "Event loop is closed": the callback
+        // could never run, and must not be dropped silently.
+        EventLoop loop = new EventLoop();
+        Future<String> f = loop.createFuture();
+        f.setResult("done");
+        loop.close();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> f.addDoneCallback(x -> {}));
+        assertEquals("Event loop is closed", e.getMessage());
+    }
 }
