@@ -491,6 +491,28 @@ class TaskGroupTest {
     }
 
     @Test
+    void aBodyInAnUninterruptibleJdkCallIsLeftWithoutTheGroupsInterrupt() {
+        // The group's cancellation interrupts the body, but CompletableFuture.join() ignores
+        // interrupts (and restores the flag); the body then returns. The group withdraws its
+        // request on exit (uncancel), so the next blocking call must not be interrupted.
+        Asyncio.run(() -> {
+            java.util.concurrent.CompletableFuture<Void> gate = new java.util.concurrent.CompletableFuture<>();
+            ExceptionGroup eg = assertThrows(ExceptionGroup.class, () -> TaskGroup.run(tg -> {
+                tg.createTask(() -> {
+                    Asyncio.getRunningLoop().callLater(Duration.ofMillis(20), () -> gate.complete(null));
+                    throw new MyExc("child");
+                });
+                gate.join();
+            }));
+            assertEquals(List.of(MyExc.class), types(eg));
+            assertEquals(0, Asyncio.currentTask().cancelling());
+            assertFalse(Thread.currentThread().isInterrupted());
+            Thread.sleep(1);
+            return null;
+        });
+    }
+
+    @Test
     void anEagerChildThatFailsAtOnceDoesNotStopTheBodyBeforeItsNextSuspension() {
         // gh-128550: the failure is handled through a callback, not inside createTask.
         List<String> events = new ArrayList<>();
