@@ -211,7 +211,9 @@ public final class Task<T> extends Future<T> {
 
     /**
      * Decrements the count of cancellation requests and returns the new count; at zero, a request
-     * not yet delivered is withdrawn. For code that catches {@link CancelledError} on purpose.
+     * not yet delivered is withdrawn, together with the interrupt it sent to a JDK call when this
+     * is called from the task itself (another thread cannot clear it). For code that catches
+     * {@link CancelledError} on purpose.
      */
     public int uncancel() {
         loop.checkThread("Task.uncancel()");
