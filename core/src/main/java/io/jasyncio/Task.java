@@ -215,15 +215,33 @@ public final class Task<T> extends Future<T> {
 
     /**
      * Decrements the count of cancellation requests and returns the new count; at zero, a request
-     * not yet delivered is withdrawn. For code that catches {@link CancelledError} on purpose.
+     * not yet delivered is withdrawn, together with the interrupt it sent to a JDK call when this
+     * is called from the task itself (another thread cannot clear it). For code that catches
+     * {@link CancelledError} on purpose.
      */
     public int uncancel() {
         loop.checkThread("Task.uncancel()");
         if (cancelsRequested > 0) {
             cancelsRequested--;
-            if (cancelsRequested == 0) mustCancel = false;
+            if (cancelsRequested == 0) {
+                mustCancel = false;
+                withdrawInterrupt();
+            }
         }
         return cancelsRequested;
+    }
+
+    /**
+     * The request just withdrawn may have been sent as an interrupt that the code never turned
+     * into a cancellation (a JDK call that ignores interrupts keeps the flag set): take it back,
+     * or the next blocking call would fail for a cancellation that no longer exists. Only the
+     * task's own thread can clear its interrupt status, which is where timeouts and task groups
+     * call uncancel() from.
+     */
+    private void withdrawInterrupt() {
+        if (!interruptedForCancel) return;
+        interruptedForCancel = false;
+        if (Thread.currentThread() == thread) Thread.interrupted();
     }
 
     /** Always fails: a task's result comes from its coroutine. */
@@ -351,7 +369,11 @@ public final class Task<T> extends Future<T> {
         f.addWaiter(this);
         if (mustCancel) {
             Thread.interrupted(); // an interrupt sent for this request has done its job
-            if (f.cancel(pendingCancelMessage)) mustCancel = false;
+            if (f.cancel(pendingCancelMessage)) {
+                mustCancel = false;
+                // Delivered through f: a later failure must not pass for this cancellation.
+                interruptedForCancel = false;
+            }
         }
         waitingOn = f;
         suspended = true;

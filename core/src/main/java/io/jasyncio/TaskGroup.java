@@ -238,9 +238,10 @@ public final class TaskGroup implements AutoCloseable {
         }
         if (swallowedCancel) {
             // Request it again (the count stays the same) so that it reaches the parent's next
-            // suspension point instead of vanishing.
-            parent.uncancel();
+            // suspension point instead of vanishing. cancel() first: an uncancel() to zero would
+            // withdraw the request, with any interrupt it sent.
             parent.cancel();
+            parent.uncancel();
         }
         if (baseError != null) throwBaseError();
         if (!errors.isEmpty()) throw new ExceptionGroup("unhandled errors in a TaskGroup", errors);
@@ -293,9 +294,11 @@ public final class TaskGroup implements AutoCloseable {
         if (!errors.isEmpty()) {
             if (parent.cancelling() > 0) {
                 // Cancelled from outside as well: the group error wins, but the cancellation is
-                // requested again (same count) so that it is not lost (gh-116720).
-                parent.uncancel();
+                // requested again (same count) so that it is not lost (gh-116720). cancel()
+                // first: an uncancel() to zero would withdraw it, with the interrupt it sent to a
+                // body in a JDK call, and the next blocking call would no longer see it.
                 parent.cancel();
+                parent.uncancel();
             }
             throw new ExceptionGroup("unhandled errors in a TaskGroup", errors);
         }

@@ -491,6 +491,55 @@ class TaskGroupTest {
     }
 
     @Test
+    void aBodyInAnUninterruptibleJdkCallIsLeftWithoutTheGroupsInterrupt() {
+        // The group's cancellation interrupts the body, but CompletableFuture.join() ignores
+        // interrupts (and restores the flag); the body then returns. The group withdraws its
+        // request on exit (uncancel), so the next blocking call must not be interrupted.
+        Asyncio.run(() -> {
+            java.util.concurrent.CompletableFuture<Void> gate = new java.util.concurrent.CompletableFuture<>();
+            ExceptionGroup eg = assertThrows(ExceptionGroup.class, () -> TaskGroup.run(tg -> {
+                tg.createTask(() -> {
+                    Asyncio.getRunningLoop().callLater(Duration.ofMillis(20), () -> gate.complete(null));
+                    throw new MyExc("child");
+                });
+                gate.join();
+            }));
+            assertEquals(List.of(MyExc.class), types(eg));
+            assertEquals(0, Asyncio.currentTask().cancelling());
+            assertFalse(Thread.currentThread().isInterrupted());
+            Thread.sleep(1);
+            return null;
+        });
+    }
+
+    @Test
+    void anOutsideCancellationStillPendingWhenTheGroupErrorWinsKeepsItsInterrupt() {
+        // The body sits in a JDK call that ignores interrupts when the parent is cancelled from
+        // outside, and then a child fails. The group error wins and the outside request is made
+        // again (gh-116720); it is still the same request, so the interrupt it sent must stay:
+        // the next blocking call ends the task at once, as cancelled.
+        Asyncio.run(() -> {
+            java.util.concurrent.CompletableFuture<Void> gate = new java.util.concurrent.CompletableFuture<>();
+            Task<Void> parent = Asyncio.createTask(() -> {
+                assertThrows(ExceptionGroup.class, () -> TaskGroup.run(tg -> {
+                    tg.createTask(failAfter(10, new MyExc("child")));
+                    gate.join();
+                }));
+                assertEquals(1, Asyncio.currentTask().cancelling());
+                Thread.sleep(3_000);
+                return null;
+            });
+            Asyncio.sleep(Duration.ofMillis(5));
+            parent.cancel("outside");
+            Asyncio.getRunningLoop().callLater(Duration.ofMillis(30), () -> gate.complete(null));
+            long t0 = System.nanoTime();
+            assertThrows(CancelledError.class, parent::await);
+            assertTrue(System.nanoTime() - t0 < 1_500_000_000L, "the pending cancellation did not interrupt Thread.sleep");
+            assertTrue(parent.cancelled());
+        });
+    }
+
+    @Test
     void anEagerChildThatFailsAtOnceDoesNotStopTheBodyBeforeItsNextSuspension() {
         // gh-128550: the failure is handled through a callback, not inside createTask.
         List<String> events = new ArrayList<>();

@@ -235,6 +235,33 @@ class TaskTest {
     }
 
     @Test
+    void aCancellationDeliveredThroughAnAwaitAfterAnIgnoredInterruptIsNotReusedLater() {
+        // The cancel interrupts a JDK call that ignores interrupts; the request then surfaces at
+        // the next await, and is caught. A later request made while the task runs, followed by a
+        // failure, must end the task with that failure, as asyncio's __step does: only an
+        // interrupt sent for a pending request makes a failure count as the cancellation.
+        Asyncio.run(() -> {
+            java.util.concurrent.CompletableFuture<Void> gate = new java.util.concurrent.CompletableFuture<>();
+            Task<Void> t = Asyncio.createTask(() -> {
+                gate.join(); // the cancel's interrupt does not end it
+                try {
+                    Asyncio.sleep(Duration.ofSeconds(10));
+                    fail("the cancellation must surface here");
+                } catch (CancelledError expected) {
+                    // caught on purpose
+                }
+                Asyncio.currentTask().cancel("again");
+                throw new IllegalStateException("boom");
+            });
+            Asyncio.sleep(0.02);
+            t.cancel();
+            Asyncio.getRunningLoop().callLater(Duration.ofMillis(20), () -> gate.complete(null));
+            assertEquals("boom", assertThrows(IllegalStateException.class, t::await).getMessage());
+            assertFalse(t.cancelled());
+        });
+    }
+
+    @Test
     void threeTasksInThreadSleepRunConcurrently() {
         long start = System.nanoTime();
         Asyncio.run(() -> {

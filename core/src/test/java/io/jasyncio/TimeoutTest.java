@@ -319,6 +319,25 @@ class TimeoutTest {
     }
 
     @Test
+    void aDeadlineWithdrawnAfterAnUninterruptibleJdkCallLeavesNoInterruptBehind() throws Exception {
+        // The deadline interrupts the task, but CompletableFuture.join() ignores interrupts (and
+        // restores the flag when it returns); the body then returns normally. asyncio's scope
+        // withdraws its cancellation on exit (uncancel), so no trace of it may be left: the next
+        // blocking call must not fail with an interrupt meant for a cancellation that is gone.
+        Asyncio.run(() -> {
+            java.util.concurrent.CompletableFuture<String> gate = new java.util.concurrent.CompletableFuture<>();
+            Asyncio.getRunningLoop().callLater(Duration.ofMillis(50), () -> gate.complete("late"));
+            Timeout t = Asyncio.timeout(Duration.ZERO);
+            assertEquals("late", t.call(gate::join));
+            assertTrue(t.expired());
+            assertEquals(0, Asyncio.currentTask().cancelling());
+            assertFalse(Thread.currentThread().isInterrupted());
+            Thread.sleep(1); // not interrupted
+            return null;
+        });
+    }
+
+    @Test
     void anOuterCancellationOfABlockedBodyEndsTheTaskCancelled() {
         Asyncio.run(() -> {
             Task<Void> t = Asyncio.createTask(() -> Asyncio.timeout(LONG, () -> {
