@@ -106,7 +106,6 @@ final class JfrEvents {
         e.begin();
         e.end();
         e.task = task.getName();
-        e.taskThread = task.thread();
         e.loop = loopName(task.loop);
         commitOnLoop(task.loop, e);
     }
@@ -117,7 +116,7 @@ final class JfrEvents {
         e.begin();
         e.end();
         e.task = task.getName();
-        e.taskThread = task.thread();
+        e.taskThread = task.threadIfStarted(); // still set: the task finishes inside its thread
         e.loop = loopName(task.loop);
         // Read without retrieving: at completion nobody has retrieved the exception yet.
         e.outcome = task.cancelled() ? "cancelled" : task.hasUnretrievedException() ? "failed" : "finished";
@@ -188,9 +187,7 @@ final class JfrEvents {
     @Enabled(false)
     @StackTrace(false)
     static final class TaskCreated extends Event {
-        @Label("Task Thread")
-        @Description("The task's virtual thread")
-        Thread taskThread;
+        // No thread field: a task's virtual thread is made at its first step, not here.
         @Label("Task")
         String task;
         @Label("Loop Thread")

@@ -1,6 +1,7 @@
 package io.jasyncio;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -29,6 +30,7 @@ class JfrEventsTest {
                     throw new IllegalStateException("boom");
                 }, "jfr-failing");
                 Task<Void> cancelled = Asyncio.createTask(() -> Asyncio.sleep(Duration.ofHours(1)), "jfr-cancelled");
+                assertNull(ok.threadIfStarted(), "recording must not make a queued task's thread early");
                 ok.await();
                 Asyncio.gatherReturnExceptions(bad).await();
                 cancelled.cancel();
@@ -44,7 +46,8 @@ class JfrEventsTest {
         assertTrue(events.stream().anyMatch(e -> e.getEventType().getName().equals("io.jasyncio.TaskCompleted")
                 && e.getString("task").equals("jfr-cancelled") && e.getString("outcome").equals("cancelled")), names(events));
         assertTrue(events.stream().anyMatch(e -> e.getEventType().getName().equals("io.jasyncio.TaskCompleted")
-                && e.getString("task").equals("jfr-slow") && e.getString("outcome").equals("finished")), names(events));
+                && e.getString("task").equals("jfr-slow") && e.getString("outcome").equals("finished")
+                && e.getThread("taskThread") != null), names(events));
         List<RecordedEvent> slow = events.stream().filter(e -> e.getEventType().getName().equals("io.jasyncio.SlowStep")).toList();
         assertEquals(1, slow.size(), names(events));
         assertEquals("jfr-slow", slow.getFirst().getString("task"));
