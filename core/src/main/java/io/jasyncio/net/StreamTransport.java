@@ -125,14 +125,20 @@ final class StreamTransport extends SelectorTransport<SocketChannel, ByteBuffer>
         }
     }
 
+    /** {@code bp.getBuffer(sizeHint)}, refused unless it has room (the TLS layer's reads use it too). */
+    static ByteBuffer bufferOf(BufferedProtocol bp, int sizeHint) {
+        ByteBuffer buf = bp.getBuffer(sizeHint);
+        if (buf == null || !buf.hasRemaining()) {
+            throw new IllegalStateException("getBuffer() returned " + (buf == null ? "null" : "a buffer without room: " + buf));
+        }
+        return buf;
+    }
+
     /** asyncio's {@code _read_ready__get_buffer}: read into the protocol's own buffer. */
     private void readIntoProtocolBuffer(BufferedProtocol bp) {
         ByteBuffer buf;
         try {
-            buf = bp.getBuffer(-1);
-            if (buf == null || !buf.hasRemaining()) {
-                throw new IllegalStateException("getBuffer() returned " + (buf == null ? "null" : "a buffer without room: " + buf));
-            }
+            buf = bufferOf(bp, -1);
         } catch (Throwable t) {
             rethrowIfFatal(t);
             protocolError(t, "Fatal error: protocol.getBuffer() call failed.");

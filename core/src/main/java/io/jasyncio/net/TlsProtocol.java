@@ -391,10 +391,7 @@ final class TlsProtocol implements Protocol {
     /** asyncio's {@code _do_read__buffered}: copies the plaintext into the protocol's buffers. */
     private void deliverInto(BufferedProtocol bp) {
         while (appIn.hasRemaining() && !appClosing && !failed) {
-            ByteBuffer buf = bp.getBuffer(appIn.remaining());
-            if (buf == null || !buf.hasRemaining()) {
-                throw new IllegalStateException("getBuffer() returned " + (buf == null ? "null" : "a buffer without room: " + buf));
-            }
+            ByteBuffer buf = StreamTransport.bufferOf(bp, appIn.remaining());
             int n = Math.min(buf.remaining(), appIn.remaining());
             buf.put(buf.position(), appIn, appIn.position(), n).position(buf.position() + n);
             appIn.position(appIn.position() + n);
