@@ -116,7 +116,7 @@ final class JfrEvents {
         e.begin();
         e.end();
         e.task = task.getName();
-        e.taskThread = task.threadIfStarted(); // still set: the task finishes inside its thread
+        e.taskThread = task.threadIfMade(); // still set: the task finishes inside its thread
         e.loop = loopName(task.loop);
         // Read without retrieving: at completion nobody has retrieved the exception yet.
         e.outcome = task.cancelled() ? "cancelled" : task.hasUnretrievedException() ? "failed" : "finished";

@@ -157,7 +157,7 @@ public final class Task<T> extends Future<T> {
     }
 
     /** The thread if it was made and the task is not done; never makes one. */
-    Thread threadIfStarted() {
+    Thread threadIfMade() {
         return thread;
     }
 

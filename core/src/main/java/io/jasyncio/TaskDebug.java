@@ -67,7 +67,7 @@ final class TaskDebug {
      * it blocks in (CountDownLatch.await, Thread.sleep...), or the jasyncio suspension point.
      */
     static StackTraceElement[] taskStack(Task<?> t) {
-        Thread thread = t.threadIfStarted();
+        Thread thread = t.threadIfMade();
         if (thread == null) return new StackTraceElement[0]; // not started (or done): no stack
         StackTraceElement[] s = thread.getStackTrace();
         int i = 0;

@@ -30,7 +30,7 @@ class JfrEventsTest {
                     throw new IllegalStateException("boom");
                 }, "jfr-failing");
                 Task<Void> cancelled = Asyncio.createTask(() -> Asyncio.sleep(Duration.ofHours(1)), "jfr-cancelled");
-                assertNull(ok.threadIfStarted(), "recording must not make a queued task's thread early");
+                assertNull(ok.threadIfMade(), "recording must not make a queued task's thread early");
                 ok.await();
                 Asyncio.gatherReturnExceptions(bad).await();
                 cancelled.cancel();

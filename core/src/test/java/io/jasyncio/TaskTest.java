@@ -44,7 +44,7 @@ class TaskTest {
             Task<Void> t = Asyncio.createTask(() -> {
                 carrier[0] = new java.lang.ref.WeakReference<>(Thread.currentThread());
             });
-            assertNull(t.threadIfStarted(), "a queued task has no thread yet");
+            assertNull(t.threadIfMade(), "a queued task has no thread yet");
             t.await();
             assertNull(t.thread(), "a done task lets its thread go");
             // Nothing else keeps the finished thread: a million finished tasks must not hold a
