@@ -99,6 +99,8 @@ public final class EventLoop implements AutoCloseable {
     /** What an interrupt of the loop thread does; null: stop the loop (see {@link #runForever}). */
     private Runnable interruptHandler;
     private boolean interruptPending;
+    /** Run by close(), last registered first (see LoopAccess.addCloseHook); null until the first. */
+    private ArrayList<Runnable> closeHooks;
 
     /**
      * Creates a loop; run it with {@link #runForever} or {@link #runUntilComplete}.
@@ -473,6 +475,7 @@ public final class EventLoop implements AutoCloseable {
         for (Handle h : late) {
             if (!h.cancelled()) LOG.log(System.Logger.Level.WARNING, "callback dropped because the loop closed: {0}", h);
         }
+        runCloseHooks();
         // Channels still registered belong to transports, servers or sock* calls nobody closed:
         // close them rather than leak their descriptors, and say so (asyncio's ResourceWarning).
         for (java.nio.channels.SelectionKey key : inbox.selector().keys()) {
@@ -494,6 +497,29 @@ public final class EventLoop implements AutoCloseable {
         if (executor != null) {
             defaultExecutor = null;
             executor.shutdown();
+        }
+    }
+
+    /** See LoopAccess.addCloseHook. Called on the loop's thread (or while it is idle). */
+    void addCloseHook(Runnable hook) {
+        if (hook == null) throw new NullPointerException("hook");
+        checkThread("addCloseHook()");
+        checkOpen();
+        if (closeHooks == null) closeHooks = new ArrayList<>();
+        closeHooks.add(hook);
+    }
+
+    private void runCloseHooks() {
+        ArrayList<Runnable> hooks = closeHooks;
+        if (hooks == null) return;
+        closeHooks = null;
+        for (int i = hooks.size() - 1; i >= 0; i--) {
+            try {
+                hooks.get(i).run();
+            } catch (Throwable t) {
+                if (t instanceof VirtualMachineError vme) throw vme;
+                callExceptionHandler(ErrorContext.of("a close hook failed while the event loop closed", t));
+            }
         }
     }
 

@@ -49,4 +49,11 @@ public abstract class LoopAccess {
      * {@code loop}'s thread (or the loop is not running): the debug-mode check of I/O objects.
      */
     public abstract void checkThread(EventLoop loop, String what);
+
+    /**
+     * Registers {@code hook} to run when {@code loop} closes: hooks run in {@code close()}, last
+     * registered first, before the selector is closed; a hook's error goes to the loop's
+     * exception handler. Call on the loop's thread.
+     */
+    public abstract void addCloseHook(EventLoop loop, Runnable hook);
 }
