@@ -2,7 +2,11 @@ package io.jasyncio.file;
 
 import io.jasyncio.EventLoop;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.CopyOption;
 import java.nio.file.Files;
@@ -10,6 +14,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileAttribute;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Stream;
@@ -45,7 +50,7 @@ public final class AsyncFiles {
     public static byte[] readAllBytes(Path path) throws IOException {
         Objects.requireNonNull(path, "path");
         EventLoop loop = Offload.taskLoop("AsyncFiles.readAllBytes()");
-        return Offload.callInterruptibly(loop, () -> Files.readAllBytes(path));
+        return Offload.callInterruptibly(loop, () -> readFully(path));
     }
 
     /** {@link Files#readString(Path)} (UTF-8). Suspends; cancellable (the read is interrupted). */
@@ -62,7 +67,7 @@ public final class AsyncFiles {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(cs, "charset");
         EventLoop loop = Offload.taskLoop("AsyncFiles.readString()");
-        return Offload.callInterruptibly(loop, () -> Files.readString(path, cs));
+        return Offload.callInterruptibly(loop, () -> decode(readFully(path), cs));
     }
 
     /**
@@ -176,6 +181,50 @@ public final class AsyncFiles {
                 return s.toList();
             }
         });
+    }
+
+    /**
+     * {@code Files.readAllBytes}, but through an interruptible {@link FileChannel}: the JDK's own
+     * reads its file uninterruptibly, so a cancelled read of a FIFO would keep its thread.
+     */
+    private static byte[] readFully(Path path) throws IOException {
+        try (FileChannel ch = FileChannel.open(path)) {
+            long size = ch.size();
+            if (size > MAX_ARRAY) throw new OutOfMemoryError("Required array size too large");
+            byte[] buf = new byte[size > 0 ? (int) size : 8192];
+            int n = 0;
+            while (true) {
+                int k = ch.read(ByteBuffer.wrap(buf, n, buf.length - n));
+                if (k < 0) break;
+                n += k;
+                if (n == buf.length) {
+                    // a regular file ends where its size said, unless it grew: probe before growing
+                    if (size > 0 && n == size) {
+                        ByteBuffer one = ByteBuffer.allocate(1);
+                        if (ch.read(one) < 0) break;
+                        if (n == MAX_ARRAY) throw new OutOfMemoryError("Required array size too large");
+                        buf = Arrays.copyOf(buf, (int) Math.min(MAX_ARRAY, Math.max(n + 1L, 2L * n)));
+                        buf[n++] = one.get(0);
+                        continue;
+                    }
+                    if (n == MAX_ARRAY) throw new OutOfMemoryError("Required array size too large");
+                    buf = Arrays.copyOf(buf, (int) Math.min(MAX_ARRAY, 2L * n));
+                }
+            }
+            return n == buf.length ? buf : Arrays.copyOf(buf, n);
+        }
+    }
+
+    private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
+
+    /** Decodes as {@code Files.readString} does: malformed or unmappable input is an error. */
+    private static String decode(byte[] bytes, Charset cs) throws CharacterCodingException {
+        if (cs == StandardCharsets.ISO_8859_1) return new String(bytes, cs);
+        return cs.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(ByteBuffer.wrap(bytes))
+                .toString();
     }
 
     private static <T> T[] checked(T[] options) {

@@ -33,10 +33,15 @@ final class FileTesting {
         return new HashSet<>(Thread.getAllStackTraces().keySet());
     }
 
-    /** Threads alive now that were not in {@code before}, named like jasyncio's. */
+    /**
+     * Threads alive now that were not in {@code before}, named like jasyncio's, except the two
+     * process-wide daemons started once per JVM (the futures' cleaner and the one-shot MBean
+     * registration), which belong to no loop.
+     */
     static List<Thread> newJasyncioThreads(Set<Thread> before) {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> !before.contains(t) && t.isAlive() && t.getName().startsWith("jasyncio"))
+                .filter(t -> !t.getName().equals("jasyncio-cleaner") && !t.getName().equals("jasyncio-jmx-register"))
                 .toList();
     }
 
