@@ -1,5 +1,6 @@
 package io.jasyncio.file;
 
+import io.jasyncio.Asyncio;
 import io.jasyncio.CancelledError;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
@@ -15,12 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Objects;
-import java.util.concurrent.Callable;
 
 /**
  * An open file whose calls suspend only the calling task: the I/O runs on the loop's executor
@@ -74,47 +72,14 @@ import java.util.concurrent.Callable;
  */
 public final class AsyncFile implements AutoCloseable {
     private final EventLoop loop;
-    private final FileLoop pool;
-    private final Path path;
-    private final FileChannel channel;
-    /** Operations on a regular file always end: cancellation may leave them running. */
-    private final boolean regular;
-    /** Whether the channel has a position (not a FIFO, socket or character device). */
-    private final boolean seekable;
+    /** The buffered channel; all its state is used under {@code lock}, on the loop. */
+    private final FileBuffers b;
     /** Serializes the operations of several tasks, fairly; held across an operation's hops. */
     private final Lock lock = new Lock();
 
-    // While `inflight` is pending, its worker owns rbuf's and wbuf's contents, osPos and seekTo;
-    // the loop reads them only after that future is done (its completion is the hand-back).
-    /** Read-ahead: unread bytes between position and limit; null when none are buffered. */
-    private ByteBuffer rbuf;
-    /** Write-behind: bytes in [0, position) not yet written to the channel; null when none. */
-    private ByteBuffer wbuf;
-    /** The channel's position once {@code seekTo} is applied (seekable channels only). */
-    private long osPos;
-    /** A position to set on the channel before its next read or write, or -1. */
-    private long seekTo = -1;
-    /** Consecutive hops that moved a whole buffer: at 2, buffers grow to FileLoop.LARGE. */
-    private int readStreak;
-    private int writeStreak;
-    /** The last hop; pending while a worker runs it. Cleared by the next operation. */
-    private Future<?> inflight;
-    /** The task that started {@code inflight} was cancelled: its error belongs to the next call. */
-    private boolean orphaned;
-    private boolean closed;
-    /** Completed when close() has finished its work (null until close()). */
-    private Future<Void> closing;
-    /** readLine's bytes of a line spanning buffer fills; reused. */
-    private byte[] lineBytes;
-
-    private AsyncFile(EventLoop loop, Path path, Opened o) {
+    private AsyncFile(EventLoop loop, FileBuffers buffers) {
         this.loop = loop;
-        this.pool = FileLoop.of(loop);
-        this.path = path;
-        this.channel = o.channel;
-        this.regular = o.regular;
-        this.seekable = o.position >= 0;
-        this.osPos = Math.max(0, o.position);
+        this.b = buffers;
     }
 
     private record Opened(FileChannel channel, boolean regular, long position) {}
@@ -125,11 +90,11 @@ public final class AsyncFile implements AutoCloseable {
      * its other end); cancellable there (a file opened meanwhile is closed again). Call inside
      * a task; the handle belongs to that task's loop.
      *
-     * @throws java.nio.file.NoSuchFileException      if the file does not exist (and no CREATE)
-     * @throws java.nio.file.AccessDeniedException    if permission is denied
+     * @throws java.nio.file.NoSuchFileException        if the file does not exist (and no CREATE)
+     * @throws java.nio.file.AccessDeniedException      if permission is denied
      * @throws java.nio.file.FileAlreadyExistsException with CREATE_NEW if it exists
-     * @throws IllegalArgumentException                for contradictory options (READ with APPEND...)
-     * @throws IllegalStateException                   outside a task
+     * @throws IllegalArgumentException                 for contradictory options (READ with APPEND...)
+     * @throws IllegalStateException                    outside a task
      */
     public static AsyncFile open(Path path, OpenOption... options) throws IOException {
         Objects.requireNonNull(path, "path");
@@ -156,23 +121,24 @@ public final class AsyncFile implements AutoCloseable {
             o = Offload.await(f);
         } catch (CancelledError c) {
             f.addDoneCallback(x -> {
-                if (!x.cancelled() && x.exception() == null) closeQuietly(x.result().channel);
+                if (!x.cancelled() && x.exception() == null) FileBuffers.closeQuietly(x.result().channel);
             });
             throw c;
         }
-        AsyncFile file = new AsyncFile(loop, path, o);
-        file.pool.opened(file);
-        return file;
+        FileLoop pool = FileLoop.of(loop);
+        FileBuffers buffers = new FileBuffers(loop, pool, path, o.channel, o.regular, o.position);
+        pool.opened(buffers);
+        return new AsyncFile(loop, buffers);
     }
 
     /** The path this handle was opened with. Any thread. */
     public Path path() {
-        return path;
+        return b.path;
     }
 
     /** Whether {@link #close()} has not been called. Any thread (may be stale). */
     public boolean isOpen() {
-        return !closed;
+        return !b.closed;
     }
 
     // ---- reading ----
@@ -188,17 +154,16 @@ public final class AsyncFile implements AutoCloseable {
         if (dst.isReadOnly()) throw new IllegalArgumentException("Read-only buffer");
         enter("read()");
         try {
-            if (!dst.hasRemaining()) return 0;
-            return fillIfEmpty() ? copyOut(dst) : -1;
+            return b.read(dst);
         } finally {
             leave();
         }
     }
 
-    /** As {@link #read(ByteBuffer)} into {@code b[off, off + len)}. Suspends only when the buffer is empty. */
-    public int read(byte[] b, int off, int len) throws IOException {
-        Objects.checkFromIndexSize(off, len, b.length);
-        return read(ByteBuffer.wrap(b, off, len));
+    /** As {@link #read(ByteBuffer)} into {@code bytes[off, off + len)}. Suspends only when the buffer is empty. */
+    public int read(byte[] bytes, int off, int len) throws IOException {
+        Objects.checkFromIndexSize(off, len, bytes.length);
+        return read(ByteBuffer.wrap(bytes, off, len));
     }
 
     /**
@@ -209,15 +174,7 @@ public final class AsyncFile implements AutoCloseable {
         if (n < 0) throw new IllegalArgumentException("n must be >= 0: " + n);
         enter("readNBytes()");
         try {
-            byte[] out = new byte[Math.min(n, FileLoop.LARGE)];
-            int got = 0;
-            while (got < n && fillIfEmpty()) {
-                if (got == out.length) out = Arrays.copyOf(out, (int) Math.min(n, 2L * out.length));
-                int k = Math.min(rbuf.remaining(), out.length - got);
-                rbuf.get(out, got, k);
-                got += k;
-            }
-            return got == out.length ? out : Arrays.copyOf(out, got);
+            return b.readNBytes(n);
         } finally {
             leave();
         }
@@ -245,27 +202,7 @@ public final class AsyncFile implements AutoCloseable {
         checkLineCharset(cs);
         enter("readLine()");
         try {
-            int len = 0;
-            while (fillIfEmpty()) {
-                ByteBuffer b = rbuf;
-                int start = b.position();
-                int end = b.limit();
-                int nl = start;
-                while (nl < end && b.get(nl) != '\n') nl++;
-                int k = nl - start;
-                if (len == 0 && nl < end) {
-                    // the whole line is in the buffer: decode it from there
-                    b.position(nl + 1);
-                    if (k > 0 && b.get(nl - 1) == '\r') k--;
-                    return decode(b, start, k, cs);
-                }
-                growLine(len + k);
-                b.get(start, lineBytes, len, k);
-                len += k;
-                b.position(nl < end ? nl + 1 : end);
-                if (nl < end) return lineOf(len, cs);
-            }
-            return len == 0 ? null : lineOf(len, cs);
+            return b.readLine(cs);
         } finally {
             leave();
         }
@@ -297,7 +234,7 @@ public final class AsyncFile implements AutoCloseable {
 
             @Override
             public String next() {
-                if (!hasNext()) throw new NoSuchElementException("no more lines in " + path);
+                if (!hasNext()) throw new NoSuchElementException("no more lines in " + b.path);
                 String s = next;
                 next = null;
                 return s;
@@ -322,35 +259,22 @@ public final class AsyncFile implements AutoCloseable {
         enter("write()");
         try {
             int total = src.remaining();
-            if (rbuf != null && seekable) {
-                // the channel is ahead by the unread bytes: write where the reader stands
-                seekTo = osPos - rbuf.remaining();
-                osPos = seekTo;
-                dropReadAhead();
-            }
-            while (src.hasRemaining()) {
-                if (wbuf == null) wbuf = pool.take(writeStreak >= 2 ? FileLoop.LARGE : FileLoop.SMALL);
-                int k = Math.min(wbuf.remaining(), src.remaining());
-                wbuf.put(wbuf.position(), src, src.position(), k);
-                wbuf.position(wbuf.position() + k);
-                src.position(src.position() + k);
-                if (!wbuf.hasRemaining()) flushBuffered();
-            }
+            b.write(src);
             return total;
         } finally {
             leave();
         }
     }
 
-    /** Writes all of {@code b}; see {@link #write(ByteBuffer)}. */
-    public void write(byte[] b) throws IOException {
-        write(ByteBuffer.wrap(b));
+    /** Writes all of {@code bytes}; see {@link #write(ByteBuffer)}. */
+    public void write(byte[] bytes) throws IOException {
+        write(ByteBuffer.wrap(bytes));
     }
 
-    /** Writes {@code b[off, off + len)}; see {@link #write(ByteBuffer)}. */
-    public void write(byte[] b, int off, int len) throws IOException {
-        Objects.checkFromIndexSize(off, len, b.length);
-        write(ByteBuffer.wrap(b, off, len));
+    /** Writes {@code bytes[off, off + len)}; see {@link #write(ByteBuffer)}. */
+    public void write(byte[] bytes, int off, int len) throws IOException {
+        Objects.checkFromIndexSize(off, len, bytes.length);
+        write(ByteBuffer.wrap(bytes, off, len));
     }
 
     /**
@@ -360,7 +284,7 @@ public final class AsyncFile implements AutoCloseable {
     public void flush() throws IOException {
         enter("flush()");
         try {
-            flushBuffered();
+            b.flush();
         } finally {
             leave();
         }
@@ -373,11 +297,7 @@ public final class AsyncFile implements AutoCloseable {
     public void force(boolean metaData) throws IOException {
         enter("force()");
         try {
-            flushBuffered();
-            hop(() -> {
-                channel.force(metaData);
-                return null;
-            });
+            b.force(metaData);
         } finally {
             leave();
         }
@@ -394,9 +314,7 @@ public final class AsyncFile implements AutoCloseable {
     public long position() throws IOException {
         enter("position()");
         try {
-            checkSeekable();
-            if (rbuf != null) return osPos - rbuf.remaining();
-            return osPos + (wbuf != null ? wbuf.position() : 0);
+            return b.position();
         } finally {
             leave();
         }
@@ -414,20 +332,7 @@ public final class AsyncFile implements AutoCloseable {
         if (newPosition < 0) throw new IllegalArgumentException("position must be >= 0: " + newPosition);
         enter("seek()");
         try {
-            checkSeekable();
-            flushBuffered();
-            if (rbuf != null) {
-                long start = osPos - rbuf.limit();
-                if (newPosition >= start && newPosition <= osPos) {
-                    rbuf.position((int) (newPosition - start));
-                    return;
-                }
-                dropReadAhead();
-            }
-            seekTo = newPosition;
-            osPos = newPosition;
-            readStreak = 0;
-            writeStreak = 0;
+            b.seek(newPosition);
         } finally {
             leave();
         }
@@ -437,8 +342,7 @@ public final class AsyncFile implements AutoCloseable {
     public long size() throws IOException {
         enter("size()");
         try {
-            flushBuffered();
-            return hop(channel::size);
+            return b.size();
         } finally {
             leave();
         }
@@ -452,18 +356,7 @@ public final class AsyncFile implements AutoCloseable {
         if (size < 0) throw new IllegalArgumentException("size must be >= 0: " + size);
         enter("truncate()");
         try {
-            flushBuffered();
-            if (rbuf != null) {
-                seekTo = osPos - rbuf.remaining();
-                osPos = seekTo;
-                dropReadAhead();
-            }
-            hop(() -> {
-                applySeek();
-                channel.truncate(size);
-                if (seekable) osPos = channel.position();
-                return null;
-            });
+            b.truncate(size);
         } finally {
             leave();
         }
@@ -478,26 +371,19 @@ public final class AsyncFile implements AutoCloseable {
      * {@link AsynchronousCloseException}). Calls waiting for this handle fail with
      * {@link AsynchronousCloseException}, later ones with {@link ClosedChannelException}. To see
      * an error of the last writes, call {@link #flush()} first or {@link #waitClosed()} after;
-     * otherwise it goes to the loop's exception handler. Call on the loop's thread.
+     * otherwise it goes to the loop's exception handler. Call on the loop's thread (a task or a
+     * callback).
+     *
+     * @throws IllegalStateException if called off the handle's loop
      */
     @Override
     public void close() {
-        if (closed) return;
-        EventLoop current = loopOfCaller();
-        if (current != loop) {
-            throw new IllegalStateException("AsyncFile.close() for " + path + " called off its event loop: use "
+        if (b.closed) return;
+        if (loopOfCaller() != loop) {
+            throw new IllegalStateException("AsyncFile.close() for " + b.path + " called off its event loop: use "
                     + "loop.callSoonThreadsafe(file::close) from other threads");
         }
-        closed = true;
-        closing = loop.createFuture();
-        pool.closed(this);
-        Future<?> f = inflight;
-        if (f != null && !f.done()) {
-            if (!regular) closeQuietly(channel);
-            f.addDoneCallback(x -> finishClose());
-        } else {
-            finishClose();
-        }
+        b.close();
     }
 
     /**
@@ -505,78 +391,18 @@ public final class AsyncFile implements AutoCloseable {
      * close goes on).
      *
      * @throws IOException           what writing the buffered bytes or closing the channel threw
-     * @throws IllegalStateException if {@link #close()} was not called
+     * @throws IllegalStateException if {@link #close()} was not called, or outside a task
      */
     public void waitClosed() throws IOException {
         Offload.taskLoop("waitClosed()");
+        Future<Void> closing = b.closing;
         if (closing == null) throw new IllegalStateException("waitClosed() needs a preceding close()");
         Offload.await(closing);
     }
 
-    /** At loop close: closes now, on the loop thread, writing buffered bytes of a regular file. */
-    void closeNow() {
-        if (!closed) {
-            closed = true;
-            closing = loop.createFuture();
-        }
-        Future<?> f = inflight;
-        if (regular && (f == null || f.done()) && wbuf != null && wbuf.position() > 0 && channel.isOpen()) {
-            try {
-                flushWork(wbuf);
-            } catch (IOException e) {
-                System.getLogger("io.jasyncio").log(System.Logger.Level.WARNING, "writing the buffered bytes of " + this + " failed", e);
-            }
-        }
-        closeQuietly(channel);
-        if (!closing.done()) closing.setResult(null);
-    }
-
-    private void finishClose() {
-        Future<?> f = inflight;
-        Throwable orphanError = orphaned && f != null && !f.cancelled() ? f.exception() : null;
-        ByteBuffer w = wbuf;
-        ByteBuffer r = rbuf;
-        wbuf = null;
-        rbuf = null;
-        if (r != null) pool.give(r);
-        if (w != null && w.position() > 0 && channel.isOpen()) {
-            Future<Void> done = loop.runInExecutor(null, () -> {
-                try {
-                    flushWork(w);
-                } finally {
-                    channel.close();
-                }
-                return null;
-            });
-            done.addDoneCallback(x -> {
-                pool.give(w);
-                Throwable e = x.exception();
-                complete(e != null ? e : orphanError);
-            });
-            return;
-        }
-        if (w != null) pool.give(w);
-        try {
-            channel.close();
-        } catch (IOException e) {
-            complete(e);
-            return;
-        }
-        complete(orphanError);
-    }
-
-    private void complete(Throwable error) {
-        if (closing.done()) return;
-        if (error == null || error instanceof AsynchronousCloseException) {
-            closing.setResult(null);
-        } else {
-            closing.setException(error);
-        }
-    }
-
     @Override
     public String toString() {
-        return "AsyncFile[" + path + (closed ? ", closed" : "") + "]";
+        return b.toString();
     }
 
     // ---- the machinery ----
@@ -584,14 +410,14 @@ public final class AsyncFile implements AutoCloseable {
     private void enter(String what) throws IOException {
         EventLoop current = Offload.taskLoop("AsyncFile." + what);
         if (current != loop) {
-            throw new IllegalStateException("AsyncFile." + what + " for " + path + " called from a task of another event loop: "
+            throw new IllegalStateException("AsyncFile." + what + " for " + b.path + " called from a task of another event loop: "
                     + "a handle belongs to the loop that opened it; submit the work there with Asyncio.runCoroutineThreadsafe()");
         }
-        if (closed) throw new ClosedChannelException();
+        if (b.closed) throw new ClosedChannelException();
         lock.acquire();
         try {
-            settle();
-            if (closed) throw new AsynchronousCloseException();
+            b.settle();
+            if (b.closed) throw new AsynchronousCloseException();
         } catch (Throwable t) {
             lock.release();
             throw t;
@@ -599,151 +425,8 @@ public final class AsyncFile implements AutoCloseable {
     }
 
     private void leave() {
-        if (rbuf != null && !rbuf.hasRemaining() && (inflight == null || inflight.done())) dropReadAhead();
+        b.releaseDrained();
         lock.release();
-    }
-
-    /** Waits for a hop left running by a cancelled task and throws its error, if it failed. */
-    private void settle() throws IOException {
-        Future<?> f = inflight;
-        if (f == null) return;
-        if (!f.done()) {
-            Future<Void> waiter = loop.createFuture();
-            f.addDoneCallback(x -> {
-                if (!waiter.done()) waiter.setResult(null);
-            });
-            waiter.await();
-        }
-        inflight = null;
-        if (orphaned) {
-            orphaned = false;
-            Throwable e = f.cancelled() ? null : f.exception();
-            if (e != null) throw rethrow(e);
-        }
-    }
-
-    /**
-     * Runs {@code work} off the loop as this handle's one operation in flight. If the task is
-     * cancelled meanwhile, a regular file's work goes on (settle() collects it), other files are
-     * closed to end it.
-     */
-    private <T> T hop(Callable<T> work) throws IOException {
-        Future<T> f = loop.runInExecutor(null, work);
-        inflight = f;
-        T result;
-        try {
-            result = Offload.await(f);
-        } catch (CancelledError c) {
-            orphaned = true;
-            if (!regular) close();
-            throw c;
-        } catch (IOException | RuntimeException | Error e) {
-            inflight = null;
-            if (closed) throw asyncClose(e);
-            throw e;
-        }
-        inflight = null;
-        if (closed) throw new AsynchronousCloseException();
-        return result;
-    }
-
-    /** Makes the read buffer hold unread bytes, filling it once if needed; false at end of file. */
-    private boolean fillIfEmpty() throws IOException {
-        if (rbuf != null && rbuf.hasRemaining()) return true;
-        flushBuffered();
-        int size = readStreak >= 2 ? FileLoop.LARGE : FileLoop.SMALL;
-        if (rbuf != null && rbuf.capacity() != size) dropReadAhead();
-        ByteBuffer b = rbuf != null ? rbuf.clear() : pool.take(size);
-        rbuf = b;
-        int n = hop(() -> {
-            applySeek();
-            int k;
-            try {
-                k = channel.read(b);
-            } finally {
-                b.flip();
-            }
-            if (k > 0 && seekable) osPos += k;
-            return k;
-        });
-        readStreak = n == b.capacity() ? readStreak + 1 : 0;
-        return n > 0;
-    }
-
-    /** Writes the write buffer's bytes, if any, in one hop; gives the buffer back. */
-    private void flushBuffered() throws IOException {
-        ByteBuffer b = wbuf;
-        if (b == null) return;
-        if (b.position() == 0) {
-            wbuf = null;
-            pool.give(b);
-            return;
-        }
-        boolean full = !b.hasRemaining();
-        hop(() -> {
-            flushWork(b);
-            return null;
-        });
-        writeStreak = full ? writeStreak + 1 : 0;
-        wbuf = null;
-        pool.give(b);
-    }
-
-    /** On a worker (or the closing loop): writes b's [0, position) and empties it, even on failure. */
-    private void flushWork(ByteBuffer b) throws IOException {
-        b.flip();
-        try {
-            applySeek();
-            int n = 0;
-            while (b.hasRemaining()) n += channel.write(b);
-            if (seekable) osPos += n;
-        } finally {
-            b.clear();
-        }
-    }
-
-    private void applySeek() throws IOException {
-        if (seekTo >= 0) {
-            channel.position(seekTo);
-            seekTo = -1;
-        }
-    }
-
-    private int copyOut(ByteBuffer dst) {
-        int k = Math.min(rbuf.remaining(), dst.remaining());
-        dst.put(dst.position(), rbuf, rbuf.position(), k);
-        dst.position(dst.position() + k);
-        rbuf.position(rbuf.position() + k);
-        return k;
-    }
-
-    private void dropReadAhead() {
-        ByteBuffer b = rbuf;
-        rbuf = null;
-        if (b != null) pool.give(b);
-    }
-
-    private void checkSeekable() throws IOException {
-        if (!seekable) throw new IOException("Illegal seek: " + path + " has no position (a FIFO, socket or character device)");
-    }
-
-    private void growLine(int needed) {
-        if (lineBytes == null || lineBytes.length < needed) {
-            lineBytes = Arrays.copyOf(lineBytes == null ? new byte[0] : lineBytes, Math.max(needed, 256) * 2);
-        }
-    }
-
-    private String lineOf(int len, Charset cs) {
-        int k = len > 0 && lineBytes[len - 1] == '\r' ? len - 1 : len;
-        String s = new String(lineBytes, 0, k, cs);
-        if (lineBytes.length > 64 << 10) lineBytes = null; // a huge line once should not stay
-        return s;
-    }
-
-    private String decode(ByteBuffer b, int start, int len, Charset cs) {
-        growLine(len);
-        b.get(start, lineBytes, 0, len);
-        return new String(lineBytes, 0, len, cs);
     }
 
     private static void checkLineCharset(Charset cs) {
@@ -758,30 +441,9 @@ public final class AsyncFile implements AutoCloseable {
 
     private static EventLoop loopOfCaller() {
         try {
-            return io.jasyncio.Asyncio.getRunningLoop();
+            return Asyncio.getRunningLoop();
         } catch (IllegalStateException none) {
             return null;
-        }
-    }
-
-    private static IOException asyncClose(Throwable e) {
-        AsynchronousCloseException a = new AsynchronousCloseException();
-        a.initCause(e);
-        return a;
-    }
-
-    private static RuntimeException rethrow(Throwable e) throws IOException {
-        if (e instanceof IOException io) throw io;
-        if (e instanceof RuntimeException r) throw r;
-        if (e instanceof Error err) throw err;
-        throw new IllegalStateException(e);
-    }
-
-    private static void closeQuietly(FileChannel ch) {
-        try {
-            ch.close();
-        } catch (IOException ignored) {
-            // nothing was written through it that closing could lose
         }
     }
 }

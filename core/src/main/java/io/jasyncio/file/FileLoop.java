@@ -30,7 +30,7 @@ final class FileLoop {
     private final ArrayDeque<ByteBuffer> small = new ArrayDeque<>();
     private final ArrayDeque<ByteBuffer> large = new ArrayDeque<>();
     /** Handles opened on this loop and not yet closed. */
-    private final LinkedHashSet<AsyncFile> open = new LinkedHashSet<>();
+    private final LinkedHashSet<FileBuffers> open = new LinkedHashSet<>();
 
     private FileLoop() {}
 
@@ -52,11 +52,11 @@ final class FileLoop {
         return LOOPS.containsKey(loop);
     }
 
-    void opened(AsyncFile file) {
+    void opened(FileBuffers file) {
         open.add(file);
     }
 
-    void closed(AsyncFile file) {
+    void closed(FileBuffers file) {
         open.remove(file);
     }
 
@@ -76,7 +76,7 @@ final class FileLoop {
     }
 
     private void closeLeaked() {
-        for (AsyncFile f : open.toArray(AsyncFile[]::new)) {
+        for (FileBuffers f : open.toArray(FileBuffers[]::new)) {
             LOG.log(System.Logger.Level.WARNING, "closing {0} left open when the event loop closed", f);
             f.closeNow();
         }
