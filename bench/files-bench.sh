@@ -27,10 +27,11 @@ python3 - "$out" <<'PY'
 import re, statistics, sys
 res = {}
 for line in open(sys.argv[1]):
-    m = re.match(r"RESULT round=(\d+) (\S+) (\S+) ([\d.]+)", line)
+    m = re.match(r"RESULT round=(\d+) (\S+) (\S+) ([\d.]+) \S+ cpu-ms=([\d.]+)", line)
     if m:
         res.setdefault(m.group(2), {}).setdefault(int(m.group(1)), {})[m.group(3)] = float(m.group(4))
-print("# jasyncio / Python asyncio+to_thread, per round (throughput ratio; > 1: jasyncio faster)")
+        res.setdefault("cpu-ms " + m.group(2), {}).setdefault(int(m.group(1)), {})[m.group(3)] = float(m.group(5))
+print("# jasyncio / Python asyncio+to_thread, per round: throughput ratio (> 1: jasyncio faster); for cpu-ms rows the CPU ratio (< 1: jasyncio cheaper)")
 for work, rounds in res.items():
     for a, b in [("jasyncio", "asyncio"), ("jasyncio-concurrent", "asyncio-concurrent"), ("jasyncio", "plain")]:
         rs = [v[a] / v[b] for _, v in sorted(rounds.items()) if a in v and b in v]

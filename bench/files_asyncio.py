@@ -128,21 +128,30 @@ class Bench:
         big = os.path.join(self.dir, "big.bin")
         plain_first = r % 2 == 0
 
+        cpu = {}
+
         def timed(fn):
-            t0 = time.perf_counter()
+            # process_time: CPU of every thread of the process (the loop and to_thread's workers)
+            c0, t0 = time.process_time(), time.perf_counter()
             fn()
-            return time.perf_counter() - t0
+            dt = time.perf_counter() - t0
+            cpu["last"] = (time.process_time() - c0) * 1000
+            return dt
+
+        def put(key, value):
+            res[key] = value
+            cpu[key] = cpu["last"]
 
         for k in range(2):
             if (k == 0) == plain_first:
-                res["write-1GiB plain-python"] = self.bytes / 1e6 / timed(lambda: self.plain_write(big))
+                put("write-1GiB plain-python", self.bytes / 1e6 / timed(lambda: self.plain_write(big)))
             else:
-                res["write-1GiB asyncio"] = self.bytes / 1e6 / timed(lambda: asyncio.run(self.asyncio_write(big)))
+                put("write-1GiB asyncio", self.bytes / 1e6 / timed(lambda: asyncio.run(self.asyncio_write(big))))
         for k in range(2):
             if (k == 0) == plain_first:
-                res["read-1GiB plain-python"] = self.bytes / 1e6 / timed(lambda: self.plain_read(big))
+                put("read-1GiB plain-python", self.bytes / 1e6 / timed(lambda: self.plain_read(big)))
             else:
-                res["read-1GiB asyncio"] = self.bytes / 1e6 / timed(lambda: asyncio.run(self.asyncio_read(big)))
+                put("read-1GiB asyncio", self.bytes / 1e6 / timed(lambda: asyncio.run(self.asyncio_read(big))))
         order = ["plain-python", "asyncio", "asyncio-concurrent"]
         if not plain_first:
             order.reverse()
@@ -150,10 +159,10 @@ class Bench:
             fn = {"plain-python": self.plain_small,
                   "asyncio": lambda: asyncio.run(self.asyncio_small()),
                   "asyncio-concurrent": lambda: asyncio.run(self.asyncio_small_concurrent())}[c]
-            res["small-write+read " + c] = self.files / timed(fn)
+            put("small-write+read " + c, self.files / timed(fn))
         if r >= 0:
             for k, v in res.items():
-                print(f"RESULT round={r} {k} {v:.1f} {'files/s' if k.startswith('small') else 'MB/s'}", flush=True)
+                print(f"RESULT round={r} {k} {v:.1f} {'files/s' if k.startswith('small') else 'MB/s'} cpu-ms={cpu[k]:.0f}", flush=True)
         return res
 
 

@@ -81,10 +81,11 @@ public final class FilesBench {
             for (String work : List.of("write-1GiB", "read-1GiB", "small-write+read")) {
                 double plain = res.get(work + " plain");
                 ratio(ratios, r, work + " jasyncio/plain", res.get(work + " jasyncio") / plain);
+                ratio(ratios, r, work + " cpu jasyncio/plain", res.get("cpu " + work + " jasyncio") / res.get("cpu " + work + " plain"));
                 if (work.startsWith("small")) ratio(ratios, r, work + " jasyncio-concurrent/plain", res.get(work + " jasyncio-concurrent") / plain);
             }
         }
-        System.out.println("# medians of per-round ratios (throughput, higher is better for jasyncio)");
+        System.out.println("# medians of per-round ratios (throughput: higher is better for jasyncio; cpu: lower is better)");
         ratios.forEach((k, v) -> System.out.printf("MEDIAN %s %.3f  (rounds: %s)%n", k, median(v), v));
         System.out.printf("# end loadavg=%s%n", loadavg());
     }
@@ -113,12 +114,12 @@ public final class FilesBench {
         boolean plainFirst = r % 2 == 0;
         Path big = dir.resolve("big.bin");
         for (int k = 0; k < 2; k++) {
-            if ((k == 0) == plainFirst) res.put("write-1GiB plain", mbps(bytes, time(() -> plainWrite(big))));
-            else res.put("write-1GiB jasyncio", mbps(bytes, time(() -> jasyncioWrite(big))));
+            if ((k == 0) == plainFirst) put(res, "write-1GiB plain", mbps(bytes, time(() -> plainWrite(big))));
+            else put(res, "write-1GiB jasyncio", mbps(bytes, time(() -> jasyncioWrite(big))));
         }
         for (int k = 0; k < 2; k++) {
-            if ((k == 0) == plainFirst) res.put("read-1GiB plain", mbps(bytes, time(() -> plainRead(big))));
-            else res.put("read-1GiB jasyncio", mbps(bytes, time(() -> jasyncioRead(big))));
+            if ((k == 0) == plainFirst) put(res, "read-1GiB plain", mbps(bytes, time(() -> plainRead(big))));
+            else put(res, "read-1GiB jasyncio", mbps(bytes, time(() -> jasyncioRead(big))));
         }
         List<String> order = plainFirst ? List.of("plain", "jasyncio", "jasyncio-concurrent") : List.of("jasyncio-concurrent", "jasyncio", "plain");
         for (String c : order) {
@@ -127,22 +128,45 @@ public final class FilesBench {
                 case "jasyncio" -> this::jasyncioSmall;
                 default -> this::jasyncioSmallConcurrent;
             });
-            res.put("small-write+read " + c, files / (ns / 1e9));
+            put(res, "small-write+read " + c, files / (ns / 1e9));
         }
         if (r >= 0) {
-            res.forEach((k, v) -> System.out.printf("RESULT round=%d %s %.1f %s%n", r, k, v, k.startsWith("small") ? "files/s" : "MB/s"));
+            res.forEach((k, v) -> {
+                if (!k.startsWith("cpu ")) {
+                    System.out.printf("RESULT round=%d %s %.1f %s cpu-ms=%.0f%n", r, k, v, k.startsWith("small") ? "files/s" : "MB/s", res.get("cpu " + k));
+                }
+            });
         }
         return res;
+    }
+
+    private static void put(Map<String, Double> res, String key, double value) {
+        res.put(key, value);
+        res.put("cpu " + key, lastCpuMs);
     }
 
     private interface Work {
         void run() throws Exception;
     }
 
+    /** CPU time of the whole process (all threads: the loop, the executor's, GC, JIT). */
+    private static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    /** CPU ms of the last {@link #time} call. */
+    private static double lastCpuMs;
+
+    /**
+     * Wall time of {@code w} in ns; its process CPU time goes to {@link #lastCpuMs}. On a loaded
+     * machine the CPU time is the steadier cost: wall time depends on how the scheduler treats a
+     * busy thread against threads that sleep and wake (the jasyncio contenders' do).
+     */
     private static long time(Work w) throws Exception {
+        long c0 = OS.getProcessCpuTime();
         long t0 = System.nanoTime();
         w.run();
-        return System.nanoTime() - t0;
+        long dt = System.nanoTime() - t0;
+        lastCpuMs = (OS.getProcessCpuTime() - c0) / 1e6;
+        return dt;
     }
 
     private static double mbps(long bytes, long ns) {
