@@ -62,7 +62,11 @@ import java.util.Objects;
  * consistent: bytes it read wait in the buffer for the next read, {@link #position()} accounts
  * for them, the next call waits for it to end, and an error it met is thrown by the next call.
  * On a FIFO or device an operation may never end (a reader waiting for a writer), so a
- * cancellation there closes the handle, which ends the blocked call.
+ * cancellation there closes the handle, which ends the blocked call. What a cancelled call had
+ * already done stays done: a write cancelled while a full buffer was being written has handed
+ * that part to the file (the rest of its bytes are not written), and bytes that
+ * {@code readNBytes}, {@code readAllBytes} or {@code readLine} had already taken from the buffer
+ * are gone with the call ({@link #position()} counts them as read).
  *
  * <p><b>Errors</b> are those of {@code FileChannel} and {@code Files}, unwrapped:
  * {@link java.nio.file.NoSuchFileException}, {@link java.nio.file.AccessDeniedException}, an

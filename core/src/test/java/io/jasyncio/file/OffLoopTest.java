@@ -149,6 +149,35 @@ class OffLoopTest {
     }
 
     @Test
+    void aWriteCancelledWhileItsFlushWaitsIsStillWrittenAndCountedInThePosition() throws Exception {
+        Path p = dir.resolve("out.bin");
+        int threads = Math.min(32, Runtime.getRuntime().availableProcessors() + 4);
+        CountDownLatch release = new CountDownLatch(1);
+        byte[] chunk = new byte[FileLoop.SMALL];
+        java.util.Arrays.fill(chunk, (byte) 'w');
+        Asyncio.run(() -> {
+            AsyncFile f = AsyncFile.open(p, CREATE, WRITE);
+            List<Task<Object>> blockers = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                blockers.add(Asyncio.createTask(() -> Asyncio.toThread(() -> release.await(30, TimeUnit.SECONDS))));
+            }
+            Asyncio.sleep(0);
+            Task<Void> writer = Asyncio.createTask(() -> f.write(chunk)); // fills the buffer: one flush hop
+            Asyncio.sleep(0);
+            writer.cancel();
+            assertThrows(CancelledError.class, writer::await);
+            assertEquals(1, release.getCount(), "the cancelled task ended while its flush still waited for a thread");
+            release.countDown();
+            for (Task<Object> b : blockers) b.await();
+            assertEquals(chunk.length, f.position()); // waits for the abandoned flush
+            assertEquals(chunk.length, f.size());
+            f.close();
+            f.waitClosed();
+        });
+        assertArrayEquals(chunk, Files.readAllBytes(p));
+    }
+
+    @Test
     void cancellingAReadBlockedOnAFifoClosesTheHandleAndFreesTheThread() throws Exception {
         Path fifo = FileTesting.mkfifo(dir, "fifo");
         CountDownLatch writerMayClose = new CountDownLatch(1);
@@ -229,5 +258,23 @@ class OffLoopTest {
         assertEquals("Content\n", Files.readString(p), "the leaked handle's buffered byte was written at loop close");
         assertEquals(fds, FileTesting.openFds());
         assertEquals(List.of(), FileTesting.newJasyncioThreads(before));
+    }
+
+    @Test
+    void aFifoHandleHasNoPositionButReadsAndWritesThroughItsBuffers() throws Exception {
+        Path fifo = FileTesting.mkfifo(dir, "loop");
+        Asyncio.run(() -> {
+            // read+write: Linux opens a FIFO O_RDWR without waiting for a peer, and it loops back
+            try (AsyncFile f = AsyncFile.open(fifo, READ, WRITE)) {
+                f.write("ping\npong\n".getBytes(StandardCharsets.UTF_8));
+                assertEquals("ping", f.readLine()); // the read flushes the buffered write first
+                f.write("more\n".getBytes(StandardCharsets.UTF_8)); // keeps the unread "pong"
+                assertEquals("pong", f.readLine());
+                assertEquals("more", f.readLine());
+                IOException e = assertThrows(IOException.class, f::position);
+                assertTrue(e.getMessage().startsWith("Illegal seek"), e.getMessage());
+                assertThrows(IOException.class, () -> f.seek(0));
+            }
+        });
     }
 }
