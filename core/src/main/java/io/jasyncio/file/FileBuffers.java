@@ -81,7 +81,9 @@ final class FileBuffers {
     }
 
     byte[] readNBytes(int n) throws IOException {
-        byte[] out = new byte[Math.min(n, FileLoop.LARGE)];
+        // sized by what is buffered (at least 8 KiB), doubling as needed: readAllBytes of a
+        // small file must not allocate a megabyte
+        byte[] out = new byte[Math.min(n, Math.max(8192, rbuf != null ? rbuf.remaining() : 0))];
         int got = 0;
         while (got < n && fillIfEmpty()) {
             if (got == out.length) out = Arrays.copyOf(out, (int) Math.min(n, 2L * out.length));

@@ -55,6 +55,10 @@ class AsyncFileTest {
                 assertEquals(-1, n);
                 assertEquals(data.length, off);
                 assertEquals(data.length, in.position());
+                in.seek(0);
+                assertArrayEquals(Arrays.copyOf(data, 3_000_000), in.readNBytes(3_000_000)); // spans fills
+                assertArrayEquals(Arrays.copyOfRange(data, 3_000_000, data.length), in.readAllBytes());
+                assertArrayEquals(new byte[0], in.readNBytes(10));
             }
             assertArrayEquals(data, back);
         });
