@@ -375,8 +375,9 @@ public final class AsyncFile implements AutoCloseable {
      * {@link AsynchronousCloseException}). Calls waiting for this handle fail with
      * {@link AsynchronousCloseException}, later ones with {@link ClosedChannelException}. To see
      * an error of the last writes, call {@link #flush()} first or {@link #waitClosed()} after;
-     * otherwise it goes to the loop's exception handler. Call on the loop's thread (a task or a
-     * callback).
+     * otherwise it is reported like any future exception nobody retrieved (to the loop's
+     * exception handler, or logged, when the closing future is collected). Call on the loop's
+     * thread (a task or a callback).
      *
      * @throws IllegalStateException if called off the handle's loop
      */
