@@ -167,4 +167,16 @@ class AsyncFilesTest {
             f.close();
         });
     }
+
+    @Test
+    void fileCallsWorkUnderVirtualTimeWhichWaitsForThemInRealTime() throws IOException {
+        Path p = Files.writeString(dir.resolve("v.txt"), "virtual\n");
+        String got = Asyncio.run(() -> {
+            Asyncio.sleep(java.time.Duration.ofHours(1)); // jumps
+            try (AsyncFile f = AsyncFile.open(p)) {
+                return f.readLine() + AsyncFiles.readString(p).length();
+            }
+        }, io.jasyncio.RunOptions.defaults().virtualTime(true));
+        assertEquals("virtual8", got);
+    }
 }
