@@ -47,11 +47,6 @@ final class FileLoop {
         return made;
     }
 
-    /** Whether any loop has file state; for tests of cleanliness. */
-    static boolean tracksLoop(EventLoop loop) {
-        return LOOPS.containsKey(loop);
-    }
-
     void opened(FileBuffers file) {
         open.add(file);
     }
