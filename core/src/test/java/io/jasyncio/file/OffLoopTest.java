@@ -277,4 +277,36 @@ class OffLoopTest {
             }
         });
     }
+
+    @Test
+    void readsCancelledAtRandomPointsLoseNoByteAndKeepThePositionExact() throws Exception {
+        byte[] data = new byte[12 << 20];
+        new java.util.Random(11).nextBytes(data);
+        Path p = Files.write(dir.resolve("rand.bin"), data);
+        java.util.Random rnd = new java.util.Random(42);
+        java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+        int[] cancelled = {0};
+        Asyncio.run(() -> {
+            try (AsyncFile f = AsyncFile.open(p)) {
+                while (true) {
+                    ByteBuffer buf = ByteBuffer.allocate(1 + rnd.nextInt(400_000));
+                    Task<Integer> read = Asyncio.createTask(() -> f.read(buf));
+                    for (int k = 1 + rnd.nextInt(3); k > 0; k--) Asyncio.sleep(0); // it has started: parked in a hop, or done
+                    if (rnd.nextInt(2) == 0 && read.cancel()) cancelled[0]++;
+                    Integer n;
+                    try {
+                        n = read.await();
+                    } catch (CancelledError c) {
+                        continue; // a cancelled read took nothing: its bytes wait in the buffer
+                    }
+                    if (n < 0) break;
+                    got.write(buf.array(), 0, n);
+                    assertEquals(got.size(), f.position());
+                }
+            }
+        });
+        assertTrue(cancelled[0] >= 3, "reads were cancelled inside their hop: " + cancelled[0]);
+        System.out.println("[file random cancel] " + cancelled[0] + " reads cancelled inside their hop");
+        assertArrayEquals(data, got.toByteArray());
+    }
 }
