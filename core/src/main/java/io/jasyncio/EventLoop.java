@@ -4,7 +4,6 @@ import io.jasyncio.internal.ContextMap;
 import io.jasyncio.internal.VirtualThreads;
 import java.nio.channels.Selector;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -55,8 +54,6 @@ public final class EventLoop implements AutoCloseable {
     private volatile boolean closed;
     /** Virtual time (see {@link VirtualClock}), or null for System.nanoTime(). */
     private final VirtualClock clock;
-    /** JFR events made in a task, committed by the loop thread after the step (see JfrEvents). */
-    ArrayList<Object> jfrDeferred;
     /** The running task step or callback and its context. */
     private final CurrentStep current = new CurrentStep();
 
@@ -292,6 +289,9 @@ public final class EventLoop implements AutoCloseable {
             thread = null;
             RunningLoops.exit(me, this);
             scheduler.afterRun(me);
+            // JFR events are committed by another thread (see JfrEvents): let it catch up, so
+            // that a recording stopped after this returns holds the whole run.
+            if (JfrEvents.AVAILABLE) JfrEvents.awaitCommitted();
         }
     }
 
