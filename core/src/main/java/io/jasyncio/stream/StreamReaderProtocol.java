@@ -21,7 +21,8 @@ import java.util.ArrayDeque;
  * (asyncio holds it weakly), so a finished connection does not keep its buffer alive.
  */
 final class StreamReaderProtocol implements Protocol {
-    private static final System.Logger LOG = System.getLogger("io.jasyncio");
+    /** Connection-level events go where the transports log theirs (README, "Logging"). */
+    private static final System.Logger LOG = System.getLogger("io.jasyncio.net");
     private final EventLoop loop;
     private final ClientConnected clientConnected;
     private StreamReader reader;
