@@ -40,8 +40,8 @@ public final class EventLoop implements AutoCloseable {
 
     // Each concern lives in its own class, one instance per loop, named after what it owns: the
     // scheduling core (ready queue, timers, I/O readiness, one iteration) is LoopScheduler, the
-    // hot path, reached through one final field. This class is the facade, and keeps what every
-    // concern needs: the loop's thread and whether it is closed.
+    // hot path, reached through one final field; CurrentStep knows what runs now. This class is
+    // the facade, and keeps what every concern checks: the loop's thread and whether it is closed.
     // Invariant: all of it is touched only by the loop thread while it runs, or by any single
     // thread while it does not.
     private final LoopScheduler scheduler;
