@@ -4,7 +4,6 @@ import io.jasyncio.internal.ContextMap;
 import io.jasyncio.internal.VirtualThreads;
 import java.nio.channels.Selector;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -41,8 +40,8 @@ public final class EventLoop implements AutoCloseable {
 
     // Each concern lives in its own class, one instance per loop, named after what it owns: the
     // scheduling core (ready queue, timers, I/O readiness, one iteration) is LoopScheduler, the
-    // hot path, reached through one final field. This class is the facade, and keeps what every
-    // concern needs: the loop's thread and whether it is closed.
+    // hot path, reached through one final field; CurrentStep knows what runs now. This class is
+    // the facade, and keeps what every concern checks: the loop's thread and whether it is closed.
     // Invariant: all of it is touched only by the loop thread while it runs, or by any single
     // thread while it does not.
     private final LoopScheduler scheduler;
@@ -55,8 +54,6 @@ public final class EventLoop implements AutoCloseable {
     private volatile boolean closed;
     /** Virtual time (see {@link VirtualClock}), or null for System.nanoTime(). */
     private final VirtualClock clock;
-    /** JFR events made in a task, committed by the loop thread after the step (see JfrEvents). */
-    ArrayList<Object> jfrDeferred;
     /** The running task step or callback and its context. */
     private final CurrentStep current = new CurrentStep();
 
@@ -292,6 +289,9 @@ public final class EventLoop implements AutoCloseable {
             thread = null;
             RunningLoops.exit(me, this);
             scheduler.afterRun(me);
+            // JFR events are committed by another thread (see JfrEvents): let it catch up, so
+            // that a recording stopped after this returns holds the whole run.
+            if (JfrEvents.AVAILABLE) JfrEvents.awaitCommitted();
         }
     }
 

@@ -357,10 +357,12 @@ public class Future<T> implements java.util.concurrent.Future<T> {
         if (error == null) throw new NullPointerException("error");
         loop.checkThread("Future.setException()");
         if (state != PENDING) throw new InvalidStateError(stateName() + ": " + this);
-        Unretrieved u = new Unretrieved(loop, error, this instanceof Task<?> ? "Task exception was never retrieved" : "Future exception was never retrieved",
-                this instanceof Task<?> t ? TaskDebug.describe(t) : toString());
+        Unretrieved u = new Unretrieved(loop, error, this instanceof Task<?> ? "Task exception was never retrieved" : "Future exception was never retrieved");
         outcome = u;
         STATE.setRelease(this, FINISHED);
+        // Described once finished, so that the report shows the final state and the exception
+        // (asyncio prints the finished task); the report cannot hold the future itself.
+        u.what = this instanceof Task<?> t ? TaskDebug.describe(t) : toString();
         CLEANER.register(this, u);
         scheduleCallbacks();
     }
@@ -482,6 +484,11 @@ public class Future<T> implements java.util.concurrent.Future<T> {
             super(loop, () -> fn.accept(future), context);
             this.fn = fn;
         }
+
+        @Override
+        public String toString() {
+            return "DoneCallback[" + (cancelled() ? "cancelled" : Callbacks.describe(fn)) + "]";
+        }
     }
 
     /** A thread blocked in {@link #get()}. */
@@ -495,14 +502,14 @@ public class Future<T> implements java.util.concurrent.Future<T> {
         private final EventLoop loop;
         private final Throwable error;
         private final String message;
-        private final String what;
+        /** The future described when it finished; set before the cleaner can see this. */
+        String what;
         volatile boolean retrieved;
 
-        Unretrieved(EventLoop loop, Throwable error, String message, String what) {
+        Unretrieved(EventLoop loop, Throwable error, String message) {
             this.loop = loop;
             this.error = error;
             this.message = message;
-            this.what = what;
         }
 
         @Override

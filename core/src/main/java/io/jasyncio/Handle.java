@@ -56,6 +56,6 @@ public class Handle {
     @Override
     public String toString() {
         Runnable cb = callback;
-        return getClass().getSimpleName() + "[" + (cancelled ? "cancelled" : String.valueOf(cb)) + "]";
+        return getClass().getSimpleName() + "[" + (cancelled ? "cancelled" : Callbacks.describe(cb)) + "]";
     }
 }

@@ -216,8 +216,9 @@ public final class Server {
                 ch = listener.accept();
             } catch (IOException e) {
                 // Out of file descriptors and the like: pause accepting, retry later.
-                loop.callExceptionHandler(ErrorContext.of("socket.accept() failed: " + e.getMessage()
-                        + "; the server stops accepting for " + ACCEPT_RETRY_DELAY.toMillis() + " ms (" + this + ")", e));
+                loop.callExceptionHandler(new ErrorContext("socket.accept() failed: " + e.getMessage()
+                        + "; the server stops accepting for " + ACCEPT_RETRY_DELAY.toMillis() + " ms (" + this + ")",
+                        e, null, null, null, null, listener));
                 pauseAccepting();
                 return;
             }
@@ -227,7 +228,7 @@ public final class Server {
     }
 
     private void accepted(SocketChannel ch) {
-        Protocol protocol;
+        Protocol protocol = null;
         try {
             ch.configureBlocking(false);
             protocol = protocolFactory.get();
@@ -240,7 +241,8 @@ public final class Server {
             } catch (IOException ignored) {
                 // already failing
             }
-            loop.callExceptionHandler(ErrorContext.of("Error on transport creation for incoming connection (" + this + ")", t));
+            loop.callExceptionHandler(new ErrorContext("Error on transport creation for incoming connection (" + this + ")",
+                    t, null, null, null, protocol, ch));
         }
     }
 

@@ -21,6 +21,8 @@ import java.util.ArrayDeque;
  * (asyncio holds it weakly), so a finished connection does not keep its buffer alive.
  */
 final class StreamReaderProtocol implements Protocol {
+    /** Connection-level events go where the transports log theirs (README, "Logging"). */
+    private static final System.Logger LOG = System.getLogger("io.jasyncio.net");
     private final EventLoop loop;
     private final ClientConnected clientConnected;
     private StreamReader reader;
@@ -33,6 +35,10 @@ final class StreamReaderProtocol implements Protocol {
     // Write flow control: `paused` between the transport's pauseWriting and resumeWriting.
     private boolean paused;
     private boolean connectionLost;
+    /** The error the connection was lost with (null: a clean close), once it is lost. */
+    private Throwable lossError;
+    /** The "Connection lost" error drain() raised last, so the handler's end can be recognized. */
+    private SocketException lostRaised;
     /** Tasks in drain(); each future completes with null or the error drain() must throw. */
     private final ArrayDeque<Future<Throwable>> drainWaiters = new ArrayDeque<>();
 
@@ -62,10 +68,18 @@ final class StreamReaderProtocol implements Protocol {
                     return;
                 }
                 Throwable exc = done.exception();
-                if (exc != null) {
-                    loop.callExceptionHandler(ErrorContext.of("Unhandled exception in client_connected_cb (" + w + ")", exc));
-                    w.close();
+                if (exc == null) return;
+                if (endedByConnectionLoss(exc)) {
+                    // The peer went away while the handler wrote or read: routine for a server,
+                    // so not an ERROR (asyncio logs transport OSErrors at DEBUG).
+                    LOG.log(System.Logger.Level.DEBUG, () -> "client_connected_cb ended because the connection was lost ("
+                            + w + "): " + exc, exc);
+                } else {
+                    Object socket = transport.getExtraInfo("socket");
+                    loop.callExceptionHandler(new ErrorContext("Unhandled exception in client_connected_cb (" + w + ")",
+                            exc, null, null, transport, this, socket instanceof java.nio.channels.Channel ch ? ch : null));
                 }
+                w.close();
             });
         }
     }
@@ -100,6 +114,7 @@ final class StreamReaderProtocol implements Protocol {
             }
         }
         connectionLost = true;
+        lossError = exc;
         if (paused) {
             for (Future<Throwable> w : drainWaiters) {
                 if (!w.done()) w.setResult(exc);
@@ -125,7 +140,7 @@ final class StreamReaderProtocol implements Protocol {
 
     /** Suspends while the transport's write buffer is above its high-water mark. */
     void drainHelper() throws IOException {
-        if (connectionLost) throw new SocketException("Connection lost");
+        if (connectionLost) throw lostRaised = new SocketException("Connection lost");
         if (!paused) return;
         Future<Throwable> w = loop.createFuture();
         drainWaiters.add(w);
@@ -135,7 +150,20 @@ final class StreamReaderProtocol implements Protocol {
         } finally {
             drainWaiters.remove(w);
         }
-        if (failure != null) throw StreamReader.rethrowable(failure);
+        if (failure != null) throw RethrownBy.mark(failure, "StreamWriter.drain()");
+    }
+
+    /**
+     * Whether the handler's task failed only because the connection was lost: it raised the
+     * error the connection was lost with (from a read or drain), or drain()'s "Connection lost".
+     */
+    private boolean endedByConnectionLoss(Throwable exc) {
+        if (!connectionLost || !(exc instanceof IOException)) return false;
+        if (exc == lostRaised) return true;
+        for (Throwable c = exc; c != null && lossError != null; c = c.getCause()) {
+            if (c == lossError) return true;
+        }
+        return false;
     }
 
     Future<Void> closeWaiter() {

@@ -150,7 +150,7 @@ public final class StreamWriter {
     private void throwReaderError() throws IOException {
         if (reader != null) {
             Throwable exc = reader.exception();
-            if (exc != null) throw StreamReader.rethrowable(exc);
+            if (exc != null) throw RethrownBy.mark(exc, "StreamWriter.drain()");
         }
     }
 

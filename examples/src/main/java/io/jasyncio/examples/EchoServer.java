@@ -11,8 +11,11 @@ import java.nio.ByteBuffer;
 /**
  * A TCP echo server on the Protocol API: every byte a client sends comes straight back.
  *
+ * <p>Run it from the repository root (the demo jar holds the examples and the library; {@code java}
+ * must be a JDK 25):
  * <pre>
- * java --add-opens java.base/java.lang=ALL-UNNAMED -cp jasyncio.jar io.jasyncio.examples.EchoServer 8888
+ * ./mvnw -q -pl examples -am package -DskipTests
+ * java --add-opens java.base/java.lang=ALL-UNNAMED -cp examples/target/jasyncio-demo.jar io.jasyncio.examples.EchoServer 8888
  * </pre>
  *
  * The write in {@code dataReceived} sends from the loop's read buffer directly when the socket
