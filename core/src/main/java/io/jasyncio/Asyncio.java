@@ -1,6 +1,7 @@
 package io.jasyncio;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
@@ -270,6 +271,31 @@ public final class Asyncio {
     }
 
     /**
+     * {@link #gather(Coroutine...)} of a collection of coroutines, run as tasks in the
+     * collection's iteration order. Does not suspend; call it in a task of the running loop.
+     *
+     * <pre>{@code
+     * List<Coroutine<String>> fetches = urls.stream().map(u -> (Coroutine<String>) () -> fetch(u)).toList();
+     * List<String> pages = Asyncio.gather(fetches).await();
+     * }</pre>
+     */
+    public static <T> Future<List<T>> gather(Collection<? extends Coroutine<? extends T>> coros) {
+        if (coros == null) throw new NullPointerException("coros");
+        return GatheringFuture.gather(new ArrayList<>(coros), false);
+    }
+
+    /**
+     * {@link #gather(List)} of nothing: a future already done with an empty list (as asyncio's
+     * {@code gather()}). Its own overload so that {@code gather()} is not ambiguous between the
+     * two varargs forms. Does not suspend.
+     *
+     * @throws IllegalStateException if no loop runs here
+     */
+    public static <T> Future<List<T>> gather() {
+        return GatheringFuture.gather(List.of(), false);
+    }
+
+    /**
      * Like {@link #gather(List)}, but waits for every child and reports each one's
      * {@link Outcome} — its value, its exception, or a {@link CancelledError} if it was cancelled
      * — as asyncio's {@code gather(..., return_exceptions=True)}. Cancelling the returned future
@@ -294,6 +320,17 @@ public final class Asyncio {
         return GatheringFuture.gather(Arrays.asList(coros), true);
     }
 
+    /** {@link #gatherReturnExceptions(Coroutine...)} of a collection of coroutines, in iteration order. Does not suspend. */
+    public static <T> Future<List<Outcome<T>>> gatherReturnExceptions(Collection<? extends Coroutine<? extends T>> coros) {
+        if (coros == null) throw new NullPointerException("coros");
+        return GatheringFuture.gather(new ArrayList<>(coros), true);
+    }
+
+    /** {@link #gatherReturnExceptions(List)} of nothing: a done future of an empty list. Does not suspend. */
+    public static <T> Future<List<Outcome<T>>> gatherReturnExceptions() {
+        return GatheringFuture.gather(List.of(), true);
+    }
+
     /** {@link #wait(Collection, Duration, ReturnWhen)} until all are done, without a timeout. Suspending. */
     public static <F extends Future<?>> WaitResult<F> wait(Collection<? extends F> fs) {
         return Waiting.wait(fs, null, ReturnWhen.ALL_COMPLETED);
@@ -302,6 +339,18 @@ public final class Asyncio {
     /** {@link #wait(Collection, Duration, ReturnWhen)} until all are done or the timeout. Suspending. */
     public static <F extends Future<?>> WaitResult<F> wait(Collection<? extends F> fs, Duration timeout) {
         return Waiting.wait(fs, timeout, ReturnWhen.ALL_COMPLETED);
+    }
+
+    /**
+     * {@link #wait(Collection, Duration, ReturnWhen)} until {@code returnWhen} holds, without a
+     * timeout. Suspending.
+     *
+     * <pre>{@code
+     * WaitResult<Task<String>> r = Asyncio.wait(tasks, ReturnWhen.FIRST_COMPLETED);
+     * }</pre>
+     */
+    public static <F extends Future<?>> WaitResult<F> wait(Collection<? extends F> fs, ReturnWhen returnWhen) {
+        return Waiting.wait(fs, null, returnWhen);
     }
 
     /**

@@ -76,7 +76,7 @@ public final class EventLoop implements AutoCloseable {
     private boolean stopping;
     private volatile Thread thread;
     private volatile boolean closed;
-    private boolean debug = Boolean.getBoolean("jasyncio.debug") || System.getenv("JASYNCIO_DEBUG") != null;
+    private boolean debug = DebugDefault.enabled();
     private long slowCallbackNanos = DEFAULT_SLOW_CALLBACK.toNanos();
     private ExceptionHandler exceptionHandler;
     /** Virtual time (see {@link VirtualClock}), or null for System.nanoTime(). */
@@ -260,6 +260,21 @@ public final class EventLoop implements AutoCloseable {
     /** Runs {@code coro} concurrently as a new task with the given name. */
     public <T> Task<T> createTask(Coroutine<T> coro, String name) {
         return createTask(coro, name, null);
+    }
+
+    /**
+     * {@link #createTask(Coroutine)} for a body without a result. Does not suspend; call it on
+     * this loop's thread or in one of its tasks.
+     */
+    public Task<Void> createTask(AsyncRunnable body) {
+        if (body == null) throw new NullPointerException("body");
+        return createTask(Coroutine.of(body), null, null);
+    }
+
+    /** {@link #createTask(AsyncRunnable)} with a name. */
+    public Task<Void> createTask(AsyncRunnable body, String name) {
+        if (body == null) throw new NullPointerException("body");
+        return createTask(Coroutine.of(body), name, null);
     }
 
     /**
@@ -506,7 +521,7 @@ public final class EventLoop implements AutoCloseable {
     /**
      * Debug mode: callbacks and task steps slower than {@link #setSlowCallbackDuration} are logged.
      * Also enabled by the system property {@code jasyncio.debug=true} or the environment variable
-     * {@code JASYNCIO_DEBUG}.
+     * {@code JASYNCIO_DEBUG} (except {@code 0}, {@code false}, {@code no}, {@code off} or empty).
      */
     public void setDebug(boolean enabled) {
         this.debug = enabled;

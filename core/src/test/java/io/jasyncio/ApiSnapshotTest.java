@@ -107,7 +107,7 @@ class ApiSnapshotTest {
             for (String name : names) {
                 Class<?> type = Class.forName(name, false, ApiSnapshotTest.class.getClassLoader());
                 if (!isVisible(type)) continue;
-                out.append('\n').append(declaration(type)).append('\n');
+                out.append('\n').append(deprecated(type)).append(declaration(type)).append('\n');
                 for (String member : members(type)) out.append("  ").append(member).append('\n');
             }
             out.append('\n');
@@ -126,6 +126,13 @@ class ApiSnapshotTest {
 
     static String declaration(Class<?> type) {
         StringBuilder s = new StringBuilder(type.toGenericString());
+        if (type.isRecord()) {
+            // Component names and order are API too (positional constructor), and reflection on
+            // methods alone would not show a swap of two ints.
+            s.append(Arrays.stream(type.getRecordComponents())
+                    .map(c -> c.getGenericType().getTypeName() + " " + c.getName())
+                    .collect(Collectors.joining(", ", "(", ")")));
+        }
         Type sup = type.getGenericSuperclass();
         if (sup != null && sup != Object.class && !type.isEnum() && !type.isRecord()) {
             s.append(" extends ").append(sup.getTypeName());
@@ -143,21 +150,27 @@ class ApiSnapshotTest {
         TreeMap<String, String> lines = new TreeMap<>();
         String prefix = " " + type.getTypeName() + ".";
         for (Constructor<?> c : type.getDeclaredConstructors()) {
-            if (visible(c) && !c.isSynthetic()) lines.put("<init>" + c.toGenericString(), c.toGenericString());
+            if (visible(c) && !c.isSynthetic()) lines.put("<init>" + c.toGenericString(), deprecated(c) + c.toGenericString());
         }
         for (Method m : type.getDeclaredMethods()) {
             if (visible(m) && !m.isSynthetic() && !m.isBridge()) {
-                String line = m.toGenericString().replace(prefix, " ");
+                String line = deprecated(m) + m.toGenericString().replace(prefix, " ");
                 lines.put(m.getName() + Arrays.toString(m.getGenericParameterTypes()), line);
             }
         }
         for (Field f : type.getDeclaredFields()) {
             if (visible(f) && !f.isSynthetic()) {
-                String line = f.toGenericString().replace(prefix, " ");
+                String line = deprecated(f) + f.toGenericString().replace(prefix, " ");
                 lines.put("." + f.getName(), line);
             }
         }
         return new ArrayList<>(lines.values());
+    }
+
+    static String deprecated(java.lang.reflect.AnnotatedElement e) {
+        Deprecated d = e.getAnnotation(Deprecated.class);
+        if (d == null) return "";
+        return d.forRemoval() ? "@Deprecated(forRemoval) " : "@Deprecated ";
     }
 
     /** Public, or protected in a class a user can subclass. */

@@ -36,7 +36,7 @@ final class WriteFlow {
     }
 
     WriteBufferLimits limits() {
-        return new WriteBufferLimits(lowWater, highWater);
+        return new WriteBufferLimits(highWater, lowWater);
     }
 
     /** Whether the protocol was last told to pause writing. */

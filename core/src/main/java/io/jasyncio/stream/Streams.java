@@ -2,6 +2,7 @@ package io.jasyncio.stream;
 
 import io.jasyncio.Asyncio;
 import io.jasyncio.EventLoop;
+import io.jasyncio.net.ConnectOptions;
 import io.jasyncio.net.Connection;
 import io.jasyncio.net.Net;
 import io.jasyncio.net.Server;
@@ -51,7 +52,7 @@ public final class Streams {
 
     /** {@link #openConnection(String, int, TlsOptions, int)} over plain TCP with the default limit. Suspending. */
     public static StreamPair openConnection(String host, int port) throws IOException {
-        return openConnection(host, port, null, DEFAULT_LIMIT);
+        return openConnection(host, port, ConnectOptions.defaults(), DEFAULT_LIMIT);
     }
 
     /** {@link #openConnection(String, int, TlsOptions, int)} with the default limit. Suspending. */
@@ -61,7 +62,9 @@ public final class Streams {
 
     /**
      * Connects to {@code host}:{@code port} (as {@link Net#createConnection}: every address in
-     * turn, names resolved off the loop) and returns its reader and writer. Suspending.
+     * turn, names resolved off the loop) and returns its reader and writer:
+     * {@link #openConnection(String, int, ConnectOptions, int)} with {@link ConnectOptions#withTls}.
+     * Suspending.
      *
      * @param tls   TLS, or null for plain TCP; returns after the handshake
      * @param limit the reader's limit
@@ -71,10 +74,39 @@ public final class Streams {
      */
     public static StreamPair openConnection(String host, int port, TlsOptions tls, int limit) throws IOException {
         checkLimit(limit);
+        return openConnection(host, port, ConnectOptions.defaults().withTls(tls), limit);
+    }
+
+    /** {@link #openConnection(String, int, ConnectOptions, int)} with the default limit. Suspending. */
+    public static StreamPair openConnection(String host, int port, ConnectOptions options) throws IOException {
+        return openConnection(host, port, options, DEFAULT_LIMIT);
+    }
+
+    /**
+     * Connects to {@code host}:{@code port} as {@link Net#createConnection(java.util.function.Supplier,
+     * String, int, ConnectOptions)} does — TLS, local address, Happy Eyeballs (RFC 8305) and
+     * address interleaving all come from {@code options} — and returns its reader and writer.
+     * Suspending; cancelling the calling task cancels every connection attempt and closes its
+     * socket.
+     *
+     * <pre>{@code
+     * ConnectOptions opts = ConnectOptions.defaults().withHappyEyeballs().withLocalAddress(new InetSocketAddress("10.0.0.2", 0));
+     * try (StreamPair conn = Streams.openConnection("example.org", 80, opts)) { ... }
+     * }</pre>
+     *
+     * @param limit the reader's limit
+     * @throws IllegalArgumentException      if {@code limit <= 0} ({@code "Limit cannot be <= 0"})
+     * @throws java.net.ConnectException     if every address refused
+     * @throws java.net.UnknownHostException if {@code host} does not resolve
+     * @throws java.net.BindException        if the local address could not be bound
+     */
+    public static StreamPair openConnection(String host, int port, ConnectOptions options, int limit) throws IOException {
+        checkLimit(limit);
+        Objects.requireNonNull(options, "options");
         EventLoop loop = Asyncio.getRunningLoop();
         StreamReader reader = new StreamReader(limit, loop);
         StreamReaderProtocol protocol = new StreamReaderProtocol(reader, null, loop);
-        Connection<StreamReaderProtocol> c = Net.createConnection(() -> protocol, host, port, tls);
+        Connection<StreamReaderProtocol> c = Net.createConnection(() -> protocol, host, port, options);
         return new StreamPair(reader, new StreamWriter(c.transport(), protocol, reader));
     }
 
@@ -114,7 +146,7 @@ public final class Streams {
      * resolve a host name.
      *
      * @param host null or "" for every interface
-     * @param port 0 for a free port (read it from {@link Server#sockets()})
+     * @param port 0 for a free port (read it from {@link Server#port()})
      * @throws IllegalArgumentException if {@code limit <= 0} (checked now, where asyncio would
      *                                  fail each connection later)
      * @throws java.net.BindException   if the address is in use
