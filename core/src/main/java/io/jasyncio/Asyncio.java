@@ -160,6 +160,11 @@ public final class Asyncio {
      * Runs {@code fn} in the running loop's default executor (platform threads), in a copy of the
      * current context, and returns its result. Suspending: for blocking or CPU-heavy work that
      * would otherwise hold the loop thread.
+     *
+     * @throws java.util.concurrent.CompletionException wrapping a checked exception of {@code fn}
+     *                                                  (it ran on another thread: rule 3 of the
+     *                                                  {@linkplain io.jasyncio package documentation});
+     *                                                  unchecked ones pass as they are
      */
     public static <T> T toThread(Callable<T> fn) {
         if (fn == null) throw new NullPointerException("fn");
@@ -388,6 +393,12 @@ public final class Asyncio {
      * String s = Asyncio.waitFor(task, Duration.ofSeconds(2));
      * }</pre>
      *
+     * <p><b>Exceptions</b> (rule 3 of the {@linkplain io.jasyncio package documentation}):
+     * {@code fut} is another task's or producer's outcome, so as {@link Future#await()} this
+     * rethrows its unchecked exception as it is and wraps a checked one in a
+     * {@link CompletionException}. Compare {@link #waitFor(Coroutine, Duration)}, whose body runs
+     * in the calling task and whose exceptions therefore pass as they are.
+     *
      * @param timeout null to wait without limit; zero or less cancels {@code fut} at once unless
      *                it is already done
      * @throws TimeoutError        if the timeout passed and {@code fut} ended cancelled
@@ -399,9 +410,19 @@ public final class Asyncio {
 
     /**
      * Runs {@code coro} in the current task with a timeout: asyncio 3.12's {@code wait_for} of a
-     * coroutine, which is a {@link #timeout(Duration, Coroutine)} scope around it. With a timeout
-     * of zero or less it never starts (it becomes a task cancelled before its first step).
-     * Suspending.
+     * coroutine, whose {@code await coro} runs it inline within a
+     * {@link #timeout(Duration, Coroutine)} scope. With a timeout of zero or less it never starts
+     * (it becomes a task cancelled before its first step). Suspending.
+     *
+     * <pre>{@code
+     * byte[] line = Asyncio.waitFor(() -> reader.readLine(), Duration.ofSeconds(5));   // IOException as is
+     * }</pre>
+     *
+     * <p><b>Exceptions</b> (rule 2 of the {@linkplain io.jasyncio package documentation}): the
+     * body is the caller's own code, so its exception passes as it is, checked or not — also in
+     * the one case where it runs as a task (a zero timeout with an eager task factory that
+     * finishes it at creation). Compare {@link #waitFor(Future, Duration)}, which reports another
+     * task's outcome and wraps checked exceptions.
      *
      * @throws TimeoutError if the timeout cancelled {@code coro} and that ended it
      * @throws Exception    whatever {@code coro} throws, unchanged
@@ -477,6 +498,9 @@ public final class Asyncio {
      * <pre>{@code
      * String s = Asyncio.timeout(Duration.ofSeconds(1), () -> slowFetch());
      * }</pre>
+     *
+     * <p>The body runs inline, so its exception passes as it is (rule 2 of the
+     * {@linkplain io.jasyncio package documentation}).
      *
      * @throws TimeoutError if the deadline cancelled the body and that ended it
      * @throws Exception    whatever {@code body} throws, unchanged
