@@ -49,4 +49,14 @@ public abstract class LoopAccess {
      * {@code loop}'s thread (or the loop is not running): the debug-mode check of I/O objects.
      */
     public abstract void checkThread(EventLoop loop, String what);
+
+    /**
+     * Registers {@code hook} to run when {@code loop} closes: hooks run in {@link EventLoop#close()},
+     * newest first, before the loop's selector is closed (and while loop objects are still usable);
+     * what a hook throws goes to the loop's exception handler. For layers that own resources the
+     * loop must release (child watchers, signal handlers, file executors). Loop thread only.
+     *
+     * @throws IllegalStateException if the loop is closed or the caller is on another thread
+     */
+    public abstract void addCloseHook(EventLoop loop, Runnable hook);
 }
