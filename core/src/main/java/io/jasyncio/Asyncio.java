@@ -150,10 +150,15 @@ public final class Asyncio {
         }
     }
 
-    /** {@link #sleep(Duration)} with the delay in seconds, for asyncio parity. Suspending. */
+    /**
+     * {@link #sleep(Duration)} with the delay in seconds: the one delay given as a {@code double}
+     * in the API (times are otherwise a {@link Duration} for delays and loop seconds only for
+     * absolute deadlines), kept for asyncio's yield idiom {@code Asyncio.sleep(0)}. Suspending.
+     *
+     * @throws IllegalArgumentException if {@code seconds} is NaN
+     */
     public static void sleep(double seconds) {
-        if (Double.isNaN(seconds)) throw new IllegalArgumentException("delay is NaN");
-        sleep(seconds <= 0 ? Duration.ZERO : Duration.ofNanos((long) Math.min(Long.MAX_VALUE / 2.0, seconds * 1e9)));
+        sleep(LoopTime.secondsToDuration(seconds));
     }
 
     /**

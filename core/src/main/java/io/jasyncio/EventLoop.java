@@ -146,11 +146,6 @@ public final class EventLoop implements AutoCloseable {
         return schedule(scheduler.now() + Math.max(0, nanos), callback, context);
     }
 
-    /** {@link #callLater(Duration, Runnable)} with the delay in seconds, for asyncio parity. */
-    public TimerHandle callLater(double delaySeconds, Runnable callback) {
-        return callLater(LoopTime.secondsToDuration(delaySeconds), callback, null);
-    }
-
     /** Schedules {@code callback} at {@code when}, in the seconds of {@link #time()}. */
     public TimerHandle callAt(double when, Runnable callback) {
         return callAt(when, callback, null);

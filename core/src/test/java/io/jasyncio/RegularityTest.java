@@ -68,6 +68,18 @@ class RegularityTest {
         });
     }
 
+    @Test
+    void sleepInSecondsRejectsNaNAndYieldsForZeroOrLess() {
+        Asyncio.run(() -> {
+            assertEquals("delay is NaN", assertThrows(IllegalArgumentException.class, () -> Asyncio.sleep(Double.NaN)).getMessage());
+            List<String> order = new ArrayList<>();
+            Asyncio.getRunningLoop().callSoon(() -> order.add("callback"));
+            Asyncio.sleep(-1.0);
+            order.add("after sleep");
+            assertEquals(List.of("callback", "after sleep"), order);
+        });
+    }
+
     // ---- one thread rule for Handle and TimerHandle ----
 
     @Test
