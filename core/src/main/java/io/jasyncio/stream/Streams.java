@@ -20,23 +20,25 @@ import java.util.Objects;
  *
  * <pre>{@code
  * Asyncio.run(() -> {
- *     Server server = Streams.startServer((reader, writer) -> {
- *         byte[] line;
- *         while ((line = reader.readLine()).length > 0) {
- *             writer.write(line);                 // echo each line
- *             writer.drain();
- *         }
- *         writer.close();
- *     }, "127.0.0.1", 8888);
- *
- *     StreamPair conn = Streams.openConnection("127.0.0.1", 8888);
- *     conn.writer().write("hello\n".getBytes(StandardCharsets.US_ASCII));
- *     System.out.print(new String(conn.reader().readLine(), StandardCharsets.US_ASCII));
- *     conn.writer().close();
- *     conn.writer().waitClosed();
- *     server.close();
+ *     try (Server server = Streams.startServer((reader, writer) -> {
+ *              String line;
+ *              while ((line = reader.readTextLine(UTF_8)) != null) {
+ *                  writer.write(line.toUpperCase() + "\n");   // echo each line, upper-cased
+ *                  writer.drain();
+ *              }
+ *              writer.close();
+ *          }, "127.0.0.1", 0);
+ *          StreamPair conn = Streams.openConnection("127.0.0.1", server.port())) {
+ *         conn.writer().write("hello\n");
+ *         System.out.println(conn.reader().readTextLine(UTF_8));   // HELLO
+ *     }   // closes the connection, then the server; neither close() suspends
  * });
  * }</pre>
+ *
+ * <p>Failures follow the library's one rule (see the {@linkplain io.jasyncio package
+ * documentation}): connecting and binding throw {@link java.net.ConnectException},
+ * {@link java.net.BindException} and the other {@link IOException}s themselves, never wrapped,
+ * so {@code catch (BindException e)} around {@code startServer} works inside any task.
  *
  * <p>Every method works on the loop running in the calling thread and must be called from one of
  * its tasks. {@code limit} is each reader's line and buffer limit (see {@link StreamReader});

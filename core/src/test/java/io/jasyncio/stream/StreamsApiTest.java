@@ -95,6 +95,25 @@ class StreamsApiTest {
     }
 
     @Test
+    void theStreamsClassDocExampleRunsAsWritten() {
+        String reply = Asyncio.run(() -> {
+            try (Server server = Streams.startServer((reader, writer) -> {
+                     String line;
+                     while ((line = reader.readTextLine(StandardCharsets.UTF_8)) != null) {
+                         writer.write(line.toUpperCase() + "\n");
+                         writer.drain();
+                     }
+                     writer.close();
+                 }, "127.0.0.1", 0);
+                 StreamPair conn = Streams.openConnection("127.0.0.1", server.port())) {
+                conn.writer().write("hello\n");
+                return conn.reader().readTextLine(StandardCharsets.UTF_8);
+            }
+        });
+        assertEquals("HELLO", reply);
+    }
+
+    @Test
     void portAndAddressAreTheBoundOnesAndStayReadableAfterClose() {
         Asyncio.run(() -> {
             Server server = Streams.startServer(ECHO, "127.0.0.1", 0);
