@@ -556,21 +556,6 @@ public final class Asyncio {
         return EagerTaskFactory.INSTANCE;
     }
 
-    /** The factory behind {@link #eagerTaskFactory()}. */
-    private enum EagerTaskFactory implements TaskFactory {
-        INSTANCE;
-
-        @Override
-        public <T> Task<T> createTask(EventLoop loop, Coroutine<T> coro, String name, Context context) {
-            return loop.createTask(coro, name, context, true);
-        }
-
-        @Override
-        public String toString() {
-            return "eagerTaskFactory";
-        }
-    }
-
     /**
      * Submits {@code coro} to {@code loop} from another thread and returns a
      * {@link CompletableFuture} of its result: asyncio's {@code run_coroutine_threadsafe}. The
@@ -590,32 +575,7 @@ public final class Asyncio {
      * @throws IllegalStateException if {@code loop} is closed
      */
     public static <T> CompletableFuture<T> runCoroutineThreadsafe(Coroutine<T> coro, EventLoop loop) {
-        if (coro == null) throw new NullPointerException("coro");
-        if (loop == null) throw new NullPointerException("loop");
-        CompletableFuture<T> cf = new CompletableFuture<>();
-        loop.callSoonThreadsafe(() -> {
-            if (cf.isDone()) return; // cancelled before it could start
-            Task<T> task;
-            try {
-                task = loop.createTask(coro);
-            } catch (Throwable t) {
-                cf.completeExceptionally(t);
-                throw t;
-            }
-            task.addDoneCallback(f -> {
-                if (f.cancelled()) {
-                    cf.cancel(false);
-                } else if (f.exception() != null) {
-                    cf.completeExceptionally(f.exception());
-                } else {
-                    cf.complete(f.result());
-                }
-            });
-            cf.whenComplete((r, e) -> {
-                if (cf.isCancelled()) loop.callSoonThreadsafeIfOpen(() -> task.cancel());
-            });
-        });
-        return cf;
+        return ThreadBridge.runCoroutine(coro, loop);
     }
 
     /** {@link #runCoroutineThreadsafe(Coroutine, EventLoop)} for a body without a result. */
