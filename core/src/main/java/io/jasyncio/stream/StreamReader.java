@@ -13,7 +13,6 @@ import java.nio.charset.Charset;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Iterator;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 
 /**
@@ -479,36 +478,7 @@ public final class StreamReader implements Iterable<byte[]> {
      */
     @Override
     public Iterator<byte[]> iterator() {
-        return new Iterator<>() {
-            private byte[] next;
-            private boolean done;
-
-            @Override
-            public boolean hasNext() {
-                if (next != null) return true;
-                if (done) return false;
-                byte[] line;
-                try {
-                    line = readLine();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-                if (line.length == 0) {
-                    done = true;
-                    return false;
-                }
-                next = line;
-                return true;
-            }
-
-            @Override
-            public byte[] next() {
-                if (!hasNext()) throw new NoSuchElementException("the stream is at EOF");
-                byte[] line = next;
-                next = null;
-                return line;
-            }
-        };
+        return new LineIterator(this);
     }
 
     /**
