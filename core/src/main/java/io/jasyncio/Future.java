@@ -38,7 +38,8 @@ import java.util.function.Consumer;
  *
  * <p><b>Failures.</b> {@link #await()} and {@link #result()} rethrow an unchecked exception
  * ({@link RuntimeException} or {@link Error}) as it is, and wrap a checked one in a
- * {@link CompletionException} whose cause it is. An exception that nobody retrieved is reported
+ * {@link CompletionException} whose cause it is: rule 3 of the one exception rule (see the
+ * {@linkplain io.jasyncio package documentation}). An exception that nobody retrieved is reported
  * to the loop's exception handler when the future is garbage-collected.
  *
  * @param <T> the result type
