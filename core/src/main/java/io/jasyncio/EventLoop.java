@@ -143,11 +143,6 @@ public final class EventLoop implements AutoCloseable {
         return schedule(scheduler.now() + Math.max(0, nanos), callback, context);
     }
 
-    /** {@link #callLater(Duration, Runnable)} with the delay in seconds, for asyncio parity. */
-    public TimerHandle callLater(double delaySeconds, Runnable callback) {
-        return callLater(LoopTime.secondsToDuration(delaySeconds), callback, null);
-    }
-
     /** Schedules {@code callback} at {@code when}, in the seconds of {@link #time()}. */
     public TimerHandle callAt(double when, Runnable callback) {
         return callAt(when, callback, null);
@@ -183,6 +178,21 @@ public final class EventLoop implements AutoCloseable {
     /** Runs {@code coro} concurrently as a new task with the given name. */
     public <T> Task<T> createTask(Coroutine<T> coro, String name) {
         return createTask(coro, name, null);
+    }
+
+    /**
+     * {@link #createTask(Coroutine)} for a body without a result. Does not suspend; call it on
+     * this loop's thread or in one of its tasks.
+     */
+    public Task<Void> createTask(AsyncRunnable body) {
+        if (body == null) throw new NullPointerException("body");
+        return createTask(Coroutine.of(body), null, null);
+    }
+
+    /** {@link #createTask(AsyncRunnable)} with a name. */
+    public Task<Void> createTask(AsyncRunnable body, String name) {
+        if (body == null) throw new NullPointerException("body");
+        return createTask(Coroutine.of(body), name, null);
     }
 
     /**
@@ -385,7 +395,7 @@ public final class EventLoop implements AutoCloseable {
     /**
      * Debug mode: callbacks and task steps slower than {@link #setSlowCallbackDuration} are logged.
      * Also enabled by the system property {@code jasyncio.debug=true} or the environment variable
-     * {@code JASYNCIO_DEBUG}.
+     * {@code JASYNCIO_DEBUG} (except {@code 0}, {@code false}, {@code no}, {@code off} or empty).
      */
     public void setDebug(boolean enabled) {
         scheduler.setDebug(enabled);

@@ -38,7 +38,8 @@ import java.util.function.Consumer;
  *
  * <p><b>Failures.</b> {@link #await()} and {@link #result()} rethrow an unchecked exception
  * ({@link RuntimeException} or {@link Error}) as it is, and wrap a checked one in a
- * {@link CompletionException} whose cause it is. An exception that nobody retrieved is reported
+ * {@link CompletionException} whose cause it is: rule 3 of the one exception rule (see the
+ * {@linkplain io.jasyncio package documentation}). An exception that nobody retrieved is reported
  * to the loop's exception handler when the future is garbage-collected.
  *
  * @param <T> the result type
@@ -276,10 +277,22 @@ public class Future<T> implements java.util.concurrent.Future<T> {
     // ---- java.util.concurrent.Future ----
 
     /**
-     * Cancels the future; from another thread the cancellation runs on the loop and this call
-     * waits for its answer. {@code mayInterruptIfRunning} is ignored: a task is always
-     * interrupted if it is blocked in a JDK call (see {@link Task#cancel(String)}).
+     * {@link java.util.concurrent.Future}'s cancel, for code that holds this future as one (an
+     * executor framework, a foreign thread): it is {@link #cancel()}. From another thread the
+     * cancellation runs on the loop and this call blocks until the loop answers, so never call it
+     * from a task of another loop; on the loop thread it answers at once.
+     *
+     * <p><b>{@code mayInterruptIfRunning} is ignored</b>, and {@code f.cancel(true)} is not an
+     * interrupt request. asyncio's cancellation is the only one: a task suspended in
+     * {@link #await()} (or any jasyncio suspension point) gets a {@link CancelledError} there,
+     * and a task blocked in a JDK call ({@code Thread.sleep}, a socket read) is interrupted,
+     * whatever the flag says (see {@link Task#cancel(String)}).
+     *
+     * @deprecated in jasyncio code call {@link #cancel()} or {@link #cancel(String)}, which say
+     *             what happens; this method exists only because {@code java.util.concurrent.Future}
+     *             requires it, and is not going away.
      */
+    @Deprecated
     @Override
     public final boolean cancel(boolean mayInterruptIfRunning) {
         if (loop.isOwnerThread()) return cancel();

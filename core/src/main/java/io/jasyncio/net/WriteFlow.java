@@ -35,7 +35,7 @@ final class WriteFlow {
     }
 
     WriteBufferLimits limits() {
-        return new WriteBufferLimits(lowWater, highWater);
+        return new WriteBufferLimits(highWater, lowWater);
     }
 
     /** Whether the protocol was last told to pause writing. */
