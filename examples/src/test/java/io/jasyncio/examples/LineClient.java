@@ -56,16 +56,6 @@ public final class LineClient implements AutoCloseable {
         return expect(exact::equals);
     }
 
-    /** Waits (up to 30 s) until the client's output ends (the server closed the connection). */
-    public void expectEof() throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            String l = lines.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-            if (l == null) throw new AssertionError("the connection was not closed within 30 s");
-            if (l == EOF) return;
-        }
-    }
-
     public boolean isAlive() {
         return process.isAlive();
     }
