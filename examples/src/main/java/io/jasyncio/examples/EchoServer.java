@@ -48,10 +48,18 @@ public final class EchoServer {
         }
     }
 
+    /**
+     * Starts echoing on {@code host:port} (0: a free port). Does not suspend except to resolve the
+     * host; call it from a task.
+     */
+    public static Server start(String host, int port) throws java.io.IOException {
+        return Net.createServer(Echo::new, host, port, ServerOptions.defaults().withBacklog(1024));
+    }
+
     public static void main(String[] args) {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 8888;
         Asyncio.run(() -> {
-            Server server = Net.createServer(Echo::new, "127.0.0.1", port, ServerOptions.defaults().withBacklog(1024));
+            Server server = start("127.0.0.1", port);
             System.out.println("echo server on " + server.sockets().get(0).getLocalAddress());
             server.serveForever();
         });
