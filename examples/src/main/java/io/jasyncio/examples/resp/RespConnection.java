@@ -72,7 +72,6 @@ final class RespConnection implements Protocol {
             outLen = 0;
         }
         if (closing) transport.close();
-        else if (inLen > MAX_INLINE && in[0] != '*') protocolError("too big inline request", inLen, true);
     }
 
     @Override
@@ -90,6 +89,7 @@ final class RespConnection implements Protocol {
     private int parseOne(int p) {
         if (in[p] != '*') return parseInline(p);
         int eol = lineEnd(p);
+        if (eol == TOO_LONG) return protocolError("too big multibulk length line", inLen, true);
         if (eol < 0) return -1;
         long count = parseLong(p + 1, eol - 1);
         if (count < 0 || count > MAX_ARGS) return protocolError("invalid multibulk length", eol + 1, false);
@@ -98,6 +98,7 @@ final class RespConnection implements Protocol {
         for (long i = 0; i < count; i++) {
             if (q >= inLen) return -1;
             int lend = lineEnd(q);
+            if (lend == TOO_LONG) return protocolError("too big bulk length line", inLen, true);
             if (lend < 0) return -1;
             if (in[q] != '$') {
                 return protocolError("expected '$', got '" + (char) in[q] + "'", lend + 1, false);
@@ -118,6 +119,7 @@ final class RespConnection implements Protocol {
 
     private int parseInline(int p) {
         int eol = lineEnd(p);
+        if (eol == TOO_LONG) return protocolError("too big inline request", inLen, true);
         if (eol < 0) return -1;
         args.clear();
         int end = eol > p && in[eol - 1] == '\r' ? eol - 1 : eol;
@@ -132,10 +134,17 @@ final class RespConnection implements Protocol {
         return eol + 1;
     }
 
-    /** Index of the '\n' ending a line that ends with "\r\n" or "\n", from {@code p}; -1 if none yet. */
+    /** What {@link #lineEnd} returns for a line that has no end within {@link #MAX_INLINE} bytes. */
+    private static final int TOO_LONG = -2;
+
+    /**
+     * Index of the '\n' ending a line that ends with "\r\n" or "\n", from {@code p}; -1 if none
+     * yet, {@link #TOO_LONG} if none can come within the limit (a client must not make us buffer
+     * an endless line).
+     */
     private int lineEnd(int p) {
         for (int i = p; i < inLen; i++) if (in[i] == '\n') return i;
-        return -1;
+        return inLen - p > MAX_INLINE ? TOO_LONG : -1;
     }
 
     /** The decimal number in {@code [from, to)} with a trailing '\r' allowed; -1 if malformed. */

@@ -137,6 +137,14 @@ class RespServerTest {
     }
 
     @Test
+    void endlessLinesAreRefusedInsteadOfBuffered() throws Exception {
+        String digits = "1".repeat(RespConnection.MAX_INLINE + 10);
+        assertThat(exchange("*" + digits)).isEqualTo("-ERR Protocol error: too big multibulk length line (closing the connection)\r\n");
+        assertThat(exchange("*1\r\n$" + digits)).isEqualTo("-ERR Protocol error: too big bulk length line (closing the connection)\r\n");
+        assertThat(exchange("GET " + digits)).isEqualTo("-ERR Protocol error: too big inline request (closing the connection)\r\n");
+    }
+
+    @Test
     void clientLeavingMidCommandDoesNotDisturbOthers() throws Exception {
         try (Socket s = new Socket("127.0.0.1", server.port)) {
             s.getOutputStream().write("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$5\r\nhal".getBytes(StandardCharsets.US_ASCII));
