@@ -12,7 +12,8 @@ import java.nio.ByteBuffer;
  * A TCP echo server on the Protocol API: every byte a client sends comes straight back.
  *
  * <pre>
- * java --add-opens java.base/java.lang=ALL-UNNAMED -cp jasyncio.jar io.jasyncio.examples.EchoServer 8888
+ * ./mvnw -q -Prun verify -DskipTests -Dexample=EchoServer -Dargs=8888
+ * nc 127.0.0.1 8888
  * </pre>
  *
  * The write in {@code dataReceived} sends from the loop's read buffer directly when the socket

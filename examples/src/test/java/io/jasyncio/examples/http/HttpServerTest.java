@@ -71,6 +71,17 @@ class HttpServerTest {
     }
 
     @Test
+    void wrkLoadsItWithoutErrors() throws Exception {
+        Clients.require("wrk", "wrk");
+        var r = Clients.run("wrk", "-t1", "-c20", "-d1s", url("/"));
+        assertThat(r.exit()).as(r.err()).isZero();
+        // wrk reports failed connections, read/write errors and non-2xx answers only when there are any.
+        assertThat(r.out()).contains("requests in").doesNotContain("Socket errors").doesNotContain("Non-2xx");
+        long requests = Long.parseLong(r.out().replaceAll("(?s).*\\n\\s*(\\d+) requests in.*", "$1"));
+        assertThat(requests).isPositive();
+    }
+
+    @Test
     void connectionCloseIsHonoured() throws Exception {
         Clients.require("curl", "curl");
         var r = Clients.run("curl", "-sS", "-i", "-H", "Connection: close", url("/"));
