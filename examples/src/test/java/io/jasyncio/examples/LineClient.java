@@ -45,11 +45,15 @@ public final class LineClient implements AutoCloseable {
         StringBuilder seen = new StringBuilder();
         while (true) {
             String l = lines.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-            if (l == null) throw new AssertionError("no expected line within 30 s; saw: " + seen);
-            if (l == EOF) throw new AssertionError("output ended without the expected line; saw: " + seen);
+            if (l == null) throw new AssertionError("no expected line within 30 s; saw: " + tail(seen));
+            if (l == EOF) throw new AssertionError("output ended without the expected line; saw: " + tail(seen));
             if (p.test(l)) return l;
             seen.append(l).append(" | ");
         }
+    }
+
+    private static String tail(StringBuilder seen) {
+        return seen.length() <= 2000 ? seen.toString() : "..." + seen.substring(seen.length() - 2000);
     }
 
     public String expectLine(String exact) throws InterruptedException {

@@ -9,7 +9,9 @@ import io.jasyncio.stream.StreamWriter;
 import io.jasyncio.stream.Streams;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -101,20 +103,26 @@ public final class ChatServer {
         }
     }
 
-    /** Sends {@code text} to every member but {@code from}, dropping those too far behind. Does not suspend. */
+    /**
+     * Sends {@code text} to every member but {@code from}, dropping those too far behind (and
+     * telling the others). Does not suspend.
+     */
     private void broadcast(String from, String text) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        List<String> dropped = new ArrayList<>();
         for (var it = members.entrySet().iterator(); it.hasNext(); ) {
             var m = it.next();
             if (m.getKey().equals(from)) continue;
             StreamWriter w = m.getValue();
             if (w.transport().getWriteBufferSize() > MAX_BACKLOG) {
-                it.remove(); // its session sees the closed connection and ends; no "left" for it twice
+                it.remove(); // its session then ends without announcing a "left"
                 w.transport().abort();
+                dropped.add(m.getKey());
                 continue;
             }
             w.write(bytes);
         }
+        for (String name : dropped) broadcast(name, "* " + name + " was dropped (not reading)\n");
     }
 
     public static void main(String[] args) {
