@@ -41,10 +41,13 @@ public final class HttpServer {
         HttpResponse handle(HttpRequest request) throws Exception;
     }
 
+    /** One response object for every hello: the connection then reuses its encoded bytes (see {@link #serve}). */
+    private static final HttpResponse HELLO_RESPONSE = HttpResponse.text(200, "Hello, World!\n");
+
     /** The default handler: {@code GET /} answers "Hello, World!", {@code POST /echo} echoes the body. */
     public static final Handler HELLO = req -> switch (req.target()) {
         case "/" -> req.method().equals("GET") || req.method().equals("HEAD")
-                ? HttpResponse.text(200, "Hello, World!\n")
+                ? HELLO_RESPONSE
                 : HttpResponse.text(405, "use GET\n");
         case "/echo" -> new HttpResponse(200, "application/octet-stream", req.body());
         default -> HttpResponse.text(404, "no such page: " + req.target() + "\n");
@@ -66,6 +69,11 @@ public final class HttpServer {
 
     /** Serves one connection until the client closes it, asks to, or sends garbage. Suspending. */
     static void serve(StreamReader reader, StreamWriter writer, Handler handler) throws IOException {
+        // The wire bytes of the last response sent, reused when the handler returns the same
+        // (immutable) response object again: a keep-alive client asking for the same page then
+        // costs no encoding. The transport copies only what the socket does not take at once,
+        // so handing it the same array again is safe.
+        Encoded last = null;
         try {
             while (true) {
                 HttpRequest req;
@@ -73,7 +81,8 @@ public final class HttpServer {
                     req = HttpRequest.read(reader);
                 } catch (HttpRequest.BadRequest e) {
                     // After a syntax error the stream cannot be trusted to be at a request boundary: close.
-                    send(writer, HttpResponse.text(e.status, e.getMessage() + "\n"), false, false);
+                    writer.write(encode(HttpResponse.text(e.status, e.getMessage() + "\n"), false, false));
+                    writer.drain();
                     break;
                 }
                 if (req == null) break;
@@ -86,7 +95,12 @@ public final class HttpServer {
                     resp = HttpResponse.text(500, "handler failed: " + e + "\n");
                 }
                 boolean keepAlive = req.keepAlive();
-                send(writer, resp, keepAlive, req.method().equals("HEAD"));
+                boolean head = req.method().equals("HEAD");
+                if (last == null || last.response != resp || last.keepAlive != keepAlive || last.head != head) {
+                    last = new Encoded(resp, keepAlive, head, encode(resp, keepAlive, head));
+                }
+                writer.write(last.bytes);
+                writer.drain();
                 if (!keepAlive) break;
             }
         } catch (IncompleteReadError e) {
@@ -98,7 +112,12 @@ public final class HttpServer {
         }
     }
 
-    private static void send(StreamWriter writer, HttpResponse resp, boolean keepAlive, boolean head) throws IOException {
+    /** A response as sent: status line, headers and body. */
+    private record Encoded(HttpResponse response, boolean keepAlive, boolean head, byte[] bytes) {
+    }
+
+    /** The wire form of {@code resp}; without the body for HEAD (but with its Content-Length). */
+    static byte[] encode(HttpResponse resp, boolean keepAlive, boolean head) {
         String headers = "HTTP/1.1 " + resp.status() + " " + HttpResponse.reason(resp.status()) + "\r\n"
                 + "Server: jasyncio\r\n"
                 + "Content-Type: " + resp.contentType() + "\r\n"
@@ -106,16 +125,12 @@ public final class HttpServer {
                 + (keepAlive ? "" : "Connection: close\r\n")
                 + "\r\n";
         byte[] h = headers.getBytes(StandardCharsets.ISO_8859_1);
-        if (head || resp.body().length == 0) {
-            writer.write(h);
-        } else {
-            // One buffer, one write: a pipelined burst of small responses then costs one send each.
-            byte[] all = new byte[h.length + resp.body().length];
-            System.arraycopy(h, 0, all, 0, h.length);
-            System.arraycopy(resp.body(), 0, all, h.length, resp.body().length);
-            writer.write(all);
-        }
-        writer.drain();
+        if (head || resp.body().length == 0) return h;
+        // One array, one write: a pipelined burst of small responses then costs one send each.
+        byte[] all = new byte[h.length + resp.body().length];
+        System.arraycopy(h, 0, all, 0, h.length);
+        System.arraycopy(resp.body(), 0, all, h.length, resp.body().length);
+        return all;
     }
 
     public static void main(String[] args) {

@@ -113,6 +113,17 @@ class HttpServerTest {
     }
 
     @Test
+    void repeatedResponsesStayCorrectWhenHeadOrConnectionChange() throws Exception {
+        String all = exchange("GET / HTTP/1.1\r\n\r\n" + "HEAD / HTTP/1.1\r\n\r\n" + "GET / HTTP/1.1\r\n\r\n"
+                + "GET / HTTP/1.0\r\n\r\n");
+        String hello = "HTTP/1.1 200 OK\r\nServer: jasyncio\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 14\r\n";
+        assertThat(all).isEqualTo(hello + "\r\nHello, World!\n"   // GET
+                + hello + "\r\n"                                    // HEAD: the length, no body
+                + hello + "\r\nHello, World!\n"                   // GET again
+                + hello + "Connection: close\r\n\r\nHello, World!\n"); // HTTP/1.0 without keep-alive: closes
+    }
+
+    @Test
     void malformedRequestLineGets400AndTheConnectionCloses() throws Exception {
         for (String bad : new String[] {"GARBAGE\r\n\r\n", "GET /\r\n\r\n", "GET nopath HTTP/1.1\r\n\r\n",
                 "GET / HTTP/1.1 extra\r\n\r\n", "G@T / HTTP/1.1\r\n\r\n"}) {
