@@ -5,7 +5,6 @@ import io.jasyncio.CancelledError;
 import io.jasyncio.Task;
 import io.jasyncio.TimeoutError;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
 
@@ -99,10 +98,5 @@ public final class Cancellation {
             throw e;
         }
         // end::checked[]
-    }
-
-    /** Used only to show that an unchecked exception is not wrapped. */
-    static String failUnchecked() {
-        throw new UncheckedIOException(new IOException("disk"));
     }
 }
