@@ -29,7 +29,8 @@ import java.nio.charset.StandardCharsets;
  * server.serveForever();
  * }</pre>
  *
- * <p>Not a production server: no chunked bodies (501), no TLS, no timeouts on idle clients.
+ * <p>Not a production server: no chunked bodies (501), no TLS, no timeouts on idle clients, and a
+ * handler is not cancelled when its client leaves (the connection's next read notices).
  */
 public final class HttpServer {
     /** Longest request line or header line, in bytes (the stream reader's limit). */
