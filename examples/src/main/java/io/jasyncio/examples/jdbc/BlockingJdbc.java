@@ -30,7 +30,10 @@ import java.util.List;
  * <p>What parks and what blocks: a driver that waits in JDK calls (socket reads, {@code sleep},
  * {@code java.util.concurrent} locks, monitors) parks the task. A query that keeps the CPU busy
  * in the calling thread (a big in-memory sort in an embedded database) does block the loop for
- * that long, as any long computation in a task does: run such work with {@link Asyncio#toThread}.
+ * that long, as any long computation in a task does, and so does file I/O, which the JDK performs
+ * on the carrier thread (the loop thread): an embedded database that stores to files (H2's file
+ * mode, SQLite) blocks the loop while it reads and writes them. Run such work with
+ * {@link Asyncio#toThread}. This example keeps its database in memory.
  * Each task here uses its own {@link Connection}: JDBC connections are not meant for
  * concurrent use.
  */
