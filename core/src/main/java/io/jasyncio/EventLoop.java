@@ -65,6 +65,8 @@ public final class EventLoop implements AutoCloseable {
     private TaskFactory taskFactory;
     private final LoopTimers timers = new LoopTimers();
     private final Inbox<Handle> inbox;
+    /** Records interrupts of the loop thread that mounting a task would erase; null if unavailable. */
+    private final io.jasyncio.internal.CarrierInterrupts interruptWatch;
     /**
      * I/O dispatch, asyncio's _process_events: every registered channel's key carries one
      * {@link Handle}, made once per channel and reused, which a readiness event appends to the
@@ -99,6 +101,8 @@ public final class EventLoop implements AutoCloseable {
     /** What an interrupt of the loop thread does; null: stop the loop (see {@link #runForever}). */
     private Runnable interruptHandler;
     private boolean interruptPending;
+    /** Run by {@link #close()}, last registered first (see LoopAccess.addCloseHook). */
+    private ArrayList<Runnable> closeHooks;
 
     /**
      * Creates a loop; run it with {@link #runForever} or {@link #runUntilComplete}.
@@ -127,6 +131,7 @@ public final class EventLoop implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open a selector for the event loop", e);
         }
+        interruptWatch = io.jasyncio.internal.CarrierInterrupts.forLoop(inbox.selector());
     }
 
     // ---- clock ----
@@ -373,6 +378,7 @@ public final class EventLoop implements AutoCloseable {
             throw new IllegalStateException("Cannot run the event loop while another loop is running in this thread");
         }
         thread = me;
+        if (interruptWatch != null) interruptWatch.arm();
         try {
             while (true) {
                 if (JfrEvents.AVAILABLE && JfrEvents.recording()) {
@@ -385,6 +391,7 @@ public final class EventLoop implements AutoCloseable {
                 if (stopping) break;
             }
         } finally {
+            if (interruptWatch != null) interruptWatch.disarm();
             stopping = false;
             thread = null;
             RUNNING.remove(me, this);
@@ -450,6 +457,41 @@ public final class EventLoop implements AutoCloseable {
         return closed;
     }
 
+    // ---- signals (logic in LoopSignals) ----
+
+    /**
+     * Runs {@code callback} on this loop each time the process receives {@code signal}, asyncio's
+     * {@code add_signal_handler}; replaces this loop's earlier handler for that signal. The name
+     * is POSIX's, with or without the prefix: {@code "SIGTERM"} or {@code "TERM"}. The callback
+     * runs as a {@link #callSoonThreadsafe} callback, in the context current here; what it throws
+     * goes to the exception handler and the loop keeps running. The handler is removed when the
+     * loop closes. Does not suspend; call it from the loop's thread (or while it is not running).
+     *
+     * <pre>{@code
+     * loop.addSignalHandler("SIGTERM", () -> server.close());
+     * }</pre>
+     *
+     * @throws IllegalArgumentException for an unknown name, SIGKILL or SIGSTOP, or a signal the JVM
+     *                                  reserves for itself (SIGQUIT, SIGSEGV, ...)
+     * @throws IllegalStateException    if another open loop handles the signal, or this loop is
+     *                                  closed or runs in another thread
+     */
+    public void addSignalHandler(String signal, Runnable callback) {
+        LoopSignals.add(this, signal, callback);
+    }
+
+    /**
+     * Removes this loop's handler for {@code signal} and gives the signal back the handler it had
+     * before (for SIGINT, SIGTERM and SIGHUP the JVM's: run the shutdown hooks and exit); returns
+     * whether this loop had one, asyncio's {@code remove_signal_handler}. Does not suspend; call it
+     * from the loop's thread.
+     *
+     * @throws IllegalArgumentException for an unknown name, SIGKILL or SIGSTOP
+     */
+    public boolean removeSignalHandler(String signal) {
+        return LoopSignals.remove(this, signal);
+    }
+
     /**
      * Closes the loop: drops pending callbacks and timers, closes (with a warning) the sockets of
      * transports and servers still open, releases the selector and shuts the default executor
@@ -485,6 +527,7 @@ public final class EventLoop implements AutoCloseable {
                 LOG.log(System.Logger.Level.WARNING, "closing a channel failed", e);
             }
         }
+        runCloseHooks();
         try {
             inbox.selector().close();
         } catch (IOException e) {
@@ -738,6 +781,28 @@ public final class EventLoop implements AutoCloseable {
         interruptHandler = handler;
     }
 
+    /** See LoopAccess.addCloseHook. */
+    void addCloseHook(Runnable hook) {
+        if (hook == null) throw new NullPointerException("hook");
+        checkOpen();
+        if (closeHooks == null) closeHooks = new ArrayList<>();
+        closeHooks.add(hook);
+    }
+
+    private void runCloseHooks() {
+        ArrayList<Runnable> hooks = closeHooks;
+        closeHooks = null;
+        if (hooks == null) return;
+        for (int i = hooks.size() - 1; i >= 0; i--) {
+            try {
+                hooks.get(i).run();
+            } catch (Throwable t) {
+                if (t instanceof VirtualMachineError vme) throw vme;
+                callExceptionHandler(ErrorContext.of("close hook failed: " + hooks.get(i), t));
+            }
+        }
+    }
+
     /** Whether the loop thread was interrupted since the last call; clears the record. */
     boolean takeInterrupt() {
         boolean was = interruptPending;
@@ -849,11 +914,13 @@ public final class EventLoop implements AutoCloseable {
             // system call per iteration; cross-thread work arrives through the inbox anyway.
             if (timeout != 0 || !inbox.selector().keys().isEmpty()) {
                 inbox.select(timeout, ioReady);
+                // A blocking select replaced the interrupt watch with its own and cleared it.
+                if (timeout != 0 && interruptWatch != null) interruptWatch.arm();
             }
         } catch (IOException e) {
             callExceptionHandler(ErrorContext.of("selector failed", e));
         }
-        if (Thread.interrupted()) {
+        if (Thread.interrupted() | (interruptWatch != null && interruptWatch.take())) {
             // Selectors return at once while the thread is interrupted: take the interrupt here,
             // or the loop would spin.
             interruptPending = true;

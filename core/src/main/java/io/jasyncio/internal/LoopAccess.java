@@ -49,4 +49,10 @@ public abstract class LoopAccess {
      * {@code loop}'s thread (or the loop is not running): the debug-mode check of I/O objects.
      */
     public abstract void checkThread(EventLoop loop, String what);
+
+    /**
+     * Runs {@code hook} when {@code loop} closes: hooks run on {@code close()}, in reverse order of
+     * registration, before the selector is closed; errors go to the loop's exception handler.
+     */
+    public abstract void addCloseHook(EventLoop loop, Runnable hook);
 }
