@@ -100,13 +100,26 @@ public final class Asyncio {
 
     private static <T> T runOnPlatformThread(Coroutine<T> main, RunOptions options) {
         CompletableFuture<T> outcome = new CompletableFuture<>();
-        Thread.ofPlatform().name("jasyncio-run").start(() -> {
+        Thread runner = Thread.ofPlatform().name("jasyncio-run").start(() -> {
             try {
                 outcome.complete(run(main, options));
             } catch (Throwable t) {
                 outcome.completeExceptionally(t);
             }
         });
+        // The caller's interrupts go to the loop's thread, where run() turns them into cancelling
+        // the main task; the caller stays interrupted afterwards, as the loop thread would.
+        boolean interrupted = false;
+        while (true) {
+            try {
+                runner.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+                runner.interrupt();
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
         try {
             return outcome.join();
         } catch (CompletionException e) {
