@@ -145,6 +145,35 @@ class CtrlCTest {
         assertTrue(interruptedAfter.get(), "the thread stays interrupted after run, as documented");
     }
 
+    /** Asyncio.run from a virtual thread runs the loop on a platform thread; the interrupt goes there. */
+    @Test
+    void interruptingAVirtualThreadInRunCancelsTheMainTask() throws Exception {
+        CountDownLatch spinning = new CountDownLatch(1);
+        AtomicReference<Throwable> outcome = new AtomicReference<>();
+        AtomicReference<Boolean> interruptedAfter = new AtomicReference<>();
+        var giveUp = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread caller = Thread.ofVirtual().start(() -> {
+            try {
+                Asyncio.run(() -> {
+                    spinning.countDown();
+                    while (!giveUp.get()) Asyncio.sleep(Duration.ZERO);
+                });
+            } catch (Throwable e) {
+                outcome.set(e);
+            }
+            interruptedAfter.set(Thread.currentThread().isInterrupted());
+        });
+        assertTrue(spinning.await(30, TimeUnit.SECONDS));
+        caller.interrupt();
+        if (!caller.join(Duration.ofSeconds(30))) {
+            giveUp.set(true);
+            caller.join();
+            throw new AssertionError("the interrupt of the calling virtual thread was ignored");
+        }
+        assertInstanceOf(CancelledError.class, outcome.get());
+        assertTrue(interruptedAfter.get());
+    }
+
     // ---- child JVM mains ----
 
     /** A server-like main: a task group with a child, both waiting forever; prints what clean-up ran. */
