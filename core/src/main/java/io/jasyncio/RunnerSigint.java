@@ -28,8 +28,8 @@ final class RunnerSigint implements SignalHandler {
     private final Task<?> main;
     /** SIGINTs received; written by the Signal Dispatcher thread, read by the runner's thread. */
     private final AtomicInteger count = new AtomicInteger();
-    /** The JVM's handler we replaced; what a second Ctrl-C runs. */
-    private SignalHandler jvmDefault;
+    /** The JVM's handler we replaced; what a second Ctrl-C runs. Set just after installing. */
+    private volatile SignalHandler jvmDefault;
 
     private RunnerSigint(EventLoop loop, Task<?> main) {
         this.loop = loop;
@@ -66,7 +66,12 @@ final class RunnerSigint implements SignalHandler {
                 // The loop closed under us: nothing left to cancel, stop as Ctrl-C always does.
             }
         }
-        jvmDefault.handle(sig);
+        SignalHandler d = jvmDefault;
+        if (d != null) {
+            d.handle(sig);
+        } else {
+            Runtime.getRuntime().exit(130); // in the instant between installing and recording it: what it does
+        }
     }
 
     private void cancelMain() {
