@@ -116,6 +116,8 @@ final class SlowStepMonitor {
         if (s != null && s.seq == seq) {
             msg.append("; ").append(String.format("%.3f", (s.atNanos - t0) / 1e9)).append(" s into the step, ")
                     .append(task != null ? "the task" : "the callback").append(" was at:");
+            String blocking = LoopBlockingCalls.describe(s.stack);
+            if (blocking != null) msg.append("\n  blocked in ").append(blocking).append(" (stack below)");
             TaskDebug.appendStack(msg, "    ", s.stack, 40);
         } else if (task != null && !task.done()) {
             msg.append("; no sample was taken during the step, which ended at:");

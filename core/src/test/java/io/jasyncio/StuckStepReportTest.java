@@ -122,6 +122,10 @@ class StuckStepReportTest {
         assertTrue(report.contains("it blocks the event loop's thread, not just this task; use io.jasyncio.file"), report);
         assertTrue(report.contains("readOneByte"), report);
         assertTrue(report.contains("task created at"), report);
+        // The report when the step ends names the call too.
+        String end = logs.messages().stream().filter(m -> m.startsWith("Executing Step[Task[fifo-reader") && m.contains(" took "))
+                .findFirst().orElseThrow();
+        assertTrue(end.contains("blocked in file or pipe read (java.io.FileInputStream"), end);
     }
 
     private static int readOneByte(Path fifo) throws Exception {
