@@ -914,12 +914,12 @@ public final class EventLoop implements AutoCloseable {
             // system call per iteration; cross-thread work arrives through the inbox anyway.
             if (timeout != 0 || !inbox.selector().keys().isEmpty()) {
                 inbox.select(timeout, ioReady);
-                // A blocking select replaced the interrupt watch with its own and cleared it.
-                if (timeout != 0 && interruptWatch != null) interruptWatch.arm();
             }
         } catch (IOException e) {
             callExceptionHandler(ErrorContext.of("selector failed", e));
         }
+        // A blocking select (or a callback's channel I/O) replaced the interrupt watch and cleared it.
+        if (interruptWatch != null) interruptWatch.ensureArmed();
         if (Thread.interrupted() | (interruptWatch != null && interruptWatch.take())) {
             // Selectors return at once while the thread is interrupted: take the interrupt here,
             // or the loop would spin.

@@ -113,6 +113,31 @@ class CtrlCTest {
      */
     @Test
     void interruptingTheRunThreadCancelsABusyMainTask() throws Exception {
+        interruptBusyMainTask(() -> {});
+    }
+
+    /**
+     * Channel I/O done by a callback on the loop thread installs the channel's own interrupt hook
+     * on that thread and clears it afterwards; the loop must put its watch back.
+     */
+    @Test
+    void interruptingTheRunThreadStillWorksAfterACallbackDidChannelIoOnTheLoopThread(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("f"), "x");
+        interruptBusyMainTask(() -> {
+            Future<Long> size = Asyncio.getRunningLoop().createFuture();
+            Asyncio.getRunningLoop().callSoon(() -> {
+                try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+                    size.setResult(ch.size());
+                } catch (java.io.IOException e) {
+                    size.setException(e);
+                }
+            });
+            assertEquals(1L, size.await());
+        });
+    }
+
+    private static void interruptBusyMainTask(AsyncRunnable prelude) throws Exception {
         CountDownLatch spinning = new CountDownLatch(1);
         AtomicReference<Throwable> outcome = new AtomicReference<>();
         AtomicReference<Boolean> interruptedAfter = new AtomicReference<>();
@@ -121,6 +146,7 @@ class CtrlCTest {
         Thread runner = Thread.ofPlatform().name("busy-runner").start(() -> {
             try {
                 Asyncio.run(() -> {
+                    prelude.run();
                     spinning.countDown();
                     while (!giveUp.get()) {
                         Asyncio.sleep(Duration.ZERO);

@@ -32,21 +32,27 @@ import java.nio.channels.Selector;
 public final class CarrierInterrupts {
     private static final Class<?> INTERRUPTIBLE;
     private static final MethodHandle BLOCKED_ON;
+    /** Thread.nioBlocker: read to tell whether the watch is still installed. */
+    private static final java.lang.invoke.VarHandle NIO_BLOCKER;
 
     static {
         Class<?> type = null;
         MethodHandle blockedOn = null;
+        java.lang.invoke.VarHandle field = null;
         try {
             type = Class.forName("sun.nio.ch.Interruptible");
-            blockedOn = MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup())
-                    .findVirtual(Thread.class, "blockedOn", MethodType.methodType(void.class, type))
+            MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup());
+            blockedOn = lookup.findVirtual(Thread.class, "blockedOn", MethodType.methodType(void.class, type))
                     .asType(MethodType.methodType(void.class, Thread.class, Object.class));
+            field = lookup.findVarHandle(Thread.class, "nioBlocker", type);
         } catch (ReflectiveOperationException | RuntimeException e) {
             type = null;
             blockedOn = null;
+            field = null;
         }
         INTERRUPTIBLE = type;
         BLOCKED_ON = blockedOn;
+        NIO_BLOCKER = field;
     }
 
     private final Selector selector;
@@ -86,6 +92,15 @@ public final class CarrierInterrupts {
     /** Loop thread, outside any task: (re)install the watch on the current thread. */
     public void arm() {
         set(blocker);
+    }
+
+    /**
+     * Loop thread, outside any task, once per iteration: re-install the watch if something
+     * replaced it — a blocking select, or channel I/O done by a callback on the loop thread, which
+     * install their own blocker and clear it when done. A plain field read when nothing did.
+     */
+    public void ensureArmed() {
+        if (NIO_BLOCKER.get(Thread.currentThread()) != blocker) set(blocker);
     }
 
     /** Loop thread, when the loop stops running in it: remove the watch. */
