@@ -21,9 +21,11 @@ import java.nio.channels.Selector;
  * .Interruptible}), the hook through which an interrupt wakes a thread blocked in a channel or
  * selector. This class installs its own blocker on the loop thread (the carrier's blocker field is
  * separate from its tasks' and survives their mounts), which records the interrupt and wakes the
- * selector. A selector replaces the blocker with its own during {@code select} and clears it
- * afterwards (an interrupt then keeps the status set, which the loop reads right after select), so
- * the loop re-arms after every select: one call that takes the thread's interrupt lock.
+ * selector. A selector replaces the blocker with its own during a blocking {@code select}, and so
+ * does channel I/O that a callback does on the loop thread, and both clear it afterwards (an
+ * interrupt meanwhile keeps the status set, which the loop reads before any task mounts), so the
+ * loop checks once per iteration that the watch is still installed (a plain field read) and
+ * re-arms it if not.
  *
  * <p>Needs {@code --add-opens java.base/java.lang=ALL-UNNAMED}, which jasyncio requires anyway;
  * without it (or on a JDK without this hook) {@link #forLoop} returns null and interrupts are
