@@ -12,6 +12,15 @@ public class SigBench {
             long t0 = System.nanoTime();
             for (int i = 0; i < n; i++) Asyncio.run(() -> 1);
             System.out.println((System.nanoTime() - t0) / n);
+        } else if (what.equals("yield")) {
+            // one loop iteration per sleep(0): the per-iteration check of the interrupt watch.
+            long ns = Asyncio.run(() -> {
+                for (int i = 0; i < n / 10; i++) Asyncio.sleep(java.time.Duration.ZERO);
+                long t0 = System.nanoTime();
+                for (int i = 0; i < n; i++) Asyncio.sleep(java.time.Duration.ZERO);
+                return (System.nanoTime() - t0) / n;
+            });
+            System.out.println(ns);
         } else {
             // ping-pong: a platform thread hands a callback to the sleeping loop, which answers.
             try (EventLoop loop = new EventLoop()) {

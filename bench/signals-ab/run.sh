@@ -3,9 +3,11 @@
 # B = these classes; rounds alternate A B A B):
 #   run      - Asyncio.run(() -> 1) on the main thread (SIGINT hook installed and removed); add "x"
 #              as a third argument to run it off the main thread (no hook)
+#   yield    - a task doing sleep(0) in a loop: one loop iteration each (the per-iteration check
+#              that the interrupt watch is installed)
 #   pingpong - a platform thread hands a callback to the sleeping loop and waits for its answer:
 #              one blocking select + wake-up per round trip (the interrupt watch is re-armed)
-# usage: bench/signals-ab/run.sh BASELINE_CLASSES NEW_CLASSES run|pingpong N [x]
+# usage: bench/signals-ab/run.sh BASELINE_CLASSES NEW_CLASSES run|yield|pingpong N [x]
 # e.g. (baseline built outside the repo with `git archive <commit> | tar -x -C /tmp/base`, then
 #      ./mvnw -q -pl core compile in /tmp/base):
 #   bench/signals-ab/run.sh /tmp/base/core/target/classes core/target/classes run 20000
