@@ -472,7 +472,7 @@ public final class EventLoop implements AutoCloseable {
      * }</pre>
      *
      * @throws IllegalArgumentException for an unknown name, SIGKILL or SIGSTOP, or a signal the JVM
-     *                                  reserves for itself (SIGQUIT, SIGSEGV, ...)
+     *                                  reserves or handles itself (SIGQUIT, SIGSEGV, SIGUSR2, SIGPIPE...)
      * @throws IllegalStateException    if another open loop handles the signal, or this loop is
      *                                  closed or runs in another thread
      */
