@@ -37,7 +37,13 @@ public final class Asyncio {
      * {@link java.util.concurrent.CompletionException}).
      *
      * <p>Called from a virtual thread (a web framework, a test runner), the loop runs on a new
-     * platform thread and the caller waits for it.
+     * platform thread and the caller waits for it; interrupting the caller is passed on to it.
+     *
+     * <p>Ctrl-C (on the main thread, SIGINT with the JVM's default handler) cancels {@code main},
+     * lets its clean-up run and then throws {@link KeyboardInterrupt} (the process exits with 130
+     * if nobody catches it); a second Ctrl-C exits at once. Interrupting the calling thread
+     * cancels {@code main} too (then {@link CancelledError}). See {@link Runner#run(Coroutine)}.
+     * When this method returns, no thread, descriptor or signal handler it started is left.
      *
      * @throws IllegalStateException if called from a running event loop
      */
