@@ -73,11 +73,11 @@ class CleanShutdownTest {
         private static String run() {
             RunOptions debug = RunOptions.defaults().debug(true).slowCallbackDuration(Duration.ofMillis(50));
             java.util.logging.Logger log = java.util.logging.Logger.getLogger("io.jasyncio");
-            boolean[] stuckReport = {false};
+            java.util.concurrent.atomic.AtomicBoolean stuckReport = new java.util.concurrent.atomic.AtomicBoolean();
             java.util.logging.Handler watch = new java.util.logging.Handler() {
                 @Override
                 public void publish(java.util.logging.LogRecord r) {
-                    if (r.getMessage().contains("is still running after")) stuckReport[0] = true;
+                    if (r.getMessage().contains("is still running after")) stuckReport.set(true);
                 }
 
                 @Override
@@ -108,9 +108,9 @@ class CleanShutdownTest {
                     // A step slower than the threshold, until debug mode's watchdog has reported it
                     // while it runs (bounded for a machine so loaded that the watchdog never runs).
                     long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                    while (System.nanoTime() < end && !stuckReport[0]) Thread.onSpinWait();
+                    while (System.nanoTime() < end && !stuckReport.get()) Thread.onSpinWait();
                     Asyncio.createTask(() -> Asyncio.sleep(Duration.ofHours(1))); // cancelled by run's clean-up
-                    return "echo=" + echo + " executor=" + executor + " stuck-report=" + stuckReport[0];
+                    return "echo=" + echo + " executor=" + executor + " stuck-report=" + stuckReport.get();
                 }, debug);
             } finally {
                 log.removeHandler(watch);
