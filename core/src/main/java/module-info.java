@@ -7,6 +7,8 @@
 module io.jasyncio {
     // JFR events (JfrEvents), used only when jdk.jfr is present at run time.
     requires static jdk.jfr;
+    // sun.misc.Signal, the JDK's only way to handle POSIX signals (EventLoop.addSignalHandler).
+    requires jdk.unsupported;
 
     exports io.jasyncio;
     exports io.jasyncio.sync;

@@ -38,7 +38,13 @@ public final class Asyncio {
      * {@link java.util.concurrent.CompletionException}).
      *
      * <p>Called from a virtual thread (a web framework, a test runner), the loop runs on a new
-     * platform thread and the caller waits for it.
+     * platform thread and the caller waits for it; interrupting the caller is passed on to it.
+     *
+     * <p>Ctrl-C (on the main thread, SIGINT with the JVM's default handler) cancels {@code main},
+     * lets its clean-up run and then throws {@link KeyboardInterrupt} (the process exits with 130
+     * if nobody catches it); a second Ctrl-C exits at once. Interrupting the calling thread
+     * cancels {@code main} too (then {@link CancelledError}). See {@link Runner#run(Coroutine)}.
+     * When this method returns, no thread, descriptor or signal handler it started is left.
      *
      * @throws IllegalStateException if called from a running event loop
      */
@@ -101,13 +107,26 @@ public final class Asyncio {
 
     private static <T> T runOnPlatformThread(Coroutine<T> main, RunOptions options) {
         CompletableFuture<T> outcome = new CompletableFuture<>();
-        Thread.ofPlatform().name("jasyncio-run").start(() -> {
+        Thread runner = Thread.ofPlatform().name("jasyncio-run").start(() -> {
             try {
                 outcome.complete(run(main, options));
             } catch (Throwable t) {
                 outcome.completeExceptionally(t);
             }
         });
+        // The caller's interrupts go to the loop's thread, where run() turns them into cancelling
+        // the main task; the caller stays interrupted afterwards, as the loop thread would.
+        boolean interrupted = false;
+        while (true) {
+            try {
+                runner.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+                runner.interrupt();
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
         try {
             return outcome.join();
         } catch (CompletionException e) {

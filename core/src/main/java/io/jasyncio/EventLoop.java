@@ -386,6 +386,41 @@ public final class EventLoop implements AutoCloseable {
         closing.addHook(hook);
     }
 
+    // ---- signals (logic in LoopSignals) ----
+
+    /**
+     * Runs {@code callback} on this loop each time the process receives {@code signal}, asyncio's
+     * {@code add_signal_handler}; replaces this loop's earlier handler for that signal. The name
+     * is POSIX's, with or without the prefix: {@code "SIGTERM"} or {@code "TERM"}. The callback
+     * runs as a {@link #callSoonThreadsafe} callback, in the context current here; what it throws
+     * goes to the exception handler and the loop keeps running. The handler is removed when the
+     * loop closes. Does not suspend; call it from the loop's thread (or while it is not running).
+     *
+     * <pre>{@code
+     * loop.addSignalHandler("SIGTERM", () -> server.close());
+     * }</pre>
+     *
+     * @throws IllegalArgumentException for an unknown name, SIGKILL or SIGSTOP, or a signal the JVM
+     *                                  reserves or handles itself (SIGQUIT, SIGSEGV, SIGUSR2, SIGPIPE...)
+     * @throws IllegalStateException    if another open loop handles the signal, or this loop is
+     *                                  closed or runs in another thread
+     */
+    public void addSignalHandler(String signal, Runnable callback) {
+        LoopSignals.add(this, signal, callback);
+    }
+
+    /**
+     * Removes this loop's handler for {@code signal} and gives the signal back the handler it had
+     * before (for SIGINT, SIGTERM and SIGHUP the JVM's: run the shutdown hooks and exit); returns
+     * whether this loop had one, asyncio's {@code remove_signal_handler}. Does not suspend; call it
+     * from the loop's thread.
+     *
+     * @throws IllegalArgumentException for an unknown name, SIGKILL or SIGSTOP
+     */
+    public boolean removeSignalHandler(String signal) {
+        return LoopSignals.remove(this, signal);
+    }
+
     // ---- debug and errors ----
 
     public boolean getDebug() {

@@ -134,19 +134,22 @@ final class JfrEvents {
      * when it stops running. Returns at once when no event was ever submitted.
      */
     static void awaitCommitted() {
-        if (Committer.used) Committer.awaitCommitted(1_000_000_000L);
+        // Not Committer.used: reading it would initialize Committer, starting its thread in
+        // every program that never records (CleanShutdownTest).
+        if (committerStarted) Committer.awaitCommitted(1_000_000_000L);
     }
+
+    /** Set once the committer thread exists, i.e. once an event was submitted. */
+    private static volatile boolean committerStarted;
 
     /** The one thread that commits jasyncio's events (see the comment above taskCreated). */
     private static final class Committer {
         private static final java.util.concurrent.LinkedBlockingQueue<Event> QUEUE = new java.util.concurrent.LinkedBlockingQueue<>();
         private static final java.util.concurrent.atomic.AtomicLong SUBMITTED = new java.util.concurrent.atomic.AtomicLong();
         private static final java.util.concurrent.atomic.AtomicLong COMMITTED = new java.util.concurrent.atomic.AtomicLong();
-        static volatile boolean used;
-
         static {
             Thread.ofPlatform().daemon().name("jasyncio-jfr").start(Committer::run);
-            used = true;
+            committerStarted = true;
         }
 
         static void submit(Event e) {

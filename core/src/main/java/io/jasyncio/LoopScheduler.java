@@ -41,6 +41,8 @@ final class LoopScheduler {
     private final ArrayDeque<Handle> urgent = new ArrayDeque<>();
     private final LoopTimers timers = new LoopTimers();
     private final Inbox<Handle> inbox;
+    /** Records interrupts of the loop thread that mounting a task would erase; null if unavailable. */
+    private final io.jasyncio.internal.CarrierInterrupts interruptWatch;
     /**
      * I/O dispatch, asyncio's _process_events: every registered channel's key carries one
      * {@link Handle}, made once per channel and reused, which a readiness event appends to the
@@ -69,6 +71,7 @@ final class LoopScheduler {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open a selector for the event loop", e);
         }
+        interruptWatch = io.jasyncio.internal.CarrierInterrupts.forLoop(inbox.selector());
     }
 
     /** The loop's clock in System.nanoTime() units: real, or ORIGIN plus virtual time. */
@@ -110,6 +113,15 @@ final class LoopScheduler {
 
     /** Runs iterations until stop() is called (or an interrupt stops the loop). */
     void runUntilStopped() {
+        if (interruptWatch != null) interruptWatch.arm();
+        try {
+            runIterations();
+        } finally {
+            if (interruptWatch != null) interruptWatch.disarm();
+        }
+    }
+
+    private void runIterations() {
         while (true) {
             if (JfrEvents.AVAILABLE && JfrEvents.recording()) {
                 Object iteration = JfrEvents.iterationBegin();
@@ -168,7 +180,9 @@ final class LoopScheduler {
         } catch (IOException e) {
             loop.callExceptionHandler(ErrorContext.of("selector failed", e));
         }
-        if (Thread.interrupted()) {
+        // A blocking select (or a callback's channel I/O) replaced the interrupt watch and cleared it.
+        if (interruptWatch != null) interruptWatch.ensureArmed();
+        if (Thread.interrupted() | (interruptWatch != null && interruptWatch.take())) {
             // Selectors return at once while the thread is interrupted: take the interrupt here,
             // or the loop would spin.
             interruptPending = true;

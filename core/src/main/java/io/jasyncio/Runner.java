@@ -49,6 +49,14 @@ public final class Runner implements AutoCloseable {
      * Runs {@code main} as a task on the runner's loop until it is done and returns its result;
      * its exception is rethrown as {@link Future#result()} does.
      *
+     * <p>Ctrl-C, as in asyncio 3.11: when called on the main thread while SIGINT has the JVM's
+     * default handler, the first SIGINT cancels the main task (its {@code finally} blocks and
+     * task-group clean-up run) and this method then throws {@link KeyboardInterrupt}; a second
+     * SIGINT runs the JVM's default handler at once (shutdown hooks, exit status 130). SIGINT is
+     * given back when this method returns. Interrupting the calling thread cancels the main task
+     * the same way (a {@link CancelledError} is thrown and the thread stays interrupted); a second
+     * interrupt stops the loop.
+     *
      * @throws IllegalStateException if called from a running loop or after {@link #close()}
      */
     public <T> T run(Coroutine<T> main) {
@@ -65,9 +73,14 @@ public final class Runner implements AutoCloseable {
             if (interrupts[0]++ == 0 && !task.done()) task.cancel("interrupted");
             else l.stop();
         });
+        RunnerSigint sigint = RunnerSigint.installIfDefault(l, task);
         try {
             return l.runUntilComplete(task);
+        } catch (CancelledError e) {
+            if (sigint != null) throw sigint.outcome(e);
+            throw e;
         } finally {
+            if (sigint != null) sigint.remove();
             l.setInterruptHandler(IGNORE);
             if (l.takeInterrupt()) Thread.currentThread().interrupt();
         }

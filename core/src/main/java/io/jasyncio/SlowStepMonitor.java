@@ -1,6 +1,7 @@
 package io.jasyncio;
 
 import java.lang.ref.WeakReference;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -18,18 +19,30 @@ import java.util.concurrent.locks.LockSupport;
  * watchdog did not get to it (a threshold shorter than its period), the report falls back to the
  * stack where the task's step ended, and says so.
  *
+ * <p>A step that does not end is reported while it runs: when it passes the threshold, the
+ * watchdog logs "... is still running after ... seconds" with the stack it sampled, and again each
+ * time the step's age doubles (at most a minute apart), so a step stuck forever keeps being
+ * reported. When the stack shows a JDK call that blocks the loop's thread rather than the task
+ * (file or pipe I/O, DNS; see {@link LoopBlockingCalls}), the reports name it and what to use
+ * instead.
+ *
  * <p>One watchdog thread serves every loop in debug mode; it stops after two seconds without any
- * step in any loop and is restarted by the next one. Monitors are held weakly, so a forgotten loop
- * does not keep the watchdog busy.
+ * step in any loop, or when the last loop it watches closes (then the close joins it, so no thread
+ * of ours outlives {@code Asyncio.run}), and is restarted by the next step. Monitors are held
+ * weakly, so a forgotten loop does not keep the watchdog busy.
  */
 final class SlowStepMonitor {
     private static final System.Logger LOG = System.getLogger("io.jasyncio");
     private static final long MAX_PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final long MIN_PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long IDLE_STOP_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** The longest gap between two reports of one step that is still running. */
+    private static final long MAX_REPORT_GAP_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private static final List<WeakReference<SlowStepMonitor>> MONITORS = new ArrayList<>();
     private static volatile boolean watching;
+    /** The watchdog thread while {@link #watching}; guarded by the class lock. */
+    private static Thread watchdog;
 
     private final EventLoop loop;
     /** The step running now (0: none), its start and handle; written by the loop thread. */
@@ -41,6 +54,10 @@ final class SlowStepMonitor {
     private volatile Sample sample;
     /** Watchdog-private: the last sequence number it saw, to tell an idle loop. */
     private long seenSeq = -1;
+    /** Watchdog-private: the step reported while running, how often, and the age of the next report. */
+    private long reportedSeq;
+    private int reportCount;
+    private long nextReportAge;
 
     private record Sample(long seq, long atNanos, StackTraceElement[] stack) {}
 
@@ -48,6 +65,29 @@ final class SlowStepMonitor {
         this.loop = loop;
         synchronized (MONITORS) {
             MONITORS.add(new WeakReference<>(this));
+        }
+        io.jasyncio.internal.LoopAccess.get().addCloseHook(loop, this::loopClosed);
+    }
+
+    /** Close hook: stop watching this loop; if it was the last one, stop the watchdog and join it. */
+    private void loopClosed() {
+        boolean last;
+        synchronized (MONITORS) {
+            MONITORS.removeIf(r -> r.get() == null || r.get() == this);
+            last = MONITORS.isEmpty();
+        }
+        if (!last) return;
+        Thread t;
+        synchronized (SlowStepMonitor.class) {
+            t = watchdog;
+        }
+        if (t == null || t == Thread.currentThread()) return;
+        LockSupport.unpark(t);
+        try {
+            // It notices the empty list within one period; bounded in case it is stuck in a log handler.
+            t.join(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -76,13 +116,29 @@ final class SlowStepMonitor {
         if (s != null && s.seq == seq) {
             msg.append("; ").append(String.format("%.3f", (s.atNanos - t0) / 1e9)).append(" s into the step, ")
                     .append(task != null ? "the task" : "the callback").append(" was at:");
+            String blocking = LoopBlockingCalls.describe(s.stack);
+            if (blocking != null) msg.append("\n  blocked in ").append(blocking).append(" (stack below)");
             TaskDebug.appendStack(msg, "    ", s.stack, 40);
-            String hint = FileIoHint.of(s.stack);
-            if (hint != null) msg.append("\n  ").append(hint);
         } else if (task != null && !task.done()) {
             msg.append("; no sample was taken during the step, which ended at:");
             TaskDebug.appendStack(msg, "    ", TaskDebug.taskStack(task), 40);
         }
+        if (task != null && task.creationStack != null) {
+            msg.append("\n  task created at (most recent call first):");
+            TaskDebug.appendStack(msg, "    ", task.creationStack, 20);
+        }
+        LOG.log(System.Logger.Level.WARNING, msg.toString());
+    }
+
+    /** Watchdog thread: reports a step that is still running, with where it is now. */
+    private void reportRunning(Handle h, long age, StackTraceElement[] stack) {
+        Task<?> task = h.task();
+        StringBuilder msg = new StringBuilder("Executing ").append(h).append(" is still running after ")
+                .append(String.format("%.3f", age / 1e9)).append(" seconds, blocking the event loop; ")
+                .append(task != null ? "the task" : "the callback").append(" is at:");
+        String blocking = LoopBlockingCalls.describe(stack);
+        if (blocking != null) msg.append("\n  blocked in ").append(blocking).append(" (stack below)");
+        TaskDebug.appendStack(msg, "    ", stack, 40);
         if (task != null && task.creationStack != null) {
             msg.append("\n  task created at (most recent call first):");
             TaskDebug.appendStack(msg, "    ", task.creationStack, 20);
@@ -98,16 +154,41 @@ final class SlowStepMonitor {
         if (seq == 0) return active;
         Handle h = stepHandle;
         long start = stepStart;
+        if (stepSeq != seq || h == null) return true;
+        long threshold = loop.getSlowCallbackDuration().toNanos();
+        long age = now - start;
+        if (age < threshold) return true;
+        if (reportedSeq != seq) {
+            reportedSeq = seq;
+            reportCount = 0;
+            nextReportAge = Math.max(threshold, MIN_PERIOD_NANOS);
+        }
         Sample s = sample;
-        if (stepSeq != seq || h == null || (s != null && s.seq == seq)) return true;
-        if (now - start < loop.getSlowCallbackDuration().toNanos()) return true;
+        boolean needSample = s == null || s.seq != seq;
+        boolean needReport = age >= nextReportAge;
+        if (!needSample && !needReport) return true;
         Task<?> task = h.task();
         Thread target = task != null ? task.thread() : loop.loopThread();
         if (target == null) return true;
         StackTraceElement[] stack = target.getStackTrace();
         long at = System.nanoTime();
-        if (stepSeq == seq) sample = new Sample(seq, at, stack);
+        if (stepSeq != seq) return true; // the step ended meanwhile: the stack is of something else
+        if (needSample) sample = new Sample(seq, at, stack);
+        if (needReport) {
+            reportCount++;
+            // Again when its age doubles, at most a minute apart: a stuck step keeps being reported.
+            // (from the age now: a watchdog that fell behind does not report several times in a row).
+            long reportedAge = at - start;
+            while (nextReportAge <= reportedAge) nextReportAge += Math.min(nextReportAge, MAX_REPORT_GAP_NANOS);
+            reportRunning(h, reportedAge, stack);
+        }
         return true;
+    }
+
+    private static boolean anyMonitor() {
+        synchronized (MONITORS) {
+            return !MONITORS.isEmpty();
+        }
     }
 
     private long periodNanos() {
@@ -118,7 +199,7 @@ final class SlowStepMonitor {
     private static synchronized void startWatchdog() {
         if (watching) return;
         watching = true;
-        Thread.ofPlatform().daemon().name("jasyncio-slow-step-watchdog").start(SlowStepMonitor::watch);
+        watchdog = Thread.ofPlatform().daemon().name("jasyncio-slow-step-watchdog").start(SlowStepMonitor::watch);
     }
 
     private static void watch() {
@@ -138,12 +219,17 @@ final class SlowStepMonitor {
                 if (m.poll(now)) lastActive = now;
                 period = Math.min(period, m.periodNanos());
             }
+            boolean none = live.isEmpty();
             live.clear();
-            if (now - lastActive > IDLE_STOP_NANOS) {
+            if (none || now - lastActive > IDLE_STOP_NANOS) {
                 synchronized (SlowStepMonitor.class) {
-                    watching = false;
+                    // A step may have started meanwhile (begin() saw watching == true): keep going.
+                    if (!none || !anyMonitor()) {
+                        watching = false;
+                        watchdog = null;
+                        return;
+                    }
                 }
-                return;
             }
             LockSupport.parkNanos(period);
         }

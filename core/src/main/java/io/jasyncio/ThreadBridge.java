@@ -58,9 +58,14 @@ final class ThreadBridge {
         });
     }
 
-    /** Joins the executor's threads on a helper thread, then completes {@code done} on the loop. */
+    /**
+     * Joins the executor's threads on a helper thread, then completes {@code done} on the loop.
+     * The loop joins the helper itself before completing {@code done} (it has nothing left to do
+     * by then), so that no thread of ours is alive once {@code done} is.
+     */
     static void shutdown(EventLoop loop, DefaultExecutor executor, Duration timeout, Future<Void> done) {
         Thread.ofPlatform().daemon().name("jasyncio-executor-shutdown").start(() -> {
+            Thread helper = Thread.currentThread();
             try {
                 if (!executor.shutdownAndJoin(timeout)) {
                     LOG.log(System.Logger.Level.WARNING, "The default executor did not finish joining its threads within {0}", timeout);
@@ -69,6 +74,7 @@ final class ThreadBridge {
                 Thread.currentThread().interrupt();
             }
             loop.callSoonThreadsafeIfOpen(() -> {
+                joinUninterruptibly(helper);
                 if (!done.done()) done.setResult(null);
             });
         });
@@ -102,5 +108,19 @@ final class ThreadBridge {
             });
         });
         return cf;
+    }
+
+    /** Joins a thread that is about to end; keeps an interrupt for later. */
+    private static void joinUninterruptibly(Thread t) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                t.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
     }
 }

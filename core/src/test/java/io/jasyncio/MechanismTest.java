@@ -58,10 +58,11 @@ class MechanismTest {
             List<String> exported = md.exports().stream().map(ModuleDescriptor.Exports::source).collect(Collectors.toList());
             assertFalse(exported.stream().anyMatch(p -> p.contains("internal")), exported.toString());
             assertTrue(exported.contains("io.jasyncio"));
-            // At run time only java.base; `requires static` (jdk.jfr, for JfrEvents) is optional.
-            assertEquals(List.of("java.base"), md.requires().stream()
+            // At run time only java.base and jdk.unsupported (sun.misc.Signal, for signal handlers
+            // and Ctrl-C; in every JDK image); `requires static` (jdk.jfr, for JfrEvents) is optional.
+            assertEquals(List.of("java.base", "jdk.unsupported"), md.requires().stream()
                     .filter(r -> !r.modifiers().contains(ModuleDescriptor.Requires.Modifier.STATIC))
-                    .map(ModuleDescriptor.Requires::name).toList());
+                    .map(ModuleDescriptor.Requires::name).sorted().toList());
         }
     }
 
