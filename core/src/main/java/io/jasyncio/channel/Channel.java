@@ -220,7 +220,8 @@ public final class Channel<T> implements Iterable<T> {
         return buffer.size() < capacity;
     }
 
-    private boolean hasWaitingReceiver() {
+    /** Whether a receiver (or select) waits that nobody has woken yet. */
+    boolean hasWaitingReceiver() {
         for (Future<Void> r : receivers) {
             if (!r.done()) return true;
         }
