@@ -13,4 +13,5 @@ module io.jasyncio {
     exports io.jasyncio.net;
     exports io.jasyncio.stream;
     exports io.jasyncio.channel;
+    exports io.jasyncio.time;
 }
