@@ -798,6 +798,10 @@ public final class EventLoop implements AutoCloseable {
         return !timers.isEmpty();
     }
 
+    long nowNanos() {
+        return now();
+    }
+
     boolean hasRegisteredChannels() {
         return !inbox.selector().keys().isEmpty();
     }
