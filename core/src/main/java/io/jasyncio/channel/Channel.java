@@ -325,9 +325,12 @@ public final class Channel<T> implements Iterable<T> {
         if (value == null) {
             value = takeOffer(); // rendezvous, or a bounded channel's empty buffer with waiting senders
         }
-        // A slot is free now: the oldest waiting sender's value moves in, in arrival order.
+        // A slot is free now: the oldest waiting sender's value moves in, in arrival order. It
+        // is a new value for the receivers, as a send would be: wake one for it, or it could sit
+        // next to waiting receivers (the receivers-first random-cancellation test found this).
         while (buffer.size() < capacity && firstLiveOffer() != null) {
             buffer.add(takeOffer());
+            wakeUpNext(receivers);
         }
         return value;
     }

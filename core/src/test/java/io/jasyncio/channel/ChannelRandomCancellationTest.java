@@ -129,4 +129,54 @@ class ChannelRandomCancellationTest {
             assertTrue(cancelled > TASKS / 10, "the test should cancel many tasks, cancelled " + cancelled);
         });
     }
+
+    /**
+     * All receivers queue up first on an empty channel; then senders arrive at random and, now
+     * and then, cancel the oldest waiting receiver right after their send, which is usually the
+     * one that send has just woken. Nobody arrives later to take a stranded value, so a lost
+     * wake-up stays visible as a value next to waiting receivers.
+     */
+    @ParameterizedTest
+    @CsvSource({"0,1", "0,42", "1,7", "3,1234", "3,987654321"})
+    void aWokenReceiverCancelledBeforeItRunsNeverStrandsAValue(int capacity, long seed) {
+        run(() -> {
+            Random rnd = new Random(seed);
+            Channel<Integer> ch = capacity == 0 ? Channel.rendezvous() : Channel.bounded(capacity);
+            List<Task<?>> receivers = new ArrayList<>();
+            List<Task<?>> senders = new ArrayList<>();
+            Set<Integer> sent = new HashSet<>();
+            List<Integer> received = new ArrayList<>();
+            for (int i = 0; i < TASKS; i++) receivers.add(Asyncio.createTask(() -> {
+                received.add(ch.receive());
+            }));
+            runReady();
+            for (int i = 0; i < TASKS / 2; i++) {
+                int value = i;
+                boolean chaos = rnd.nextInt(3) == 0;
+                senders.add(Asyncio.createTask(() -> {
+                    ch.send(value);
+                    sent.add(value);
+                    if (chaos) cancelOldestOther(receivers);
+                }));
+                if (rnd.nextInt(5) == 0) cancelRandom(receivers, rnd);
+                if (rnd.nextInt(3) == 0) runReady(rnd.nextInt(3));
+            }
+            untilNothingMoves(() -> received.size() * 1000 + sent.size());
+            long waiting = receivers.stream().filter(t -> !t.done()).count();
+            assertTrue(waiting > 0, "the test needs receivers left waiting");
+            assertFalse(ch.available(), waiting + " receivers wait next to a value: " + ch);
+            ch.close();
+            for (Task<?> t : receivers) {
+                try {
+                    t.await();
+                } catch (io.jasyncio.CancelledError | ChannelClosed expected) {
+                    // cancelled by the chaos, or still waiting at the close
+                }
+            }
+            for (int x : ch) received.add(x);
+            awaitAll(senders);
+            assertEquals(received.size(), new HashSet<>(received).size(), "no value received twice");
+            assertEquals(sent, new HashSet<>(received));
+        });
+    }
 }
