@@ -26,7 +26,9 @@ import java.util.Objects;
  *
  * <p><b>Body failure and cancellation.</b> If the body throws, or the parent task is cancelled
  * (also while the scope waits for the children), the children still running are cancelled and
- * waited for, then the body's exception or the {@link CancelledError} goes on unchanged.
+ * waited for, then the body's exception or the {@link CancelledError} goes on unchanged (a
+ * cancellation that arrives while the scope waits after the body failed carries the body's
+ * exception as suppressed).
  *
  * <p>Use it in a task; children may be added from any task of the same loop until the scope
  * has ended.
@@ -92,7 +94,14 @@ public final class Supervisor {
             value = body.call(sv);
         } catch (Throwable e) {
             sv.cancelRunning();
-            sv.end();
+            try {
+                sv.end();
+            } catch (CancelledError c) {
+                // Cancelled while waiting for the children: the cancellation goes on, and the
+                // body's failure rides along rather than vanish.
+                c.addSuppressed(e);
+                throw c;
+            }
             throw e;
         }
         sv.end();

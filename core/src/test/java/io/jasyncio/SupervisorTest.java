@@ -86,4 +86,28 @@ class SupervisorTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> Supervisor.run(sv -> {}));
         assertTrue(e.getMessage().startsWith("Supervisor needs a parent task"), e.getMessage());
     }
+
+    @Test
+    void aCancellationWhileWaitingAfterTheBodyFailedCarriesTheBodysFailure() {
+        run(() -> {
+            Task<Void> parent = Asyncio.createTask(() -> Supervisor.run(sv -> {
+                sv.createTask(() -> {
+                    try {
+                        Asyncio.sleep(Duration.ofHours(1));
+                    } finally {
+                        // Slow to stop: the scope is still waiting when the parent is cancelled.
+                        Asyncio.shield(Asyncio.createTask(() -> Asyncio.sleep(Duration.ofSeconds(1)))).await();
+                    }
+                });
+                Asyncio.sleep(Duration.ZERO);
+                throw new IllegalStateException("body failed");
+            }));
+            Asyncio.sleep(Duration.ofMillis(10));
+            assertFalse(parent.done(), "the scope waits for the slow child");
+            parent.cancel("outer");
+            CancelledError c = assertThrows(CancelledError.class, parent::await);
+            assertEquals(1, c.getSuppressed().length, "the body's failure is not lost");
+            assertEquals("body failed", c.getSuppressed()[0].getMessage());
+        });
+    }
 }
