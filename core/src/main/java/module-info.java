@@ -15,4 +15,6 @@ module io.jasyncio {
     exports io.jasyncio.net;
     exports io.jasyncio.stream;
     exports io.jasyncio.file;
+    exports io.jasyncio.channel;
+    exports io.jasyncio.time;
 }

@@ -41,6 +41,8 @@ final class LoopScheduler {
     private final ArrayDeque<Handle> urgent = new ArrayDeque<>();
     private final LoopTimers timers = new LoopTimers();
     private final Inbox<Handle> inbox;
+    /** Set by EventLoop.setRandomSchedule(); null for asyncio's FIFO order. Loop thread only. */
+    private ScheduleShuffler shuffler;
     /** Records interrupts of the loop thread that mounting a task would erase; null if unavailable. */
     private final io.jasyncio.internal.CarrierInterrupts interruptWatch;
     /**
@@ -194,11 +196,33 @@ final class LoopScheduler {
         if (!timers.isEmpty()) {
             timers.moveDue(now(), ready);
         }
+        ScheduleShuffler shuffle = shuffler;
+        if (shuffle != null) {
+            runShuffled(shuffle);
+            return;
+        }
         // Run only what was ready at this point; what these schedule waits for the next round.
         for (int n = ready.size(); n > 0; n--) {
             run(ready.poll());
             runUrgent();
         }
+    }
+
+    /** The batch of runOnce() in the randomized schedule (see ScheduleShuffler). */
+    private void runShuffled(ScheduleShuffler shuffle) {
+        shuffle.permute(ready);
+        for (int n = ready.size(); n > 0; n--) {
+            Handle h = ready.poll();
+            shuffle.beforeRun(ready);
+            run(h);
+            runUrgent();
+            shuffle.afterRun(h, ready);
+        }
+    }
+
+    /** Permutes each iteration's batch from now on (EventLoop.setRandomSchedule); loop thread. */
+    void setShuffler(ScheduleShuffler shuffler) {
+        this.shuffler = shuffler;
     }
 
     /** Runs one callback or task step, timed in debug mode and observed by JFR when recording. */

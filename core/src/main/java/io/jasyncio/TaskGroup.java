@@ -89,6 +89,28 @@ public final class TaskGroup implements AutoCloseable {
         T call(TaskGroup tg) throws Exception;
     }
 
+    /**
+     * The body of a child started with {@link #start}: it calls {@code status.started(value)}
+     * once it is ready (e.g. its server is bound), then goes on running. May suspend.
+     */
+    @FunctionalInterface
+    public interface StartBody<T> {
+        void run(TaskStatus<T> status) throws Exception;
+    }
+
+    /** How a child started with {@link #start} says it is ready: Trio's {@code task_status}. */
+    public interface TaskStatus<T> {
+        /**
+         * Reports the child ready and hands {@code value} to the task waiting in
+         * {@link #start}. Does not suspend; call it from the child, once. Does nothing if
+         * {@code start()} stopped waiting because its caller was cancelled (the child is then
+         * cancelled too).
+         *
+         * @throws IllegalStateException if it was already called
+         */
+        void started(T value);
+    }
+
     /** Lambda form: a failing child cancels the body. Scope form: it cannot (see class doc). */
     private final boolean cancelsBody;
     private final EventLoop loop;
@@ -200,6 +222,72 @@ public final class TaskGroup implements AutoCloseable {
         // An eager child may have made the group abort before it joined the set (gh-155418).
         if (aborting && !task.done()) task.cancel();
         return task;
+    }
+
+    /**
+     * Starts a child and waits until it reports ready with {@code status.started(value)}, then
+     * returns that value while the child runs on in the group: Trio's {@code nursery.start()},
+     * for "the server is bound, here is its port". Suspending.
+     *
+     * <pre>{@code
+     * TaskGroup.run(tg -> {
+     *     int port = tg.start(status -> {
+     *         Server server = Net.createServer(...);      // bind
+     *         status.started(server.port());              // start() returns now
+     *         server.serveForever();                      // runs on in the group
+     *     });
+     *     connect(port);
+     * });
+     * }</pre>
+     *
+     * <p>Until the child is ready, its failure belongs to {@code start()}, not to the group (as
+     * in Trio): a child that fails before calling {@code started} makes {@code start()} throw
+     * that failure (unchecked as it is, a checked one wrapped in a
+     * {@link java.util.concurrent.CompletionException}), and the group goes on unharmed. A child
+     * that returns without calling {@code started} makes it throw an
+     * {@link IllegalStateException}. After {@code started}, the child is an ordinary member: its
+     * failure fails the group. If the caller is cancelled while waiting, the child (not ready
+     * yet) is cancelled too.
+     *
+     * @throws IllegalStateException if the child returned before reporting ready, or the group
+     *                               is shutting down or finished
+     * @throws CancelledError        if the caller, or the child before it was ready, was cancelled
+     */
+    public <T> T start(StartBody<T> body) {
+        if (body == null) throw new NullPointerException("body");
+        Future<T> ready = loop.createFuture();
+        TaskStatus<T> status = value -> {
+            // start() stopped waiting (its caller was cancelled) and cancelled the child, which
+            // sees that at its next suspension point: nobody is left to hand the value to.
+            if (ready.cancelled()) return;
+            if (ready.done()) {
+                throw new IllegalStateException("TaskStatus.started() was already called: call it once, when the child is ready");
+            }
+            ready.setResult(value);
+        };
+        Task<Void> child = createTask(() -> {
+            try {
+                body.run(status);
+            } catch (CancelledError e) {
+                if (!ready.done()) ready.cancel(e.getMessage());
+                throw e;
+            } catch (Throwable e) {
+                if (ready.done()) throw e; // ready: a failure of the group
+                // Not ready yet: the failure is start()'s to throw, and must not fail the group.
+                ready.setException(e);
+                return;
+            }
+            if (!ready.done()) {
+                ready.setException(new IllegalStateException("the child of TaskGroup.start() returned without calling "
+                        + "status.started(value): call it once the child is ready"));
+            }
+        });
+        try {
+            return ready.await();
+        } catch (CancelledError e) {
+            if (!ready.done() || ready.cancelled()) child.cancel(e.getMessage());
+            throw e;
+        }
     }
 
     /**

@@ -103,6 +103,56 @@ public final class VirtualClock {
     }
 
     /**
+     * Suspends the calling task until every other task of the loop waits and no callback is
+     * ready or due, without moving time: Trio's {@code wait_all_tasks_blocked}. Use it in a test
+     * to let everything that can run now run, then look at the state. Suspending. Tasks that keep
+     * yielding ({@code sleep(0)} in a loop) keep it waiting.
+     *
+     * <pre>{@code
+     * Task<Void> worker = Asyncio.createTask(() -> consume(queue));
+     * queue.putNowait(job);
+     * clock.runUntilIdle();            // the worker has taken the job and waits for the next
+     * assertTrue(queue.empty());
+     * }</pre>
+     *
+     * @throws IllegalStateException if not called in a task of this clock's loop
+     */
+    public void runUntilIdle() {
+        VirtualTimeSteps.runUntilIdle(boundLoop("runUntilIdle()"), "VirtualClock.runUntilIdle()");
+    }
+
+    /**
+     * Moves time forward by {@code d} in steps: to each timer deadline on the way, in order,
+     * running what each wakes (and what that schedules) before the next step, then to the end,
+     * and returns when the loop is idle there: Tokio's {@code time::advance}. Unlike
+     * {@link #advance}, which only sets the clock, every timer fires at its own time. Suspending.
+     *
+     * <pre>{@code
+     * Interval iv = Interval.of(Duration.ofSeconds(1));
+     * Task<Void> ticker = Asyncio.createTask(() -> { while (true) { iv.tick(); ticks++; } });
+     * clock.advanceBy(Duration.ofMillis(3500));   // ticks at 0, 1, 2, 3 s
+     * assertEquals(4, ticks);
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if {@code d} is negative
+     * @throws IllegalStateException    if not called in a task of this clock's loop
+     */
+    public void advanceBy(Duration d) {
+        if (d == null) throw new NullPointerException("d");
+        if (d.isNegative()) throw new IllegalArgumentException("virtual time cannot go back: " + d);
+        VirtualTimeSteps.advanceBy(boundLoop("advanceBy()"), this, d, "VirtualClock.advanceBy()");
+    }
+
+    private EventLoop boundLoop(String method) {
+        EventLoop l = loop;
+        if (l == null) {
+            throw new IllegalStateException("VirtualClock." + method + " needs the clock's loop: give the clock to new EventLoop(clock) "
+                    + "or run with RunOptions.defaults().virtualTime(true), and call it from a task of that loop");
+        }
+        return l;
+    }
+
+    /**
      * How long the loop waits in real time for tasks blocked in JDK calls or work in other threads
      * before it jumps anyway (with a warning); null waits forever. Safe from any thread.
      */

@@ -1,6 +1,7 @@
 package io.jasyncio.sync;
 
 import io.jasyncio.CancelledError;
+import io.jasyncio.internal.LoopBinding;
 
 /**
  * A meeting point for a fixed number of tasks: each calls {@link #await()}, and all return once

@@ -3,6 +3,7 @@ package io.jasyncio.sync;
 import io.jasyncio.CancelledError;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
+import io.jasyncio.internal.LoopBinding;
 import java.util.ArrayDeque;
 import java.util.Objects;
 

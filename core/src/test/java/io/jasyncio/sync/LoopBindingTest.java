@@ -30,7 +30,8 @@ class LoopBindingTest {
                 "BoundedSemaphore.release()", new BoundedSemaphore(0)::release,
                 "Queue.putNowait()", () -> queue.putNowait("x"),
                 "PriorityQueue.taskDone()", new PriorityQueue<Integer>()::taskDone,
-                "LifoQueue.shutdown()", new LifoQueue<Integer>()::shutdown);
+                "LifoQueue.shutdown()", new LifoQueue<Integer>()::shutdown,
+                "RwLock.releaseWrite()", new RwLock()::releaseWrite);
     }
 
     @Test
@@ -91,7 +92,8 @@ class LoopBindingTest {
                     errors -> record(errors, event::await),
                     errors -> record(errors, () -> queue.get()),
                     errors -> record(errors, queue::join),
-                    errors -> record(errors, new Barrier(1)::await));
+                    errors -> record(errors, new Barrier(1)::await),
+                    errors -> record(errors, new RwLock()::acquireRead));
             List<String> errors = new ArrayList<>();
             Future<Void> done = Asyncio.getRunningLoop().createFuture();
             Asyncio.getRunningLoop().callSoon(() -> {
@@ -99,7 +101,7 @@ class LoopBindingTest {
                 done.setResult(null);
             });
             done.await();
-            assertEquals(6, errors.size(), errors.toString());
+            assertEquals(7, errors.size(), errors.toString());
             for (String message : errors) {
                 assertTrue(message.contains(" suspends, so it can only be called inside a task, not in a callback"), message);
             }

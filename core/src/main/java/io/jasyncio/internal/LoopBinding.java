@@ -1,13 +1,12 @@
-package io.jasyncio.sync;
+package io.jasyncio.internal;
 
 import io.jasyncio.Asyncio;
 import io.jasyncio.EventLoop;
-import io.jasyncio.internal.VirtualThreads;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * Ties a primitive to one event loop, as asyncio's {@code _LoopBoundMixin} does: the first
+ * Ties a primitive (of {@code io.jasyncio.sync}, {@code io.jasyncio.channel}, ...) to one event loop, as asyncio's {@code _LoopBoundMixin} does: the first
  * operation binds it to the loop running in the calling thread, and every later operation must
  * come from that loop.
  *
@@ -17,7 +16,7 @@ import java.lang.invoke.VarHandle;
  * every operation that reads or changes a primitive's state checks (and on first use binds). Only
  * the plain queries ({@code locked()}, {@code qsize()}, ...) skip the check.
  */
-final class LoopBinding {
+public final class LoopBinding {
     private static final VarHandle BOUND;
 
     static {
@@ -39,7 +38,8 @@ final class LoopBinding {
      */
     private volatile Bound bound;
 
-    LoopBinding(String kind) {
+    /** @param kind what the primitive is called in messages, e.g. "Lock" or "Channel" */
+    public LoopBinding(String kind) {
         this.kind = kind;
     }
 
@@ -51,7 +51,7 @@ final class LoopBinding {
      * @throws IllegalStateException naming the operation and whether the caller has no loop or
      *                               another loop than the one the primitive is bound to
      */
-    EventLoop check(String method) {
+    public EventLoop check(String method) {
         EventLoop running;
         try {
             running = Asyncio.getRunningLoop();
@@ -75,7 +75,7 @@ final class LoopBinding {
      * Like {@link #check}, for operations that suspend: they need a task, not a callback. Checked
      * up front so that such a call fails the same way whether or not it would have had to wait.
      */
-    EventLoop checkTask(String method) {
+    public EventLoop checkTask(String method) {
         EventLoop running = check(method);
         if (running.currentTask() == null) {
             throw new IllegalStateException(kind + "." + method + " suspends, so it can only be called inside a task, not in a "

@@ -1,0 +1,108 @@
+package io.jasyncio;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** TaskGroup.start: Trio's nursery.start() handshake. */
+@Timeout(30)
+class TaskGroupStartTest {
+
+    private static void run(AsyncRunnable body) {
+        Asyncio.run(body, RunOptions.defaults().virtualTime(true));
+    }
+
+    @Test
+    void startReturnsTheReadyValueWhileTheChildRunsOnInTheGroup() {
+        run(() -> {
+            List<String> log = new ArrayList<>();
+            TaskGroup.run(tg -> {
+                int port = tg.start(status -> {
+                    Asyncio.sleep(Duration.ofMillis(10)); // binding
+                    status.started(8080);
+                    log.add("serving");
+                    Asyncio.sleep(Duration.ofMillis(10));
+                    log.add("served");
+                });
+                log.add("start returned " + port);
+            });
+            // The child goes on until it suspends; then the caller resumes with the value.
+            assertEquals(List.of("serving", "start returned 8080", "served"), log);
+        });
+    }
+
+    @Test
+    void aChildFailingBeforeReadyFailsStartAndNotTheGroup() {
+        run(() -> {
+            List<String> log = new ArrayList<>();
+            TaskGroup.run(tg -> {
+                tg.createTask(() -> {
+                    Asyncio.sleep(Duration.ofMillis(20));
+                    log.add("sibling finished");
+                });
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> tg.start(status -> {
+                    throw new IllegalStateException("bind failed");
+                }));
+                assertEquals("bind failed", e.getMessage());
+                CompletionException checked = assertThrows(CompletionException.class, () -> tg.start(status -> {
+                    throw new java.net.BindException("port in use");
+                }));
+                assertInstanceOf(java.net.BindException.class, checked.getCause());
+            });
+            assertEquals(List.of("sibling finished"), log, "the group went on unharmed");
+        });
+    }
+
+    @Test
+    void aChildReturningWithoutReportingReadyFailsStartPrecisely() {
+        run(() -> TaskGroup.run(tg -> {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> tg.start(status -> {}));
+            assertEquals("the child of TaskGroup.start() returned without calling status.started(value): "
+                    + "call it once the child is ready", e.getMessage());
+        }));
+    }
+
+    @Test
+    void aFailureAfterReadyFailsTheGroup() {
+        run(() -> {
+            ExceptionGroup eg = assertThrows(ExceptionGroup.class, () -> TaskGroup.run(tg -> {
+                tg.start(status -> {
+                    status.started(null);
+                    Asyncio.sleep(Duration.ofMillis(5));
+                    throw new IllegalStateException("after ready");
+                });
+                Asyncio.sleep(Duration.ofHours(1)); // cancelled by the group
+            }));
+            assertEquals("after ready", eg.exceptions().get(0).getMessage());
+        });
+    }
+
+    @Test
+    void startedTwiceFailsAndCancellingTheCallerCancelsTheChild() {
+        run(() -> {
+            TaskGroup.run(tg -> {
+                IllegalStateException[] second = new IllegalStateException[1];
+                tg.start(status -> {
+                    status.started("a");
+                    second[0] = assertThrows(IllegalStateException.class, () -> status.started("b"));
+                });
+                Asyncio.sleep(Duration.ZERO);
+                assertEquals("TaskStatus.started() was already called: call it once, when the child is ready", second[0].getMessage());
+            });
+            Task<?>[] child = new Task<?>[1];
+            Task<Void> caller = Asyncio.createTask(() -> TaskGroup.run(tg -> tg.start(status -> {
+                child[0] = Asyncio.currentTask();
+                Asyncio.sleep(Duration.ofHours(1)); // never ready
+            })));
+            while (child[0] == null) Asyncio.sleep(Duration.ZERO);
+            caller.cancel();
+            assertThrows(CancelledError.class, caller::await);
+            assertTrue(child[0].cancelled(), "the child that was not ready was cancelled with its caller");
+        });
+    }
+}
