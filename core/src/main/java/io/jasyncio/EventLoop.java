@@ -473,6 +473,7 @@ public final class EventLoop implements AutoCloseable {
         for (Handle h : late) {
             if (!h.cancelled()) LOG.log(System.Logger.Level.WARNING, "callback dropped because the loop closed: {0}", h);
         }
+        closeHooks.runAll(this);
         // Channels still registered belong to transports, servers or sock* calls nobody closed:
         // close them rather than leak their descriptors, and say so (asyncio's ResourceWarning).
         for (java.nio.channels.SelectionKey key : inbox.selector().keys()) {
@@ -700,6 +701,14 @@ public final class EventLoop implements AutoCloseable {
 
     private Object capture(Context explicit) {
         return explicit != null ? explicit : currentContextMap();
+    }
+
+    /** Resources to release when the loop closes (LoopAccess.addCloseHook); see CloseHooks. */
+    private final CloseHooks closeHooks = new CloseHooks();
+
+    /** Registers a close hook (LoopAccess.addCloseHook). */
+    void addCloseHook(Runnable hook) {
+        closeHooks.add(hook);
     }
 
     /** The selector the loop sleeps in; channels register here with a Handle attached (I/O). */

@@ -27,4 +27,9 @@ final class LoopAccessImpl extends LoopAccess {
     public void checkThread(EventLoop loop, String what) {
         loop.checkThread(what);
     }
+
+    @Override
+    public void addCloseHook(EventLoop loop, Runnable hook) {
+        loop.addCloseHook(hook);
+    }
 }

@@ -49,4 +49,11 @@ public abstract class LoopAccess {
      * {@code loop}'s thread (or the loop is not running): the debug-mode check of I/O objects.
      */
     public abstract void checkThread(EventLoop loop, String what);
+
+    /**
+     * Runs {@code hook} when {@code loop} is closed: hooks run in reverse order of registration,
+     * before the selector is closed; what one throws goes to the loop's exception handler. For
+     * resources that must not outlive the loop (child processes, pipe threads).
+     */
+    public abstract void addCloseHook(EventLoop loop, Runnable hook);
 }

@@ -37,12 +37,43 @@ final class IoLoop {
     /** Scratch array for gathering writes; entries are cleared after each use. */
     final ByteBuffer[] gather = new ByteBuffer[MAX_GATHER];
 
+    /**
+     * Pipe transports served by a thread ({@link ThreadReadPipe}, {@link ThreadWritePipe}) that are
+     * not released yet; the loop's close releases them (with a warning) so their threads end.
+     */
+    private final java.util.Set<Runnable> threadPipes = Collections.synchronizedSet(new java.util.LinkedHashSet<>());
+
     private IoLoop(Selector selector) {
         this.selector = selector;
     }
 
     static IoLoop of(EventLoop loop) {
-        return LOOPS.computeIfAbsent(loop, l -> new IoLoop(ACCESS.selector(l)));
+        return LOOPS.computeIfAbsent(loop, l -> {
+            IoLoop io = new IoLoop(ACCESS.selector(l));
+            ACCESS.addCloseHook(l, io::releaseThreadPipes);
+            return io;
+        });
+    }
+
+    /** Tracks a thread-served pipe until {@link #untrack}; {@code release} ends its thread. */
+    void track(Runnable release) {
+        threadPipes.add(release);
+    }
+
+    void untrack(Runnable release) {
+        threadPipes.remove(release);
+    }
+
+    private void releaseThreadPipes() {
+        Runnable[] all;
+        synchronized (threadPipes) {
+            all = threadPipes.toArray(new Runnable[0]);
+        }
+        for (Runnable r : all) {
+            System.getLogger("io.jasyncio.net").log(System.Logger.Level.WARNING,
+                    "closing {0} left open when the event loop closed", r);
+            r.run();
+        }
     }
 
     /** A reusable handle running {@code onReady} each time the channel's key is selected. */
