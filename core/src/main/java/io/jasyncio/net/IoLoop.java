@@ -91,10 +91,22 @@ final class IoLoop {
 
     /** Registers a non-blocking channel with {@code handle} attached. */
     SelectionKey register(SelectableChannel channel, int ops, Handle handle) throws IOException {
+        refuseWatched(channel);
         try {
             return channel.register(selector, ops, handle);
         } catch (IllegalStateException e) { // ClosedSelectorException: the loop is closed
             throw new IOException("cannot register " + channel + " with the event loop's selector (is the loop closed?)", e);
+        }
+    }
+
+    /**
+     * Refuses a channel the application watches with {@code loop.addReader}/{@code addWriter}:
+     * registering it again would take over that registration silently.
+     */
+    void refuseWatched(SelectableChannel channel) {
+        if (io.jasyncio.internal.WatchedKeys.contains(channel.keyFor(selector))) {
+            throw new IllegalStateException("the channel is watched by loop.addReader()/addWriter(): "
+                    + "call removeReader()/removeWriter() before using it here: " + channel);
         }
     }
 

@@ -42,6 +42,7 @@ final class Readiness {
         if (k != null && k.isValid()) {
             Readiness r = BY_KEY.get(k);
             if (r != null) return r;
+            io.refuseWatched(ch);
             throw new IllegalStateException("the channel is already used by a transport or server of this loop: " + ch);
         }
         Readiness r = new Readiness(loop, io, ch);
