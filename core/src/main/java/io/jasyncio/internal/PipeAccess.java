@@ -48,4 +48,10 @@ public abstract class PipeAccess {
 
     /** The thread serving a thread-served pipe transport, or null. */
     public abstract Thread thread(Object transport);
+
+    /**
+     * Ends a thread-served pipe now, without protocol callbacks (the loop is closing): its thread
+     * stops after the read or write it is blocked in, if any.
+     */
+    public abstract void releaseNow(Object transport);
 }

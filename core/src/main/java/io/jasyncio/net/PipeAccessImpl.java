@@ -35,4 +35,10 @@ final class PipeAccessImpl extends PipeAccess {
         if (transport instanceof ThreadWritePipe w) return w.thread();
         return null;
     }
+
+    @Override
+    public void releaseNow(Object transport) {
+        if (transport instanceof ThreadReadPipe r) r.release();
+        if (transport instanceof ThreadWritePipe w) w.release();
+    }
 }
