@@ -150,8 +150,10 @@ abstract sealed class WritePipe implements WriteTransport permits SelectorWriteP
     @Override
     public void writeEof() {
         IoLoop.checkThread(loop, "WriteTransport.writeEof()");
-        closeCalled = true;
+        // Closing a pipe already lost (the reader went away) is not "the application closed it":
+        // later writes are dropped, as asyncio does, rather than refused.
         if (closing) return;
+        closeCalled = true;
         closing = true;
         if (bufferSize == 0) {
             connLost++;
@@ -173,7 +175,7 @@ abstract sealed class WritePipe implements WriteTransport permits SelectorWriteP
     @Override
     public void abort() {
         IoLoop.checkThread(loop, "WriteTransport.abort()");
-        closeCalled = true;
+        if (connLost == 0) closeCalled = true;
         closeWith(null);
     }
 
