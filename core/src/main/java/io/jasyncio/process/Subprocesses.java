@@ -47,7 +47,7 @@ import java.util.regex.Pattern;
  * {@link NoSuchFileException}.
  */
 public final class Subprocesses {
-    private static final Pattern ERRNO = Pattern.compile("error=(\\d+),");
+    private static final Pattern ERRNO = Pattern.compile("error[=:] ?(\\d+)");
 
     private Subprocesses() {
     }
