@@ -54,4 +54,11 @@ public abstract class PipeAccess {
      * stops after the read or write it is blocked in, if any.
      */
     public abstract void releaseNow(Object transport);
+
+    /**
+     * Closes a pipe transport on behalf of its owner (a subprocess transport): as {@code close()},
+     * except that later writes are dropped as after a lost pipe rather than refused as after the
+     * application's own close, which is what asyncio does for every write after close.
+     */
+    public abstract void closeByOwner(io.jasyncio.net.BaseTransport transport);
 }

@@ -41,4 +41,10 @@ final class PipeAccessImpl extends PipeAccess {
         if (transport instanceof ThreadReadPipe r) r.release();
         if (transport instanceof ThreadWritePipe w) w.release();
     }
+
+    @Override
+    public void closeByOwner(BaseTransport transport) {
+        if (transport instanceof WritePipe w) w.closeQuietly();
+        else transport.close();
+    }
 }

@@ -30,6 +30,8 @@ final class ThreadWritePipe extends WritePipe {
     /** Copies waiting for the thread; guarded by itself. {@link #stop} asks the thread to end. */
     private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
     private boolean stop;
+    /** The reader went away: once the queue is written, tell the loop (after the last report). */
+    private boolean peerGone;
 
     ThreadWritePipe(EventLoop loop, OutputStream out, String name, WritePipeProtocol protocol, Future<Void> waiter) {
         super(loop, protocol, waiter);
@@ -74,8 +76,15 @@ final class ThreadWritePipe extends WritePipe {
             while (true) {
                 byte[] b;
                 synchronized (queue) {
-                    while (queue.isEmpty() && !stop) queue.wait();
+                    while (queue.isEmpty() && !stop && !peerGone) queue.wait();
                     if (stop) break;
+                    if (queue.isEmpty()) {
+                        // Reported through the same queue as the writes' progress, so the loop
+                        // has counted every byte written before it judges what was lost.
+                        peerGone = false;
+                        if (!post(this::peerClosedNow)) break;
+                        continue;
+                    }
                     b = queue.poll();
                 }
                 long n = b.length;
@@ -116,6 +125,15 @@ final class ThreadWritePipe extends WritePipe {
             return true;
         } catch (IllegalStateException loopClosed) {
             return false;
+        }
+    }
+
+    /** The child exited: decided by the thread, which knows whether a write is still pending. */
+    @Override
+    void peerClosed() {
+        synchronized (queue) {
+            peerGone = true;
+            queue.notifyAll();
         }
     }
 

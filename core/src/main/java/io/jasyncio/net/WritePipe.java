@@ -94,7 +94,12 @@ abstract sealed class WritePipe implements WriteTransport permits SelectorWriteP
      * asyncio's {@code _read_ready} of a write pipe. With data still buffered that data is lost,
      * which is an error; otherwise the pipe just closes.
      */
-    final void peerClosed() {
+    void peerClosed() {
+        peerClosedNow();
+    }
+
+    /** {@link #peerClosed()} once every write reported so far is accounted for. */
+    final void peerClosedNow() {
         if (connLost > 0) return;
         closeWith(bufferSize > 0 ? new IOException("Broken pipe: the reading end closed with "
                 + bufferSize + " bytes still to write") : null);
@@ -154,6 +159,15 @@ abstract sealed class WritePipe implements WriteTransport permits SelectorWriteP
         // later writes are dropped, as asyncio does, rather than refused.
         if (closing) return;
         closeCalled = true;
+        closeQuietly();
+    }
+
+    /**
+     * Closes once the buffer is written, without making later writes errors: for the owner of a
+     * pipe (a subprocess transport closing its child's stdin), not for the application.
+     */
+    final void closeQuietly() {
+        if (closing) return;
         closing = true;
         if (bufferSize == 0) {
             connLost++;

@@ -266,7 +266,7 @@ final class ProcessTransport implements SubprocessTransport {
     public void close() {
         if (closed) return;
         closed = true;
-        for (PipeProto p : pipes) if (p != null && p.pipe != null) p.pipe.close();
+        for (PipeProto p : pipes) if (p != null && p.pipe != null) PIPES.closeByOwner(p.pipe);
         if (returncode == null && process.isAlive()) {
             if (loop.getDebug()) LOG.log(System.Logger.Level.WARNING, "Close running child process: kill {0}", this);
             sentSignals |= 1L << Signals.SIGKILL;
