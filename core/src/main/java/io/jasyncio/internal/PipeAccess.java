@@ -61,4 +61,12 @@ public abstract class PipeAccess {
      * application's own close, which is what asyncio does for every write after close.
      */
     public abstract void closeByOwner(io.jasyncio.net.BaseTransport transport);
+
+    /** A read pipe on the loop's selector (made non-blocking here); connectionMade comes soon. */
+    public abstract ReadTransport readPipe(EventLoop loop, java.nio.channels.Pipe.SourceChannel source,
+                                           ReadPipeProtocol protocol) throws java.io.IOException;
+
+    /** A write pipe on the loop's selector (made non-blocking here); connectionMade comes soon. */
+    public abstract WriteTransport writePipe(EventLoop loop, java.nio.channels.Pipe.SinkChannel sink,
+                                             WritePipeProtocol protocol) throws java.io.IOException;
 }

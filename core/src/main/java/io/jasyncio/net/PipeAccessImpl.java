@@ -38,13 +38,27 @@ final class PipeAccessImpl extends PipeAccess {
 
     @Override
     public void releaseNow(Object transport) {
-        if (transport instanceof ThreadReadPipe r) r.release();
-        if (transport instanceof ThreadWritePipe w) w.release();
+        if (transport instanceof ReadPipe r) r.release();
+        if (transport instanceof WritePipe w) w.release();
     }
 
     @Override
     public void closeByOwner(BaseTransport transport) {
         if (transport instanceof WritePipe w) w.closeQuietly();
         else transport.close();
+    }
+
+    @Override
+    public ReadTransport readPipe(EventLoop loop, java.nio.channels.Pipe.SourceChannel source, ReadPipeProtocol protocol)
+            throws java.io.IOException {
+        source.configureBlocking(false);
+        return new SelectorReadPipe(loop, source, protocol, null);
+    }
+
+    @Override
+    public WriteTransport writePipe(EventLoop loop, java.nio.channels.Pipe.SinkChannel sink, WritePipeProtocol protocol)
+            throws java.io.IOException {
+        sink.configureBlocking(false);
+        return new SelectorWritePipe(loop, sink, protocol, null);
     }
 }

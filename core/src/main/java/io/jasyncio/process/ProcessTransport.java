@@ -20,17 +20,18 @@ import java.util.Objects;
  * the JDK's process reaper delivers through {@code callSoonThreadsafe}.
  *
  * <h2>How it runs</h2>
- * The child's stdin, stdout and stderr are the blocking streams of {@link java.lang.Process};
- * each one asked for as a pipe gets a thread-served pipe transport ({@code io.jasyncio.net}),
- * so the loop never blocks on them. Until every pipe has run its {@code connectionMade}, events
+ * Each of the child's streams asked for as a pipe is, on Linux, a selectable
+ * {@link java.nio.channels.Pipe} the child was redirected to ({@link ProcPipes}), served by the
+ * loop's selector; elsewhere (or if that fails) it is the JDK's blocking stream with a
+ * thread-served pipe transport. Either way the loop never blocks on them. Until every pipe has run its {@code connectionMade}, events
  * for the protocol are queued in {@link #pending} (data copied, as the pipes reuse their
  * buffers); then the protocol's {@code connectionMade} is scheduled, the queued events after it.
  * The transport finishes (the protocol's {@code connectionLost}) once the child exited and every
  * pipe is closed.
  *
  * <p>The exit is {@link Process#onExit()}. When the child exits, its stdin pipe is closed as
- * asyncio's does when the pipe's reading end goes away (with an error if data was still
- * buffered): Java cannot watch a process pipe for that.
+ * asyncio's is when the pipe's reading end goes away (with an error if data was still
+ * buffered): Java cannot watch a pipe's write end for that.
  */
 final class ProcessTransport implements SubprocessTransport {
     private static final System.Logger LOG = System.getLogger("io.jasyncio.process");
@@ -63,15 +64,28 @@ final class ProcessTransport implements SubprocessTransport {
     }
 
     /** Connects the pipes asked for and starts watching the exit. Loop thread. */
-    void connect(boolean stdin, boolean stdout, boolean stderr) {
+    /**
+     * Connects the pipes asked for and starts watching the exit. {@code found[fd]} is our end of a
+     * selectable pipe ({@link ProcPipes}) or null for the JDK's blocking stream. Loop thread.
+     */
+    void connect(ProcPipes.Found[] found, boolean stdin, boolean stdout, boolean stderr) throws java.io.IOException {
         String prefix = pid + "-";
         if (stdin) pipes[0] = new PipeProto(0);
         if (stdout) pipes[1] = new PipeProto(1);
         if (stderr) pipes[2] = new PipeProto(2);
         // All protos exist before any transport: a pipe's connectionMade must see its siblings.
-        if (stdin) pipes[0].pipe = PIPES.writePipe(loop, process.getOutputStream(), prefix + "stdin", pipes[0]);
-        if (stdout) pipes[1].pipe = PIPES.readPipe(loop, process.getInputStream(), prefix + "stdout", pipes[1]);
-        if (stderr) pipes[2].pipe = PIPES.readPipe(loop, process.getErrorStream(), prefix + "stderr", pipes[2]);
+        if (stdin) {
+            pipes[0].pipe = found[0] != null ? PIPES.writePipe(loop, found[0].pipe().sink(), pipes[0])
+                    : PIPES.writePipe(loop, process.getOutputStream(), prefix + "stdin", pipes[0]);
+        }
+        if (stdout) {
+            pipes[1].pipe = found[1] != null ? PIPES.readPipe(loop, found[1].pipe().source(), pipes[1])
+                    : PIPES.readPipe(loop, process.getInputStream(), prefix + "stdout", pipes[1]);
+        }
+        if (stderr) {
+            pipes[2].pipe = found[2] != null ? PIPES.readPipe(loop, found[2].pipe().source(), pipes[2])
+                    : PIPES.readPipe(loop, process.getErrorStream(), prefix + "stderr", pipes[2]);
+        }
         ProcessRegistry.of(loop).add(this);
         process.onExit().whenComplete((p, err) -> {
             try {

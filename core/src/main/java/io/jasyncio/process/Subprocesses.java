@@ -34,7 +34,9 @@ import java.util.regex.Pattern;
  * }</pre>
  *
  * <p>Every method works on the running loop and must be called from one of its tasks; each
- * suspends until the child runs and its pipes are connected (asyncio's order). The child is
+ * suspends until the child runs and its pipes are connected (asyncio's order). On Linux the
+ * pipes are selectable and served by the loop's selector like sockets; elsewhere each is served
+ * by a thread (see {@code io.jasyncio.net.Pipes}). The child is
  * started with {@link ProcessBuilder} on the loop thread (a {@code posix_spawn}, as asyncio's
  * {@code Popen} also runs on its loop). These are static methods of their own class rather than
  * of {@code EventLoop}: subprocesses are a layer above the core (DESIGN.md section 3), as
@@ -97,13 +99,26 @@ public final class Subprocesses {
         if (command.isEmpty()) throw new IllegalArgumentException("the command is empty: give at least the program");
         for (String a : command) Objects.requireNonNull(a, "an argument of the command is null");
         EventLoop loop = Asyncio.getRunningLoop();
-        ProcessBuilder pb = builder(command, options);
+        boolean[] piped = {options.stdin().kind() == Stdio.Kind.PIPE, options.stdout().kind() == Stdio.Kind.PIPE,
+                options.stderr().kind() == Stdio.Kind.PIPE};
         P protocol = protocolFactory.get();
-        Process process = start(pb, command.get(0));
+        ProcPipes.Found[] found = new ProcPipes.Found[3];
+        Process process;
+        try {
+            openPipes(piped, found);
+            process = start(builder(command, options, found), command.get(0));
+            // The child has its own ends now; ours would keep its stdin open and its output from
+            // ever reaching EOF.
+            if (found[0] != null) found[0].pipe().source().close();
+            if (found[1] != null) found[1].pipe().sink().close();
+            if (found[2] != null) found[2].pipe().sink().close();
+        } catch (Throwable e) {
+            for (ProcPipes.Found f : found) if (f != null) f.closeQuietly();
+            throw e;
+        }
         Future<Void> connected = loop.createFuture();
         ProcessTransport t = new ProcessTransport(loop, protocol, process, connected);
-        t.connect(options.stdin().kind() == Stdio.Kind.PIPE, options.stdout().kind() == Stdio.Kind.PIPE,
-                options.stderr().kind() == Stdio.Kind.PIPE);
+        t.connect(found, piped[0], piped[1], piped[2]);
         try {
             connected.await();
         } catch (CancelledError e) {
@@ -125,7 +140,21 @@ public final class Subprocesses {
         return List.of("/bin/sh", "-c", command);
     }
 
-    private static ProcessBuilder builder(List<String> command, SubprocessOptions o) throws IOException {
+    /** Selectable pipes for every piped stream, or none at all (then the JDK's streams serve). */
+    private static void openPipes(boolean[] piped, ProcPipes.Found[] found) throws IOException {
+        for (int fd = 0; fd < 3; fd++) {
+            if (!piped[fd]) continue;
+            found[fd] = ProcPipes.open();
+            if (found[fd] == null) {
+                for (ProcPipes.Found f : found) if (f != null) f.closeQuietly();
+                java.util.Arrays.fill(found, null);
+                return;
+            }
+        }
+    }
+
+    private static ProcessBuilder builder(List<String> command, SubprocessOptions o, ProcPipes.Found[] found)
+            throws IOException {
         ProcessBuilder pb = new ProcessBuilder(command);
         if (o.cwd() != null) {
             Path dir = o.cwd();
@@ -138,7 +167,7 @@ public final class Subprocesses {
             pb.environment().putAll(o.env());
         }
         pb.redirectInput(switch (o.stdin().kind()) {
-            case PIPE -> ProcessBuilder.Redirect.PIPE;
+            case PIPE -> found[0] != null ? ProcessBuilder.Redirect.from(found[0].readPath()) : ProcessBuilder.Redirect.PIPE;
             case DEVNULL -> ProcessBuilder.Redirect.from(new File("/dev/null"));
             case INHERIT -> ProcessBuilder.Redirect.INHERIT;
             case FILE -> {
@@ -149,15 +178,15 @@ public final class Subprocesses {
             }
             case STDOUT -> throw new AssertionError("checked by SubprocessOptions");
         });
-        pb.redirectOutput(output(o.stdout(), "stdout"));
+        pb.redirectOutput(output(o.stdout(), "stdout", found[1]));
         if (o.stderr().kind() == Stdio.Kind.STDOUT) pb.redirectErrorStream(true);
-        else pb.redirectError(output(o.stderr(), "stderr"));
+        else pb.redirectError(output(o.stderr(), "stderr", found[2]));
         return pb;
     }
 
-    private static ProcessBuilder.Redirect output(Stdio s, String which) throws IOException {
+    private static ProcessBuilder.Redirect output(Stdio s, String which, ProcPipes.Found pipe) throws IOException {
         return switch (s.kind()) {
-            case PIPE -> ProcessBuilder.Redirect.PIPE;
+            case PIPE -> pipe != null ? ProcessBuilder.Redirect.to(pipe.writePath()) : ProcessBuilder.Redirect.PIPE;
             case DEVNULL -> ProcessBuilder.Redirect.DISCARD;
             case INHERIT -> ProcessBuilder.Redirect.INHERIT;
             case FILE -> {

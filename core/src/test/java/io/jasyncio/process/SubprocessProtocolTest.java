@@ -75,6 +75,10 @@ class SubprocessProtocolTest {
             assertInstanceOf(ReadTransport.class, c.transport().getPipeTransport(1));
             assertInstanceOf(ReadTransport.class, c.transport().getPipeTransport(2));
             assertNull(c.transport().getPipeTransport(3));
+            // On Linux the child's pipes are selectable: served by the loop's selector, no thread.
+            assertInstanceOf(java.nio.channels.Pipe.SourceChannel.class, c.transport().getPipeTransport(1).getExtraInfo("pipe"));
+            assertInstanceOf(java.nio.channels.Pipe.SinkChannel.class, c.transport().getPipeTransport(0).getExtraInfo("pipe"));
+            assertNull(io.jasyncio.internal.PipeAccess.get().thread(c.transport().getPipeTransport(1)));
             ((WriteTransport) c.transport().getPipeTransport(0)).write("input\n".getBytes(US_ASCII));
             r.done.await();
             assertEquals("got input\n", r.out.toString(US_ASCII));

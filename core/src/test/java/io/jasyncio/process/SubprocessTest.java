@@ -16,9 +16,20 @@ import org.junit.jupiter.api.Timeout;
 /** The high-level API with real programs: cat, sh, yes | head, large pipes, flow control. */
 @Timeout(60)
 class SubprocessTest {
+    /** Which pipes serve the child: selectable ones (Linux), or the JDK's streams with threads. */
+    boolean threadPipes() {
+        return false;
+    }
+
+    @org.junit.jupiter.api.BeforeEach
+    void choosePipes() {
+        ProcPipes.disabled = threadPipes();
+    }
+
 
     @AfterEach
     void noChildOrPipeThreadIsLeft() throws Exception {
+        ProcPipes.disabled = false;
         Leftovers.assertNone();
     }
 
