@@ -22,15 +22,20 @@ mkdir -p "$out/classes"
 java="$jdk/bin/java --add-opens java.base/java.lang=ALL-UNNAMED -cp $out/classes"
 echo "# rounds=$rounds bytes=$bytes jdk=$jdk python=$(python3 --version 2>&1) nproc=$(nproc)"
 echo "# load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-ratios=()
+ratios=() cratios=()
 for i in $(seq 1 "$rounds"); do
   j=$($java io.jasyncio.bench.SubprocessCat "$bytes")
   p=$(python3 "$root/bench/subprocess_asyncio.py" "$bytes")
   jm=$(echo "$j" | awk '{print $4}') pm=$(echo "$p" | awk '{print $4}')
   r=$(awk -v a="$jm" -v b="$pm" 'BEGIN{printf "%.2f", a/b}')
   ratios+=("$r")
-  echo "round $i: jasyncio $jm MB/s ($(echo "$j" | awk '{print $3}') s)  asyncio $pm MB/s ($(echo "$p" | awk '{print $3}') s)  ratio $r  load $(cut -d' ' -f1 /proc/loadavg)"
+  jc=$(echo "$j" | awk '{print $5}') pc=$(echo "$p" | awk '{print $5}')
+  cr=$(awk -v a="$jc" -v b="$pc" 'BEGIN{printf "%.2f", b/a}')
+  cratios+=("$cr")
+  echo "round $i: jasyncio $jm MB/s ($(echo "$j" | awk '{print $3}') s, cpu $jc s)  asyncio $pm MB/s ($(echo "$p" | awk '{print $3}') s, cpu $pc s)  ratio $r  cpu ratio asyncio/jasyncio $cr  load $(cut -d' ' -f1 /proc/loadavg)"
 done
 median=$(printf '%s\n' "${ratios[@]}" | sort -g | awk '{a[NR]=$1} END{print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}')
-echo "median ratio jasyncio/asyncio: $median"
+echo "median ratio jasyncio/asyncio (MB/s): $median"
+cmedian=$(printf '%s\n' "${cratios[@]}" | sort -g | awk '{a[NR]=$1} END{print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}')
+echo "median CPU ratio asyncio/jasyncio (parent process CPU seconds per transfer): $cmedian"
 echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg)"

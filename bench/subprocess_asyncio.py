@@ -1,7 +1,8 @@
 """Bytes through `cat` (stdin -> stdout) with Python's asyncio subprocess streams: the Python side
 of bench/subprocess-bench.sh, doing what io.jasyncio.bench.SubprocessCat does: one coroutine
 writes 256 KiB blocks with write() + drain(), another reads with read(1 MiB) until EOF.
-Prints one line: `asyncio <bytes> <seconds> <MB/s>`. uvloop is not installable here (no PyPI).
+Prints one line: `asyncio <bytes> <seconds> <MB/s> <cpu-seconds>` (this process's CPU time during
+the transfer, not the child's). uvloop is not installable here (no PyPI).
 
 usage: python3 bench/subprocess_asyncio.py [bytes]
 """
@@ -41,10 +42,12 @@ async def transfer(nbytes):
 
 
 async def main(nbytes):
+    c0 = time.process_time()
     t0 = time.perf_counter()
     await transfer(nbytes)
     secs = time.perf_counter() - t0
-    print(f"asyncio {nbytes} {secs:.3f} {nbytes / 1e6 / secs:.1f}")
+    cpu = time.process_time() - c0
+    print(f"asyncio {nbytes} {secs:.3f} {nbytes / 1e6 / secs:.1f} {cpu:.3f}")
 
 
 if __name__ == "__main__":

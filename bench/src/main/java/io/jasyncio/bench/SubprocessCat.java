@@ -11,7 +11,8 @@ import io.jasyncio.process.Subprocesses;
  * Bytes through {@code cat} (stdin to stdout) with jasyncio's subprocess streams, as
  * {@code bench/subprocess_asyncio.py} does with Python's asyncio: one task writes
  * {@code CHUNK}-byte blocks with {@code write} + {@code drain}, another reads with
- * {@code read(1 MiB)} until EOF. Prints one line: {@code jasyncio <bytes> <seconds> <MB/s>}.
+ * {@code read(1 MiB)} until EOF. Prints one line: {@code jasyncio <bytes> <seconds> <MB/s> <cpu-seconds>}
+ * (CPU time of this JVM, all its threads, during the timed transfer; not the child's).
  * A warm-up transfer (untimed) runs first so the JIT has compiled the path.
  *
  * <p>usage: {@code java --add-opens java.base/java.lang=ALL-UNNAMED ... SubprocessCat [bytes] [warmupBytes]}
@@ -28,10 +29,13 @@ public final class SubprocessCat {
         long warmup = args.length > 1 ? Long.parseLong(args[1]) : 256L << 20;
         Asyncio.run(() -> {
             if (warmup > 0) transfer(warmup);
+            var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            long c0 = os.getProcessCpuTime();
             long t0 = System.nanoTime();
             transfer(bytes);
             double secs = (System.nanoTime() - t0) / 1e9;
-            System.out.printf("jasyncio %d %.3f %.1f%n", bytes, secs, bytes / 1e6 / secs);
+            double cpu = (os.getProcessCpuTime() - c0) / 1e9;
+            System.out.printf("jasyncio %d %.3f %.1f %.3f%n", bytes, secs, bytes / 1e6 / secs, cpu);
         });
     }
 

@@ -186,4 +186,38 @@ class SubprocessBadInputTest {
         assertEquals(List.of(), Leftovers.pipeThreads().stream().filter(Thread::isAlive).toList(),
                 "the pipe threads ended before Asyncio.run returned");
     }
+
+    @Test
+    void noPipeDescriptorIsLeftAfterChildrenFinishOrAreKilled() throws Exception {
+        for (boolean threads : new boolean[]{false, true}) {
+            ProcPipes.disabled = threads;
+            try {
+                long before = pipeDescriptors();
+                Asyncio.run(() -> {
+                    for (int i = 0; i < 3; i++) {
+                        Subprocess p = Subprocesses.createSubprocessExec(SubprocessOptions.pipes(), "cat");
+                        p.communicate(new byte[100_000]);
+                    }
+                    Subprocesses.createSubprocessExec(SubprocessOptions.pipes(), "sleep", "60"); // killed at loop close
+                });
+                Leftovers.assertNone();
+                assertEquals(before, pipeDescriptors(), "pipe descriptors left open (thread pipes: " + threads + ")");
+            } finally {
+                ProcPipes.disabled = false;
+            }
+        }
+    }
+
+    /** Pipe descriptors this JVM has open (link targets "pipe:[...]" in /proc/self/fd). */
+    static long pipeDescriptors() throws java.io.IOException {
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.filter(p -> {
+                try {
+                    return Files.readSymbolicLink(p).toString().startsWith("pipe:");
+                } catch (java.io.IOException gone) {
+                    return false;
+                }
+            }).count();
+        }
+    }
 }
