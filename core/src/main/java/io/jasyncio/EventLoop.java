@@ -722,7 +722,15 @@ public final class EventLoop implements AutoCloseable {
      * only.
      *
      * <pre>{@code
-     * loop.addReader(pipe.source(), () -> { n += pipe.source().read(buf.clear()); });
+     * pipe.source().configureBlocking(false);
+     * loop.addReader(pipe.source(), () -> {
+     *     try {
+     *         int n = pipe.source().read(buf.clear());
+     *         if (n < 0) loop.removeReader(pipe.source());   // EOF
+     *     } catch (IOException e) {
+     *         loop.removeReader(pipe.source());
+     *     }
+     * });
      * }</pre>
      *
      * @throws IllegalArgumentException if the channel is blocking, closed or cannot be read

@@ -15,7 +15,11 @@ import java.nio.ByteBuffer;
  * class Collect implements SubprocessProtocol {
  *     final ByteArrayOutputStream out = new ByteArrayOutputStream();
  *     final Future<Void> done = Asyncio.getRunningLoop().createFuture();
- *     public void pipeDataReceived(int fd, ByteBuffer data) { if (fd == 1) out.write(data.array()...); }
+ *     public void pipeDataReceived(int fd, ByteBuffer data) {
+ *         byte[] b = new byte[data.remaining()];
+ *         data.get(b);                      // copy: the buffer is reused after we return
+ *         if (fd == 1) out.writeBytes(b);
+ *     }
  *     public void connectionLost(Throwable exc) { done.setResult(null); }
  * }
  * }</pre>

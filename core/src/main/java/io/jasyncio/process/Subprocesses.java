@@ -118,7 +118,14 @@ public final class Subprocesses {
         }
         Future<Void> connected = loop.createFuture();
         ProcessTransport t = new ProcessTransport(loop, protocol, process, connected);
-        t.connect(found, piped[0], piped[1], piped[2]);
+        try {
+            t.connect(found, piped[0], piped[1], piped[2]);
+        } catch (Throwable e) {
+            // Registering our pipe ends failed (the loop is closing): leave no child behind.
+            process.destroyForcibly();
+            for (ProcPipes.Found f : found) if (f != null) f.closeQuietly();
+            throw e;
+        }
         try {
             connected.await();
         } catch (CancelledError e) {
