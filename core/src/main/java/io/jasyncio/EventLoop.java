@@ -1,23 +1,15 @@
 package io.jasyncio;
 
 import io.jasyncio.internal.ContextMap;
-import io.jasyncio.internal.Inbox;
 import io.jasyncio.internal.VirtualThreads;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.channels.Selector;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An event loop: one thread that runs callbacks, timers and tasks in asyncio's order. Most
@@ -46,59 +38,27 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class EventLoop implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.jasyncio");
-    private static final ConcurrentHashMap<Thread, EventLoop> RUNNING = new ConcurrentHashMap<>();
-    /** The loop {@link #runningLoopOrNull} found last: a cache in front of {@link #RUNNING}. */
-    private static EventLoop lastRunning;
-    private static final AtomicLong TASK_COUNTER = new AtomicLong();
-    static final long ORIGIN = System.nanoTime();
-    private static final Duration DEFAULT_SLOW_CALLBACK = Duration.ofMillis(100);
 
-    // Invariant: ready, timers, the pending-task list and everything below them are touched only
-    // by the loop thread while it runs, or by any single thread while it does not.
-    private final ArrayDeque<Handle> ready = new ArrayDeque<>(256);
-    /**
-     * Task steps that must run before anything else, outside the ready queue's accounting: an
-     * eager task's first step, then the task that created it (see Task.startEagerly). Used as a
-     * stack (push to the front); drained after every handle the loop runs.
-     */
-    private final ArrayDeque<Handle> urgent = new ArrayDeque<>();
+    // Each concern lives in its own class, one instance per loop, named after what it owns: the
+    // scheduling core (ready queue, timers, I/O readiness, one iteration) is LoopScheduler, the
+    // hot path, reached through one final field. This class is the facade, and keeps what every
+    // concern needs: the loop's thread and whether it is closed.
+    // Invariant: all of it is touched only by the loop thread while it runs, or by any single
+    // thread while it does not.
+    private final LoopScheduler scheduler;
+    private final LoopTasks tasks = new LoopTasks();
+    private final LoopErrors errors = new LoopErrors();
+    private final LoopExecutors executors = new LoopExecutors();
+    private final LoopClose closing = new LoopClose();
     private TaskFactory taskFactory;
-    private final LoopTimers timers = new LoopTimers();
-    private final Inbox<Handle> inbox;
-    /**
-     * I/O dispatch, asyncio's _process_events: every registered channel's key carries one
-     * {@link Handle}, made once per channel and reused, which a readiness event appends to the
-     * ready queue, behind the callbacks already ready and before due timers. No allocation per
-     * event, asyncio's order, and the debug-mode timing and error handling of any callback.
-     */
-    private final java.util.function.Consumer<java.nio.channels.SelectionKey> ioReady =
-            key -> ready.add((Handle) key.attachment());
-    private boolean stopping;
     private volatile Thread thread;
     private volatile boolean closed;
-    private boolean debug = Boolean.getBoolean("jasyncio.debug") || System.getenv("JASYNCIO_DEBUG") != null;
-    private long slowCallbackNanos = DEFAULT_SLOW_CALLBACK.toNanos();
-    private ExceptionHandler exceptionHandler;
     /** Virtual time (see {@link VirtualClock}), or null for System.nanoTime(). */
     private final VirtualClock clock;
-    /** Debug mode's slow-step sampler, created on the first timed step. */
-    private SlowStepMonitor slowSteps;
     /** JFR events made in a task, committed by the loop thread after the step (see JfrEvents). */
     ArrayList<Object> jfrDeferred;
-
-    /** The task whose continuation the loop thread is running, or null in a callback. */
-    private Task<?> currentTask;
-    /** The context of the running callback: one object reused, its map set per callback. */
-    private final Context callbackContext = new Context();
-    private Context currentCallbackContext = callbackContext;
-    private Task<?> pendingTasks;
-    private int pendingTaskCount;
-
-    private DefaultExecutor defaultExecutor;
-    private boolean executorShutdownCalled;
-    /** What an interrupt of the loop thread does; null: stop the loop (see {@link #runForever}). */
-    private Runnable interruptHandler;
-    private boolean interruptPending;
+    /** The running task step or callback and its context. */
+    private final CurrentStep current = new CurrentStep();
 
     /**
      * Creates a loop; run it with {@link #runForever} or {@link #runUntilComplete}.
@@ -122,43 +82,19 @@ public final class EventLoop implements AutoCloseable {
         if (clock != null) clock.bind(this);
         this.clock = clock;
         TasksMBean.registerOnce();
-        try {
-            inbox = new Inbox<>(Selector.open());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot open a selector for the event loop", e);
-        }
+        scheduler = new LoopScheduler(this, clock);
     }
 
     // ---- clock ----
 
     /** The loop's monotonic clock in seconds, like asyncio's {@code loop.time()}. */
     public double time() {
-        return toSeconds(now());
-    }
-
-    /** The loop's clock in System.nanoTime() units: real, or ORIGIN plus virtual time. */
-    private long now() {
-        VirtualClock c = clock;
-        return c == null ? System.nanoTime() : ORIGIN + c.nanos();
+        return LoopTime.toSeconds(scheduler.now());
     }
 
     /** The virtual clock driving this loop, or null if it runs on real time. */
     public VirtualClock getVirtualClock() {
         return clock;
-    }
-
-    static double toSeconds(long nanoTime) {
-        return (nanoTime - ORIGIN) / 1e9;
-    }
-
-    /**
-     * A {@link #time()} value as a deadline. Clamped to 73 years either side of ORIGIN: deadlines
-     * are compared by difference, which must not overflow, so that callAt(-inf) is due at once
-     * and callAt(+inf) never, as in asyncio.
-     */
-    private static long toNanoTime(double seconds) {
-        double limit = Long.MAX_VALUE / 4;
-        return ORIGIN + (long) Math.max(-limit, Math.min(limit, seconds * 1e9));
     }
 
     // ---- scheduling ----
@@ -174,7 +110,7 @@ public final class EventLoop implements AutoCloseable {
         checkThread("callSoon()");
         checkOpen();
         Handle h = new Handle(this, callback, capture(context));
-        ready.add(h);
+        scheduler.add(h);
         return h;
     }
 
@@ -193,7 +129,7 @@ public final class EventLoop implements AutoCloseable {
         checkCallback(callback);
         checkOpen();
         Handle h = new Handle(this, callback, capture(context));
-        inbox.offer(h);
+        scheduler.offer(h);
         return h;
     }
 
@@ -206,14 +142,13 @@ public final class EventLoop implements AutoCloseable {
 
     /** Like {@link #callLater(Duration, Runnable)}, running the callback in {@code context}. */
     public TimerHandle callLater(Duration delay, Runnable callback, Context context) {
-        long nanos = saturatedNanos(delay);
-        return schedule(now() + Math.max(0, nanos), callback, context);
+        long nanos = LoopTime.saturatedNanos(delay);
+        return schedule(scheduler.now() + Math.max(0, nanos), callback, context);
     }
 
     /** {@link #callLater(Duration, Runnable)} with the delay in seconds, for asyncio parity. */
     public TimerHandle callLater(double delaySeconds, Runnable callback) {
-        if (Double.isNaN(delaySeconds)) throw new IllegalArgumentException("delay is NaN");
-        return callLater(Duration.ofNanos((long) Math.min(Long.MAX_VALUE / 2.0, delaySeconds * 1e9)), callback, null);
+        return callLater(LoopTime.secondsToDuration(delaySeconds), callback, null);
     }
 
     /** Schedules {@code callback} at {@code when}, in the seconds of {@link #time()}. */
@@ -224,7 +159,7 @@ public final class EventLoop implements AutoCloseable {
     /** Like {@link #callAt(double, Runnable)}, running the callback in {@code context}. */
     public TimerHandle callAt(double when, Runnable callback, Context context) {
         if (Double.isNaN(when)) throw new IllegalArgumentException("when is NaN");
-        return schedule(toNanoTime(when), callback, context);
+        return schedule(LoopTime.toNanoTime(when), callback, context);
     }
 
     private TimerHandle schedule(long deadline, Runnable callback, Context context) {
@@ -232,17 +167,8 @@ public final class EventLoop implements AutoCloseable {
         checkThread("callLater()/callAt()");
         checkOpen();
         TimerHandle h = new TimerHandle(this, deadline, callback, capture(context));
-        timers.add(h);
+        scheduler.addTimer(h);
         return h;
-    }
-
-    private static long saturatedNanos(Duration d) {
-        if (d == null) throw new NullPointerException("delay");
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException e) {
-            return d.isNegative() ? Long.MIN_VALUE / 2 : Long.MAX_VALUE / 2;
-        }
     }
 
     // ---- futures and tasks ----
@@ -304,18 +230,7 @@ public final class EventLoop implements AutoCloseable {
         if (coro == null) throw new NullPointerException("coro");
         checkThread("createTask()");
         checkOpen();
-        Task<T> task = new Task<>(this, coro,
-                name, name != null ? 0 : TASK_COUNTER.incrementAndGet(),
-                context != null ? context : currentContextMap());
-        if (debug) task.creationStack = TaskDebug.creationStack();
-        linkPending(task);
-        if (JfrEvents.AVAILABLE && JfrEvents.recording()) JfrEvents.taskCreated(task);
-        if (eagerStart && thread != null) {
-            task.startEagerly();
-        } else {
-            task.start();
-        }
-        return task;
+        return tasks.create(this, coro, name, context != null ? context : currentContextMap(), eagerStart && thread != null);
     }
 
     /**
@@ -336,14 +251,12 @@ public final class EventLoop implements AutoCloseable {
     /** The tasks of this loop that are not done yet. */
     public Set<Task<?>> allTasks() {
         checkThread("allTasks()");
-        Set<Task<?>> all = Collections.newSetFromMap(new java.util.LinkedHashMap<>());
-        for (Task<?> t = pendingTasks; t != null; t = t.nextPending) all.add(t);
-        return all;
+        return tasks.asSet();
     }
 
     /** The task running now on this loop, or null when called from a callback or another thread. */
     public Task<?> currentTask() {
-        Task<?> t = currentTask;
+        Task<?> t = current.task();
         return t != null && t.thread() == Thread.currentThread() ? t : null;
     }
 
@@ -369,30 +282,16 @@ public final class EventLoop implements AutoCloseable {
             throw new IllegalStateException("an event loop must run on a platform thread, not the virtual thread " + me
                     + ": use Asyncio.run(), which starts a platform thread when called from a virtual thread");
         }
-        if (RUNNING.putIfAbsent(me, this) != null) {
+        if (!RunningLoops.enter(me, this)) {
             throw new IllegalStateException("Cannot run the event loop while another loop is running in this thread");
         }
         thread = me;
         try {
-            while (true) {
-                if (JfrEvents.AVAILABLE && JfrEvents.recording()) {
-                    Object iteration = JfrEvents.iterationBegin();
-                    runOnce();
-                    JfrEvents.iterationEnd(iteration, this);
-                } else {
-                    runOnce();
-                }
-                if (stopping) break;
-            }
+            scheduler.runUntilStopped();
         } finally {
-            stopping = false;
             thread = null;
-            RUNNING.remove(me, this);
-            if (lastRunning == this) lastRunning = null; // don't keep a stopped loop reachable
-            if (interruptPending && interruptHandler == null) {
-                interruptPending = false;
-                me.interrupt();
-            }
+            RunningLoops.exit(me, this);
+            scheduler.afterRun(me);
         }
     }
 
@@ -439,7 +338,7 @@ public final class EventLoop implements AutoCloseable {
      */
     public void stop() {
         checkThread("stop()");
-        stopping = true;
+        scheduler.stop();
     }
 
     public boolean isRunning() {
@@ -461,47 +360,26 @@ public final class EventLoop implements AutoCloseable {
     @Override
     public void close() {
         if (thread != null) throw new IllegalStateException("Cannot close a running event loop");
-        if (closed) return;
+        if (closed || !closing.begin()) return;
+        closing.runHooks(this);
         closed = true;
-        for (Task<?> t = pendingTasks; t != null; t = t.nextPending) {
-            LOG.log(System.Logger.Level.WARNING, "Task was destroyed but it is pending: {0}", TaskDebug.describe(t));
-        }
-        ready.clear();
-        timers.clear();
-        ArrayDeque<Handle> late = new ArrayDeque<>();
-        inbox.drainTo(late);
-        for (Handle h : late) {
-            if (!h.cancelled()) LOG.log(System.Logger.Level.WARNING, "callback dropped because the loop closed: {0}", h);
-        }
-        closeHooks.runAll(this);
-        // Channels still registered belong to transports, servers or sock* calls nobody closed:
-        // close them rather than leak their descriptors, and say so (asyncio's ResourceWarning).
-        for (java.nio.channels.SelectionKey key : inbox.selector().keys()) {
-            java.nio.channels.SelectableChannel channel = key.channel();
-            if (!channel.isOpen()) continue;
-            LOG.log(System.Logger.Level.WARNING, "closing {0} left open when the event loop closed ({1})", channel, key.attachment());
-            try {
-                channel.close();
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.WARNING, "closing a channel failed", e);
-            }
-        }
-        try {
-            inbox.selector().close();
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "closing the selector failed", e);
-        }
-        DefaultExecutor executor = defaultExecutor;
-        if (executor != null) {
-            defaultExecutor = null;
-            executor.shutdown();
-        }
+        tasks.reportLeftPending();
+        scheduler.clear();
+        LoopClose.release(scheduler.inbox());
+        executors.shutdownNow();
+    }
+
+    /** Registers {@code hook} to run at {@link #close()}; see LoopAccess.addCloseHook. */
+    void addCloseHook(Runnable hook) {
+        checkThread("addCloseHook()");
+        checkOpen();
+        closing.addHook(hook);
     }
 
     // ---- debug and errors ----
 
     public boolean getDebug() {
-        return debug;
+        return scheduler.debug();
     }
 
     /**
@@ -510,55 +388,36 @@ public final class EventLoop implements AutoCloseable {
      * {@code JASYNCIO_DEBUG}.
      */
     public void setDebug(boolean enabled) {
-        this.debug = enabled;
+        scheduler.setDebug(enabled);
     }
 
     /** In debug mode, callbacks slower than this are logged (default 100 ms). */
     public void setSlowCallbackDuration(Duration d) {
         if (d == null || d.isNegative()) throw new IllegalArgumentException("slow callback duration must be >= 0: " + d);
-        slowCallbackNanos = d.toNanos();
+        scheduler.setSlowCallbackNanos(d.toNanos());
     }
 
     public Duration getSlowCallbackDuration() {
-        return Duration.ofNanos(slowCallbackNanos);
+        return Duration.ofNanos(scheduler.slowCallbackNanos());
     }
 
     /** Sets the handler for errors nobody else receives; null restores the default (logging). */
     public void setExceptionHandler(ExceptionHandler handler) {
-        this.exceptionHandler = handler;
+        errors.setHandler(handler);
     }
 
     public ExceptionHandler getExceptionHandler() {
-        return exceptionHandler;
+        return errors.handler();
     }
 
     /** Passes {@code context} to the exception handler; a failing handler is logged. */
     public void callExceptionHandler(ErrorContext context) {
-        ExceptionHandler h = exceptionHandler;
-        if (h == null) {
-            defaultExceptionHandler(context);
-            return;
-        }
-        try {
-            h.handle(this, context);
-        } catch (Throwable t) {
-            if (t instanceof VirtualMachineError vme) throw vme;
-            defaultHandler(ErrorContext.of("Unhandled error in exception handler (context: " + context.message() + ")", t));
-        }
+        errors.report(this, context);
     }
 
     /** The default handling: log {@code context} at level ERROR through {@link System.Logger}. */
     public void defaultExceptionHandler(ErrorContext context) {
-        defaultHandler(context);
-    }
-
-    static void defaultHandler(ErrorContext context) {
-        StringBuilder msg = new StringBuilder(context.message());
-        if (context.future() != null) {
-            msg.append("\n  future: ").append(context.future() instanceof Task<?> t ? TaskDebug.describe(t) : context.future());
-        }
-        if (context.handle() != null) msg.append("\n  handle: ").append(context.handle());
-        LOG.log(System.Logger.Level.ERROR, msg.toString(), context.exception());
+        LoopErrors.log(context);
     }
 
     // ---- executors ----
@@ -572,19 +431,7 @@ public final class EventLoop implements AutoCloseable {
         if (fn == null) throw new NullPointerException("fn");
         checkThread("runInExecutor()");
         checkOpen();
-        if (executor == null) executor = defaultExecutor().executor();
-        Future<T> result = createFuture();
-        if (clock != null) clock.trackExternal(result);
-        ThreadBridge.runInExecutor(this, executor, fn, result);
-        return result;
-    }
-
-    private DefaultExecutor defaultExecutor() {
-        if (executorShutdownCalled) {
-            throw new IllegalStateException("Executor shutdown has been called");
-        }
-        if (defaultExecutor == null) defaultExecutor = new DefaultExecutor();
-        return defaultExecutor;
+        return executors.runInExecutor(this, executor, fn);
     }
 
     /**
@@ -595,17 +442,7 @@ public final class EventLoop implements AutoCloseable {
      */
     public Future<Void> shutdownDefaultExecutor(Duration timeout) {
         checkThread("shutdownDefaultExecutor()");
-        executorShutdownCalled = true;
-        Future<Void> done = createFuture();
-        DefaultExecutor executor = defaultExecutor;
-        if (executor == null) {
-            done.setResult(null);
-            return done;
-        }
-        defaultExecutor = null;
-        if (clock != null) clock.trackExternal(done);
-        ThreadBridge.shutdown(this, executor, timeout, done);
-        return done;
+        return executors.shutdownDefault(this, timeout);
     }
 
     /**
@@ -615,24 +452,14 @@ public final class EventLoop implements AutoCloseable {
     public <T> Future<T> wrapFuture(CompletableFuture<T> cf) {
         if (cf == null) throw new NullPointerException("cf");
         checkThread("wrapFuture()");
-        Future<T> f = createFuture();
-        if (clock != null) clock.trackExternal(f);
-        ThreadBridge.wrap(this, cf, f);
-        return f;
+        return executors.wrap(this, cf);
     }
 
     // ---- internals for this package ----
 
     /** The loop running in (or carrying) the current thread, or null. */
     static EventLoop runningLoopOrNull() {
-        Thread carrier = VirtualThreads.currentCarrier();
-        // Most lookups come from the one loop that ran last: check it before the map. The field
-        // may be stale or raced, but a loop's thread equals the carrier only while it runs there.
-        EventLoop last = lastRunning;
-        if (last != null && last.thread == carrier) return last;
-        EventLoop loop = RUNNING.get(carrier);
-        if (loop != null) lastRunning = loop;
-        return loop;
+        return RunningLoops.current();
     }
 
     /** Whether the caller runs on this loop's thread: in a callback or in one of its tasks. */
@@ -666,37 +493,22 @@ public final class EventLoop implements AutoCloseable {
 
     /** The current task of this loop, which must be the calling thread. */
     Task<?> requireCurrentTask(String what) {
-        Task<?> t = currentTask;
+        Task<?> t = current.task();
         if (t != null && t.thread() == Thread.currentThread()) return t;
-        EventLoop running = runningLoopOrNull();
-        if (running != null && running != this) {
-            Task<?> other = running.currentTask();
-            throw new IllegalStateException(what + ": " + (other != null ? "task " + other.getName() : "this callback")
-                    + " runs on another event loop than the future's");
-        }
-        if (running == this) {
-            throw new IllegalStateException(what + " can only suspend inside a task, not in a callback: "
-                    + "start the code with loop.createTask() or Asyncio.createTask()");
-        }
-        throw new IllegalStateException(what + " can only suspend inside a task: no event loop runs in thread '"
-                + Thread.currentThread().getName() + "'; start the code with Asyncio.run()");
+        throw RunningLoops.notInTaskOf(this, what);
     }
 
     Context currentContext() {
-        Task<?> t = currentTask;
-        return t != null ? t.context() : currentCallbackContext;
+        return current.context();
     }
 
     /** The contents of the current context: what callbacks and new tasks capture. */
     ContextMap currentContextMap() {
-        Task<?> t = currentTask;
-        return t != null ? t.contextMap() : currentCallbackContext.map;
+        return current.contextMap();
     }
 
     void setCurrentContext(Context context) {
-        Task<?> t = currentTask;
-        if (t != null) t.setContext(context);
-        else currentCallbackContext = context;
+        current.setContext(context);
     }
 
     private Object capture(Context explicit) {
@@ -763,32 +575,24 @@ public final class EventLoop implements AutoCloseable {
         return fdCallbacks().remove(channel, false);
     }
 
-    /** Resources to release when the loop closes (LoopAccess.addCloseHook); see CloseHooks. */
-    private final CloseHooks closeHooks = new CloseHooks();
-
-    /** Registers a close hook (LoopAccess.addCloseHook). */
-    void addCloseHook(Runnable hook) {
-        closeHooks.add(hook);
-    }
-
     /** The selector the loop sleeps in; channels register here with a Handle attached (I/O). */
     Selector selector() {
-        return inbox.selector();
+        return scheduler.selector();
     }
 
     /** Appends to the ready queue; the caller is on the loop thread or the loop is idle. */
     void scheduleSoon(Handle h) {
-        ready.add(h);
+        scheduler.add(h);
     }
 
     /** Appends from whatever thread the JDK resumes a task on. */
     void scheduleFromAnyThread(Handle h) {
         if (VirtualThreads.currentCarrier() == thread) {
-            ready.add(h);
+            scheduler.add(h);
         } else if (closed) {
             LOG.log(System.Logger.Level.WARNING, "a task was resumed after its event loop closed and cannot run: {0}", h);
         } else {
-            inbox.offer(h);
+            scheduler.offer(h);
         }
     }
 
@@ -804,206 +608,62 @@ public final class EventLoop implements AutoCloseable {
 
     /** Sets what an interrupt of the loop thread does while it runs; for {@link Runner}. */
     void setInterruptHandler(Runnable handler) {
-        interruptHandler = handler;
+        scheduler.setInterruptHandler(handler);
     }
 
     /** Whether the loop thread was interrupted since the last call; clears the record. */
     boolean takeInterrupt() {
-        boolean was = interruptPending;
-        interruptPending = false;
-        return was;
+        return scheduler.takeInterrupt();
     }
 
     void timerCancelled() {
-        timers.cancelled();
-    }
-
-    void linkPending(Task<?> t) {
-        t.nextPending = pendingTasks;
-        if (pendingTasks != null) pendingTasks.prevPending = t;
-        pendingTasks = t;
-        pendingTaskCount++;
+        scheduler.timerCancelled();
     }
 
     void taskFinished(Task<?> t) {
-        Task<?> prev = t.prevPending;
-        Task<?> next = t.nextPending;
-        if (prev != null) prev.nextPending = next;
-        else pendingTasks = next;
-        if (next != null) next.prevPending = prev;
-        t.prevPending = null;
-        t.nextPending = null;
-        pendingTaskCount--;
-        if (JfrEvents.AVAILABLE && JfrEvents.recording()) JfrEvents.taskCompleted(t);
-    }
-
-    int pendingTaskCount() {
-        return pendingTaskCount;
+        tasks.finished(t);
     }
 
     List<Task<?>> pendingTasksSnapshot() {
-        List<Task<?>> list = new ArrayList<>(pendingTaskCount);
-        for (Task<?> t = pendingTasks; t != null; t = t.nextPending) list.add(t);
-        return list;
+        return tasks.snapshot();
     }
 
     // ---- for the developer tools (VirtualClock, SlowStepMonitor, TaskDump); loop thread ----
-
-    /** The loops running now, in any thread. */
-    static java.util.Collection<EventLoop> runningLoops() {
-        return List.copyOf(RUNNING.values());
-    }
 
     /** The thread running this loop, or null. */
     Thread loopThread() {
         return thread;
     }
 
-    boolean hasReadyWork() {
-        return !ready.isEmpty() || !urgent.isEmpty() || !inbox.isEmpty();
-    }
-
-    boolean hasTimers() {
-        return !timers.isEmpty();
-    }
-
-    boolean hasRegisteredChannels() {
-        return !inbox.selector().keys().isEmpty();
-    }
-
-    /** Whether a registered channel waits for a connect to complete (real-time work in flight). */
-    boolean hasPendingConnects() {
-        for (java.nio.channels.SelectionKey k : inbox.selector().keys()) {
-            try {
-                if (k.isValid() && (k.interestOps() & java.nio.channels.SelectionKey.OP_CONNECT) != 0) return true;
-            } catch (java.nio.channels.CancelledKeyException raced) {
-                // cancelled meanwhile: not pending
-            }
-        }
-        return false;
-    }
-
-    long firstTimerDeadline() {
-        return timers.firstDeadline();
+    /** The scheduling core, for the virtual clock's idleness checks. */
+    LoopScheduler scheduler() {
+        return scheduler;
     }
 
     /** Pending tasks parked in a JDK call rather than in one of our suspension points. */
     List<Task<?>> tasksBlockedOutsideLoop() {
-        List<Task<?>> list = List.of();
-        for (Task<?> t = pendingTasks; t != null; t = t.nextPending) {
-            if (t != currentTask && t.blockedOutsideLoop()) {
-                if (list.isEmpty()) list = new ArrayList<>();
-                list.add(t);
-            }
-        }
-        return list;
+        return tasks.blockedOutsideLoop(current.task());
     }
 
-    // ---- one iteration ----
+    // ---- running handles ----
 
-    private void runOnce() {
-        timers.dropCancelled();
-        inbox.drainTo(ready);
-        long timeout;
-        if (!ready.isEmpty() || stopping) {
-            timeout = 0;
-        } else if (!timers.isEmpty()) {
-            timeout = Math.max(0, timers.firstDeadline() - now());
-            if (clock != null) timeout = clock.selectTimeout(this, timeout);
-        } else {
-            timeout = clock == null ? -1 : clock.selectTimeout(this, -1);
-        }
-        try {
-            // With work ready and no channel registered, polling the selector would be a wasted
-            // system call per iteration; cross-thread work arrives through the inbox anyway.
-            if (timeout != 0 || !inbox.selector().keys().isEmpty()) {
-                inbox.select(timeout, ioReady);
-            }
-        } catch (IOException e) {
-            callExceptionHandler(ErrorContext.of("selector failed", e));
-        }
-        if (Thread.interrupted()) {
-            // Selectors return at once while the thread is interrupted: take the interrupt here,
-            // or the loop would spin.
-            interruptPending = true;
-            if (interruptHandler != null) interruptHandler.run();
-            else stopping = true;
-        }
-        inbox.drainTo(ready);
-        if (clock != null) clock.afterSelect(this);
-        if (!timers.isEmpty()) {
-            timers.moveDue(now(), ready);
-        }
-        // Run only what was ready at this point; what these schedule waits for the next round.
-        for (int n = ready.size(); n > 0; n--) {
-            run(ready.poll());
-            runUrgent();
-        }
-    }
-
-    /** Runs one callback or task step, timed in debug mode and observed by JFR when recording. */
-    private void run(Handle h) {
-        if (debug) {
-            runTimed(h);
-        } else if (JfrEvents.AVAILABLE && JfrEvents.recording()) {
-            JfrEvents.step(h);
-        } else {
-            h.invoke();
-        }
-    }
-
-    /** Queues a task step to run before anything else (eager start); see {@link #urgent}. */
+    /** Queues a task step to run before anything else (eager start); see LoopScheduler.urgent. */
     void pushUrgent(Handle h) {
-        urgent.addFirst(h);
+        scheduler.pushUrgent(h);
     }
 
     /** Runs the urgent steps, including those they push, until none is left. Loop thread only. */
     void runUrgent() {
-        Handle h;
-        while ((h = urgent.pollFirst()) != null) {
-            run(h);
-        }
-    }
-
-    private void runTimed(Handle h) {
-        SlowStepMonitor m = slowSteps;
-        if (m == null) slowSteps = m = new SlowStepMonitor(this);
-        long t0 = m.begin(h);
-        try {
-            h.invoke();
-        } finally {
-            m.end(h, t0, slowCallbackNanos);
-        }
+        scheduler.runUrgent();
     }
 
     /** Runs a callback in its context and sends what it throws to the exception handler. */
     void runCallback(Handle h, Runnable callback) {
-        Object ctx = h.context;
-        Context saved = currentCallbackContext;
-        if (ctx instanceof ContextMap snapshot) {
-            callbackContext.map = snapshot;
-            currentCallbackContext = callbackContext;
-        } else if (ctx instanceof Context explicit) {
-            currentCallbackContext = explicit;
-        }
-        try {
-            callback.run();
-        } catch (Throwable t) {
-            if (t instanceof VirtualMachineError vme) throw vme;
-            callExceptionHandler(new ErrorContext("Exception in callback " + h, t, null, h));
-        } finally {
-            currentCallbackContext = saved;
-        }
+        current.runCallback(this, h, callback);
     }
 
     /** Runs one step of {@code task}: its continuation, until it suspends or finishes. */
     void runTaskStep(Task<?> task, Runnable continuation) {
-        Task<?> saved = currentTask;
-        currentTask = task;
-        try {
-            continuation.run();
-        } finally {
-            currentTask = saved;
-        }
+        current.runTaskStep(task, continuation);
     }
 }

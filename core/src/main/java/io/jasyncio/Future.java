@@ -510,7 +510,7 @@ public class Future<T> implements java.util.concurrent.Future<T> {
             if (retrieved) return;
             ErrorContext ctx = ErrorContext.of(message + ": " + what, error);
             if (!loop.callSoonThreadsafeIfOpen(() -> loop.callExceptionHandler(ctx))) {
-                EventLoop.defaultHandler(ctx);
+                LoopErrors.log(ctx);
             }
         }
     }

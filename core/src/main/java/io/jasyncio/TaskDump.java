@@ -104,7 +104,7 @@ public final class TaskDump {
     /** Snapshots of every loop running in this process, in no particular order. */
     public static List<TaskDump> allRunningLoops() {
         List<TaskDump> all = new ArrayList<>();
-        for (EventLoop loop : EventLoop.runningLoops()) all.add(of(loop));
+        for (EventLoop loop : RunningLoops.all()) all.add(of(loop));
         return all;
     }
 

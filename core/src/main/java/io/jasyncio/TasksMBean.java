@@ -46,7 +46,7 @@ final class TasksMBean implements TasksMXBean {
 
     @Override
     public String[] getRunningLoops() {
-        return EventLoop.runningLoops().stream().map(EventLoop::loopThread)
+        return RunningLoops.all().stream().map(EventLoop::loopThread)
                 .map(t -> t == null ? "not running" : t.getName()).toArray(String[]::new);
     }
 

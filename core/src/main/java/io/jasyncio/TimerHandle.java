@@ -25,7 +25,7 @@ public final class TimerHandle extends Handle {
 
     /** When the callback is due, in the seconds of {@link EventLoop#time()}. */
     public double when() {
-        return EventLoop.toSeconds(deadline);
+        return LoopTime.toSeconds(deadline);
     }
 
     @Override

@@ -148,13 +148,13 @@ public final class VirtualClock {
         jumpArmed = false;
         if (virtualTimeout == 0) return 0;
         List<Task<?>> blocked = l.tasksBlockedOutsideLoop();
-        if (blocked.isEmpty() && externalWork == 0 && !l.hasPendingConnects()) {
+        if (blocked.isEmpty() && externalWork == 0 && !hasPendingConnects(l)) {
             stallSince = 0;
             if (virtualTimeout < 0) return -1; // nothing to jump to: only other threads can help
             jumpArmed = true;
             // Poll I/O and the inbox once more: what is ready beats a jump. With channels
             // registered, give bytes in flight on loopback a moment of real time to land.
-            return l.hasRegisteredChannels() ? IO_SETTLE_NANOS : 0;
+            return l.scheduler().hasRegisteredChannels() ? IO_SETTLE_NANOS : 0;
         }
         // Real-time work is pending: wait for it as a real loop would, within the stall limit.
         Duration limit = stallLimit;
@@ -169,7 +169,7 @@ public final class VirtualClock {
     void afterSelect(EventLoop l) {
         boolean armed = jumpArmed;
         jumpArmed = false;
-        if (l.hasReadyWork() || !l.hasTimers()) {
+        if (l.scheduler().hasReadyWork() || !l.scheduler().hasTimers()) {
             stallSince = 0;
             return;
         }
@@ -179,7 +179,7 @@ public final class VirtualClock {
             stallSince = 0;
             warnStalled(l, limit);
         }
-        long target = l.firstTimerDeadline() - EventLoop.ORIGIN;
+        long target = l.scheduler().firstTimerDeadline() - LoopTime.ORIGIN;
         if (target > nanos) nanos = target;
     }
 
@@ -188,11 +188,23 @@ public final class VirtualClock {
                 .append(limit.toMillis()).append(" ms of real time without progress: timers may now fire earlier than real time would let them")
                 .append(" (await jasyncio futures rather than blocking JDK calls, or raise VirtualClock.setStallLimit)");
         if (externalWork > 0) sb.append("\n  pending executor/wrapped futures: ").append(externalWork);
-        if (l.hasPendingConnects()) sb.append("\n  a socket connect is still in progress");
+        if (hasPendingConnects(l)) sb.append("\n  a socket connect is still in progress");
         for (Task<?> t : l.tasksBlockedOutsideLoop()) {
             sb.append("\n  task blocked in a JDK call: ").append(t);
             TaskDebug.appendStack(sb, "      ", TaskDebug.taskStack(t), 12);
         }
         LOG.log(System.Logger.Level.WARNING, sb.toString());
+    }
+
+    /** Whether a channel of {@code l} waits for a connect to complete (real-time work in flight). */
+    private static boolean hasPendingConnects(EventLoop l) {
+        for (java.nio.channels.SelectionKey k : l.selector().keys()) {
+            try {
+                if (k.isValid() && (k.interestOps() & java.nio.channels.SelectionKey.OP_CONNECT) != 0) return true;
+            } catch (java.nio.channels.CancelledKeyException raced) {
+                // cancelled meanwhile: not pending
+            }
+        }
+        return false;
     }
 }

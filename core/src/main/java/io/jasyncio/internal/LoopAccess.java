@@ -51,9 +51,12 @@ public abstract class LoopAccess {
     public abstract void checkThread(EventLoop loop, String what);
 
     /**
-     * Runs {@code hook} when {@code loop} is closed: hooks run in reverse order of registration,
-     * before the selector is closed; what one throws goes to the loop's exception handler. For
-     * resources that must not outlive the loop (child processes, pipe threads).
+     * Registers {@code hook} to run when {@code loop} closes: hooks run in {@link EventLoop#close()},
+     * newest first, before the loop's selector is closed (and while loop objects are still usable);
+     * what a hook throws goes to the loop's exception handler. For layers that own resources the
+     * loop must release (child watchers, signal handlers, file executors). Loop thread only.
+     *
+     * @throws IllegalStateException if the loop is closed or the caller is on another thread
      */
     public abstract void addCloseHook(EventLoop loop, Runnable hook);
 }

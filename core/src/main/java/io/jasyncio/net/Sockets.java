@@ -40,10 +40,10 @@ public final class Sockets {
     public static void sockConnect(SocketChannel ch, SocketAddress address) throws IOException {
         Objects.requireNonNull(address, "address");
         EventLoop loop = Asyncio.getRunningLoop();
-        Readiness r = Readiness.of(loop, ch);
+        Readiness.check(loop, ch);
         if (ch.connect(address)) return;
         while (true) {
-            r.awaitWritable(loop);
+            Readiness.awaitWritable(loop, ch);
             if (ch.finishConnect()) return;
         }
     }
@@ -51,14 +51,14 @@ public final class Sockets {
     /** Accepts one connection, returned in non-blocking mode. Suspending. */
     public static SocketChannel sockAccept(ServerSocketChannel ch) throws IOException {
         EventLoop loop = Asyncio.getRunningLoop();
-        Readiness r = Readiness.of(loop, ch);
+        Readiness.check(loop, ch);
         while (true) {
             SocketChannel c = ch.accept();
             if (c != null) {
                 c.configureBlocking(false);
                 return c;
             }
-            r.awaitReadable(loop);
+            Readiness.awaitReadable(loop, ch);
         }
     }
 
@@ -76,32 +76,32 @@ public final class Sockets {
      */
     public static int sockRecvInto(SocketChannel ch, ByteBuffer buf) throws IOException {
         EventLoop loop = Asyncio.getRunningLoop();
-        Readiness r = Readiness.of(loop, ch);
+        Readiness.check(loop, ch);
         if (!buf.hasRemaining()) return 0;
         while (true) {
             int n = ch.read(buf);
             if (n != 0) return n;
-            r.awaitReadable(loop);
+            Readiness.awaitReadable(loop, ch);
         }
     }
 
     /** Sends every remaining byte of {@code data}, suspending while the socket is full. Suspending. */
     public static void sockSendall(SocketChannel ch, ByteBuffer data) throws IOException {
         EventLoop loop = Asyncio.getRunningLoop();
-        Readiness r = Readiness.of(loop, ch);
+        Readiness.check(loop, ch);
         while (data.hasRemaining()) {
-            if (ch.write(data) == 0) r.awaitWritable(loop);
+            if (ch.write(data) == 0) Readiness.awaitWritable(loop, ch);
         }
     }
 
     /** Receives one datagram into {@code buf} and returns its sender. Suspending. */
     public static SocketAddress sockRecvfrom(DatagramChannel ch, ByteBuffer buf) throws IOException {
         EventLoop loop = Asyncio.getRunningLoop();
-        Readiness r = Readiness.of(loop, ch);
+        Readiness.check(loop, ch);
         while (true) {
             SocketAddress from = ch.receive(buf);
             if (from != null) return from;
-            r.awaitReadable(loop);
+            Readiness.awaitReadable(loop, ch);
         }
     }
 
@@ -109,12 +109,12 @@ public final class Sockets {
     public static int sockSendto(DatagramChannel ch, ByteBuffer data, SocketAddress address) throws IOException {
         Objects.requireNonNull(address, "address");
         EventLoop loop = Asyncio.getRunningLoop();
-        Readiness r = Readiness.of(loop, ch);
+        Readiness.check(loop, ch);
         int size = data.remaining();
         while (true) {
             int n = ch.send(data, address);
             if (n > 0 || size == 0) return n;
-            r.awaitWritable(loop);
+            Readiness.awaitWritable(loop, ch);
         }
     }
 
@@ -127,13 +127,13 @@ public final class Sockets {
     public static long sockSendfile(SocketChannel ch, FileChannel file, long offset, long count) throws IOException {
         if (offset < 0 || count < 0) throw new IllegalArgumentException("offset and count must be >= 0: " + offset + ", " + count);
         EventLoop loop = Asyncio.getRunningLoop();
-        Readiness r = Readiness.of(loop, ch);
+        Readiness.check(loop, ch);
         long sent = 0;
         long size = file.size();
         while (sent < count && offset + sent < size) {
             long n = file.transferTo(offset + sent, count - sent, ch);
             if (n > 0) sent += n;
-            else r.awaitWritable(loop);
+            else Readiness.awaitWritable(loop, ch);
         }
         return sent;
     }

@@ -120,6 +120,13 @@ final class UdpTransport extends SelectorTransport<DatagramChannel, UdpTransport
             throw new IllegalArgumentException("the endpoint is not connected: give the destination address");
         }
         if (closeCalled) throw new IllegalStateException("Cannot call sendto() after close() or abort(): " + this);
+        if (peername != null && !data.hasRemaining()) {
+            // asyncio sends an empty datagram here; the JDK cannot: a connected DatagramChannel
+            // skips the system call for 0 bytes (write and send alike). Fail loudly, never drop.
+            throw new UnsupportedOperationException("cannot send an empty datagram on a connected endpoint: the JDK's "
+                    + "connected DatagramChannel never sends 0 bytes; create the endpoint without remoteAddress and "
+                    + "pass the destination to sendto() instead");
+        }
         if (connLost > 0) {
             LOG.log(System.Logger.Level.WARNING, "socket.sendto() after the endpoint was lost: datagram dropped: {0}", this);
             return;

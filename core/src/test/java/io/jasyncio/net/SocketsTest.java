@@ -110,4 +110,62 @@ class SocketsTest {
             server.close();
         });
     }
+
+    @Test
+    void aCancelledSendallFreesTheWriteSlotAtOnce() throws Exception {
+        try (ServerSocketChannel listener = ServerSocketChannel.open()) {
+            listener.bind(new InetSocketAddress("127.0.0.1", 0));
+            Asyncio.run(() -> {
+                SocketChannel client = SocketChannel.open(listener.getLocalAddress());
+                client.configureBlocking(false);
+                try (SocketChannel peer = listener.accept()) { // never reads: the client's buffers fill up
+                    fill(client);
+                    Task<Void> stuck = Asyncio.createTask(() -> Sockets.sockSendall(client, ByteBuffer.allocate(1)));
+                    Asyncio.sleep(0); // its first step runs and suspends in the write wait
+                    assertFalse(stuck.done());
+                    stuck.cancel();
+                    // asyncio frees the writer when the future is cancelled, before the task runs
+                    // again: this task may write at once (and waits, as the socket is still full).
+                    assertThrows(io.jasyncio.TimeoutError.class, () -> Asyncio.timeout(java.time.Duration.ofMillis(50),
+                            () -> Sockets.sockSendall(client, ByteBuffer.allocate(1))));
+                    assertTrue(stuck.cancelled());
+                }
+                client.close();
+            });
+        }
+    }
+
+    /**
+     * Writes until the connection takes no more: loopback moves bytes from the send buffer to the
+     * peer's receive buffer in the background, so one refused write is not yet "full".
+     */
+    private static void fill(SocketChannel ch) throws Exception {
+        ByteBuffer chunk = ByteBuffer.allocate(1 << 16);
+        for (int refusedInARow = 0; refusedInARow < 5; ) {
+            if (ch.write(chunk.clear()) > 0) refusedInARow = 0;
+            else {
+                refusedInARow++;
+                Asyncio.sleep(java.time.Duration.ofMillis(20));
+            }
+        }
+    }
+
+    @Test
+    void aListenerClosedRightAfterSockAcceptRefusesTheNextConnect() throws Exception {
+        Asyncio.run(() -> {
+            ServerSocketChannel listener = ServerSocketChannel.open();
+            listener.bind(new InetSocketAddress("127.0.0.1", 0));
+            listener.configureBlocking(false);
+            SocketAddress address = listener.getLocalAddress();
+            Task<SocketChannel> accepting = Asyncio.createTask(() -> Sockets.sockAccept(listener));
+            Asyncio.sleep(0); // the accept waits: the listener is in the selector now
+            SocketChannel first = Asyncio.toThread(() -> SocketChannel.open(address));
+            SocketChannel accepted = accepting.await();
+            listener.close();
+            // Closed for real, not deferred to the loop's next select: the port refuses at once.
+            assertThrows(java.net.ConnectException.class, () -> SocketChannel.open(address).close());
+            accepted.close();
+            first.close();
+        });
+    }
 }

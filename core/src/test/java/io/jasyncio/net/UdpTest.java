@@ -143,4 +143,27 @@ class UdpTest {
             assertNull(client.protocol().lost.await());
         });
     }
+
+    @Test
+    void emptyDatagramsGoOutUnconnectedAndAConnectedEndpointRefusesThemLoudly() {
+        Asyncio.run(() -> {
+            DatagramEndpoint<Datagrams> server = Net.createDatagramEndpoint(Datagrams::new, loopback(0), null);
+            InetSocketAddress serverAddress = (InetSocketAddress) server.transport().getExtraInfo("sockname");
+            DatagramEndpoint<Datagrams> free = Net.createDatagramEndpoint(Datagrams::new, loopback(0), null);
+            free.transport().sendto(ByteBuffer.allocate(0), serverAddress);
+            server.protocol().awaitEvents(1);
+            assertEquals(List.of(""), server.protocol().received);
+
+            // The JDK's connected DatagramChannel skips the system call for 0 bytes: an error
+            // that says so, rather than a datagram silently never sent.
+            DatagramEndpoint<Datagrams> connected = Net.createDatagramEndpoint(Datagrams::new, null, serverAddress);
+            UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                    () -> connected.transport().sendto(ByteBuffer.allocate(0)));
+            assertTrue(e.getMessage().contains("without remoteAddress"), e.getMessage());
+            connected.transport().sendto(ascii("still usable"));
+            server.protocol().awaitEvents(2);
+            assertEquals(List.of("", "still usable"), server.protocol().received);
+            for (DatagramEndpoint<Datagrams> d : List.of(server, free, connected)) d.transport().close();
+        });
+    }
 }

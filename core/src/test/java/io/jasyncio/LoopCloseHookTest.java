@@ -1,0 +1,162 @@
+package io.jasyncio;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.jasyncio.internal.LoopAccess;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** LoopAccess.addCloseHook: what the I/O, process and signal layers rely on at close. */
+@Timeout(30)
+class LoopCloseHookTest {
+    private static final LoopAccess ACCESS = LoopAccess.get();
+
+    @Test
+    void hooksRunAtCloseNewestFirstWhileTheSelectorIsStillOpen() {
+        EventLoop loop = new EventLoop();
+        List<String> order = new ArrayList<>();
+        for (String name : List.of("first", "second", "third")) {
+            ACCESS.addCloseHook(loop, () -> order.add(name + (ACCESS.selector(loop).isOpen() ? "" : " (selector closed)")));
+        }
+        assertEquals(List.of(), order, "hooks must not run before close()");
+        loop.close();
+        assertEquals(List.of("third", "second", "first"), order);
+        assertFalse(ACCESS.selector(loop).isOpen());
+    }
+
+    @Test
+    void aFailingHookGoesToTheExceptionHandlerAndTheOthersStillRun() {
+        EventLoop loop = new EventLoop();
+        List<ErrorContext> errors = new ArrayList<>();
+        loop.setExceptionHandler((l, ctx) -> errors.add(ctx));
+        List<String> ran = new ArrayList<>();
+        ACCESS.addCloseHook(loop, () -> ran.add("older"));
+        IllegalStateException boom = new IllegalStateException("boom");
+        ACCESS.addCloseHook(loop, () -> {
+            throw boom;
+        });
+        loop.close();
+        assertEquals(List.of("older"), ran);
+        assertEquals(1, errors.size());
+        assertSame(boom, errors.get(0).exception());
+        assertTrue(errors.get(0).message().contains("close hook"), errors.get(0).message());
+        assertTrue(loop.isClosed());
+    }
+
+    @Test
+    void hooksRunOnceEvenWhenAHookClosesTheLoopAgain() {
+        EventLoop loop = new EventLoop();
+        int[] runs = {0};
+        ACCESS.addCloseHook(loop, () -> {
+            runs[0]++;
+            loop.close(); // re-entrant close: a no-op, not a second round of hooks
+        });
+        loop.close();
+        loop.close();
+        assertEquals(1, runs[0]);
+    }
+
+    @Test
+    void hooksCanStillUseTheLoopAndReleaseChannelsBeforeTheLeftoverSweep() throws Exception {
+        EventLoop loop = new EventLoop();
+        ServerSocketChannel server = ServerSocketChannel.open();
+        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        server.configureBlocking(false);
+        server.register(ACCESS.selector(loop), SelectionKey.OP_ACCEPT, ACCESS.ioHandle(loop, () -> {}));
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        ACCESS.addCloseHook(loop, () -> {
+            try {
+                loop.callSoon(() -> {}).cancel(); // the loop is not closed yet while hooks run
+                server.close();
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        });
+        LogCapture log = LogCapture.start();
+        try {
+            loop.close();
+        } finally {
+            log.stop();
+        }
+        assertNull(failure.get());
+        assertFalse(server.isOpen());
+        assertTrue(log.messages().stream().noneMatch(m -> m.contains("left open")), log.messages().toString());
+    }
+
+    @Test
+    void aLeftoverChannelIsStillClosedWithAWarningWhenNoHookReleasesIt() throws Exception {
+        EventLoop loop = new EventLoop();
+        ServerSocketChannel server = ServerSocketChannel.open();
+        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        server.configureBlocking(false);
+        server.register(ACCESS.selector(loop), SelectionKey.OP_ACCEPT, ACCESS.ioHandle(loop, () -> {}));
+        AtomicReference<Boolean> openInHook = new AtomicReference<>();
+        ACCESS.addCloseHook(loop, () -> openInHook.set(server.isOpen()));
+        LogCapture log = LogCapture.start();
+        try {
+            loop.close();
+        } finally {
+            log.stop();
+        }
+        assertTrue(openInHook.get(), "hooks run before the leftover channels are closed");
+        assertFalse(server.isOpen());
+        assertTrue(log.messages().stream().anyMatch(m -> m.contains("left open")), log.messages().toString());
+    }
+
+    @Test
+    void addingAHookToAClosedLoopFails() {
+        EventLoop loop = new EventLoop();
+        loop.close();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> ACCESS.addCloseHook(loop, () -> {}));
+        assertEquals("Event loop is closed", e.getMessage());
+    }
+
+    @Test
+    void addingAHookWhileTheLoopClosesFails() {
+        EventLoop loop = new EventLoop();
+        AtomicReference<Throwable> seen = new AtomicReference<>();
+        ACCESS.addCloseHook(loop, () -> {
+            try {
+                ACCESS.addCloseHook(loop, () -> {});
+            } catch (Throwable t) {
+                seen.set(t);
+            }
+        });
+        loop.close();
+        assertInstanceOf(IllegalStateException.class, seen.get());
+    }
+
+    @Test
+    void aNullHookIsRefused() {
+        try (EventLoop loop = new EventLoop()) {
+            NullPointerException e = assertThrows(NullPointerException.class, () -> ACCESS.addCloseHook(loop, null));
+            assertEquals("hook", e.getMessage());
+        }
+    }
+
+    @Test
+    void addingAHookFromAnotherThreadWhileTheLoopRunsFails() throws Exception {
+        try (EventLoop loop = new EventLoop()) {
+            AtomicReference<Throwable> seen = new AtomicReference<>();
+            loop.runUntilComplete(() -> {
+                Thread other = Thread.ofPlatform().start(() -> {
+                    try {
+                        ACCESS.addCloseHook(loop, () -> {});
+                    } catch (Throwable t) {
+                        seen.set(t);
+                    }
+                });
+                other.join(); // a blocking join parks only this task's virtual thread
+            });
+            assertInstanceOf(IllegalStateException.class, seen.get());
+            assertTrue(seen.get().getMessage().contains("callSoonThreadsafe"), seen.get().getMessage());
+        }
+    }
+}
