@@ -124,6 +124,32 @@ class PipesTest {
     }
 
     @Test
+    void manyWritesBeyondTheStagingBufferArriveWholeAndInOrder() {
+        Asyncio.run(() -> {
+            Pipe pipe = Pipe.open();
+            PipeConnection<ReadTransport, Sink> in = Pipes.connectReadPipe(Sink::new, pipe.source());
+            PipeConnection<WriteTransport, Source> out = Pipes.connectWritePipe(Source::new, pipe.sink());
+            in.transport().pauseReading(); // the pipe fills, then the staging buffer, then the overflow
+            byte[] all = pattern(100 * 50_000 + 7);
+            ByteBuffer src = ByteBuffer.wrap(all);
+            long maxBuffered = 0;
+            while (src.hasRemaining()) {
+                ByteBuffer part = src.slice(src.position(), Math.min(src.remaining(), 50_000));
+                out.transport().write(part);
+                src.position(src.position() + part.capacity());
+                maxBuffered = Math.max(maxBuffered, out.transport().getWriteBufferSize());
+            }
+            assertTrue(maxBuffered > SelectorWritePipe.STAGE, "the overflow was used: " + maxBuffered);
+            in.transport().resumeReading();
+            out.transport().close();
+            assertNull(out.protocol().lost.await());
+            assertNull(in.protocol().lost.await());
+            assertArrayEquals(all, in.protocol().data.toByteArray());
+            assertEquals(0, out.transport().getWriteBufferSize());
+        });
+    }
+
+    @Test
     void pausedReadingDeliversNothingUntilResumed() {
         Asyncio.run(() -> {
             Pipe pipe = Pipe.open();
