@@ -242,8 +242,14 @@ final class ProcessTransport implements SubprocessTransport {
         return p == null ? null : p.pipe;
     }
 
+    /** Loop-bound, as every transport; cheap enough here to check always, not only in debug mode. */
+    private void checkThread(String what) {
+        io.jasyncio.internal.LoopAccess.get().checkThread(loop, what);
+    }
+
     @Override
     public void sendSignal(int signal) {
+        checkThread("SubprocessTransport.sendSignal()");
         Signals.checkNumber(signal);
         checkProc();
         if (returncode != null || !process.isAlive()) return;
@@ -278,6 +284,7 @@ final class ProcessTransport implements SubprocessTransport {
 
     @Override
     public void close() {
+        checkThread("SubprocessTransport.close()");
         if (closed) return;
         closed = true;
         for (PipeProto p : pipes) if (p != null && p.pipe != null) PIPES.closeByOwner(p.pipe);

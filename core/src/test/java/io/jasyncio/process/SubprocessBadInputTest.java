@@ -109,6 +109,44 @@ class SubprocessBadInputTest {
     }
 
     @Test
+    void aDirectoryAsStdinIsAPreciseError(@TempDir Path dir) {
+        Asyncio.run(() -> {
+            java.io.IOException e = assertThrows(java.io.IOException.class, () -> Subprocesses.createSubprocessExec(
+                    SubprocessOptions.defaults().stdin(Stdio.file(dir)), "cat"));
+            assertTrue(e.getMessage().contains("is a directory"), e.getMessage());
+        });
+    }
+
+    @Test
+    void signalsAndCloseFromAnotherThreadNameTheRightWay() {
+        Asyncio.run(() -> {
+            Subprocess p = Subprocesses.createSubprocessExec(SubprocessOptions.defaults(), "sleep", "30");
+            var errors = new java.util.ArrayList<Throwable>();
+            Thread t = Thread.ofPlatform().start(() -> {
+                for (Runnable r : List.<Runnable>of(p::kill, p::terminate, p::close, () -> p.sendSignal("HUP"))) {
+                    try {
+                        r.run();
+                    } catch (Throwable e) {
+                        errors.add(e);
+                    }
+                }
+            });
+            Asyncio.toThread(() -> {
+                t.join();
+                return null;
+            });
+            assertEquals(4, errors.size(), errors.toString());
+            for (Throwable e : errors) {
+                assertInstanceOf(IllegalStateException.class, e);
+                assertTrue(e.getMessage().contains("callSoonThreadsafe"), e.getMessage());
+            }
+            assertNull(p.returncode(), "nothing reached the child");
+            p.kill();
+            assertEquals(-9, p.waitFor());
+        });
+    }
+
+    @Test
     void badOptionsAreRejectedWhenMade() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> SubprocessOptions.defaults().stdout(Stdio.STDOUT));
