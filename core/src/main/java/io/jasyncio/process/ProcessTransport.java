@@ -16,8 +16,8 @@ import java.util.Objects;
 
 /**
  * A child process and its pipes: asyncio's {@code BaseSubprocessTransport} with
- * {@code _UnixSubprocessTransport}. Loop thread only, apart from the exit notification, which
- * the JDK's process reaper delivers through {@code callSoonThreadsafe}.
+ * {@code _UnixSubprocessTransport}. Loop thread only; the exit arrives as
+ * {@link EventLoop#wrapFuture} of {@link Process#onExit()}.
  *
  * <h2>How it runs</h2>
  * Each of the child's streams asked for as a pipe is, on Linux, a selectable
@@ -87,12 +87,10 @@ final class ProcessTransport implements SubprocessTransport {
                     : PIPES.readPipe(loop, process.getErrorStream(), prefix + "stderr", pipes[2]);
         }
         ProcessRegistry.of(loop).add(this);
-        process.onExit().whenComplete((p, err) -> {
-            try {
-                loop.callSoonThreadsafe(this::exited);
-            } catch (IllegalStateException loopClosed) {
-                // the loop's close hook already killed and reaped the child
-            }
+        // Wrapped rather than hooked with callSoonThreadsafe: the loop then knows a child is
+        // running, and under virtual time waits for it in real time instead of jumping ahead.
+        loop.wrapFuture(process.onExit()).addDoneCallback(f -> {
+            if (!f.cancelled()) exited();
         });
         if (!stdin && !stdout && !stderr) loop.callSoon(this::tryConnected);
     }
@@ -179,9 +177,9 @@ final class ProcessTransport implements SubprocessTransport {
         protocol.pipeDataReceived(fd, data);
     }
 
-    /** The child exited (loop thread, from the JDK's reaper through callSoonThreadsafe). */
+    /** The child exited (loop thread). */
     private void exited() {
-        if (returncode != null) return;
+        if (returncode != null || process.isAlive()) return;
         int status = process.exitValue();
         int sig = status - 128;
         returncode = sig > 0 && sig <= 64 && (sentSignals & (1L << sig)) != 0 ? -sig : status;

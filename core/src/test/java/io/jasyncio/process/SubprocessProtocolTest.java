@@ -137,4 +137,25 @@ class SubprocessProtocolTest {
             assertEquals(0, c.transport().getReturncode());
         });
     }
+
+    @Test
+    void underVirtualTimeTheLoopWaitsForTheChildInRealTime() {
+        io.jasyncio.RunOptions virtual = io.jasyncio.RunOptions.defaults().virtualTime(true);
+        String out = Asyncio.run(() -> {
+            Subprocess p = Subprocesses.createSubprocessShell(SubprocessOptions.defaults().stdout(Stdio.PIPE),
+                    "sleep 0.3; echo late");
+            // A virtual 10 s timer must not fire before the child's output: nothing jumps the
+            // clock while the loop waits for its pipe and its exit.
+            var timer = Asyncio.createTask(() -> {
+                Asyncio.sleep(java.time.Duration.ofSeconds(10));
+                return "timer";
+            });
+            String line = new String(p.stdout().readLine(), US_ASCII);
+            assertFalse(timer.done(), "the virtual timer fired before the child wrote");
+            timer.cancel();
+            assertEquals(0, p.waitFor());
+            return line;
+        }, virtual);
+        assertEquals("late\n", out);
+    }
 }
