@@ -12,5 +12,6 @@ module io.jasyncio {
     exports io.jasyncio.sync;
     exports io.jasyncio.net;
     exports io.jasyncio.stream;
+    exports io.jasyncio.file;
     exports io.jasyncio.process;
 }

@@ -1,6 +1,7 @@
 package io.jasyncio;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
@@ -149,16 +150,26 @@ public final class Asyncio {
         }
     }
 
-    /** {@link #sleep(Duration)} with the delay in seconds, for asyncio parity. Suspending. */
+    /**
+     * {@link #sleep(Duration)} with the delay in seconds: the one delay given as a {@code double}
+     * in the API (times are otherwise a {@link Duration} for delays and loop seconds only for
+     * absolute deadlines), kept for asyncio's yield idiom {@code Asyncio.sleep(0)}. Suspending.
+     *
+     * @throws IllegalArgumentException if {@code seconds} is NaN
+     */
     public static void sleep(double seconds) {
-        if (Double.isNaN(seconds)) throw new IllegalArgumentException("delay is NaN");
-        sleep(seconds <= 0 ? Duration.ZERO : Duration.ofNanos((long) Math.min(Long.MAX_VALUE / 2.0, seconds * 1e9)));
+        sleep(LoopTime.secondsToDuration(seconds));
     }
 
     /**
      * Runs {@code fn} in the running loop's default executor (platform threads), in a copy of the
      * current context, and returns its result. Suspending: for blocking or CPU-heavy work that
      * would otherwise hold the loop thread.
+     *
+     * @throws java.util.concurrent.CompletionException wrapping a checked exception of {@code fn}
+     *                                                  (it ran on another thread: rule 3 of the
+     *                                                  {@linkplain io.jasyncio package documentation});
+     *                                                  unchecked ones pass as they are
      */
     public static <T> T toThread(Callable<T> fn) {
         if (fn == null) throw new NullPointerException("fn");
@@ -270,6 +281,31 @@ public final class Asyncio {
     }
 
     /**
+     * {@link #gather(Coroutine...)} of a collection of coroutines, run as tasks in the
+     * collection's iteration order. Does not suspend; call it in a task of the running loop.
+     *
+     * <pre>{@code
+     * List<Coroutine<String>> fetches = urls.stream().map(u -> (Coroutine<String>) () -> fetch(u)).toList();
+     * List<String> pages = Asyncio.gather(fetches).await();
+     * }</pre>
+     */
+    public static <T> Future<List<T>> gather(Collection<? extends Coroutine<? extends T>> coros) {
+        if (coros == null) throw new NullPointerException("coros");
+        return GatheringFuture.gather(new ArrayList<>(coros), false);
+    }
+
+    /**
+     * {@link #gather(List)} of nothing: a future already done with an empty list (as asyncio's
+     * {@code gather()}). Its own overload so that {@code gather()} is not ambiguous between the
+     * two varargs forms. Does not suspend.
+     *
+     * @throws IllegalStateException if no loop runs here
+     */
+    public static <T> Future<List<T>> gather() {
+        return GatheringFuture.gather(List.of(), false);
+    }
+
+    /**
      * Like {@link #gather(List)}, but waits for every child and reports each one's
      * {@link Outcome} — its value, its exception, or a {@link CancelledError} if it was cancelled
      * — as asyncio's {@code gather(..., return_exceptions=True)}. Cancelling the returned future
@@ -294,6 +330,17 @@ public final class Asyncio {
         return GatheringFuture.gather(Arrays.asList(coros), true);
     }
 
+    /** {@link #gatherReturnExceptions(Coroutine...)} of a collection of coroutines, in iteration order. Does not suspend. */
+    public static <T> Future<List<Outcome<T>>> gatherReturnExceptions(Collection<? extends Coroutine<? extends T>> coros) {
+        if (coros == null) throw new NullPointerException("coros");
+        return GatheringFuture.gather(new ArrayList<>(coros), true);
+    }
+
+    /** {@link #gatherReturnExceptions(List)} of nothing: a done future of an empty list. Does not suspend. */
+    public static <T> Future<List<Outcome<T>>> gatherReturnExceptions() {
+        return GatheringFuture.gather(List.of(), true);
+    }
+
     /** {@link #wait(Collection, Duration, ReturnWhen)} until all are done, without a timeout. Suspending. */
     public static <F extends Future<?>> WaitResult<F> wait(Collection<? extends F> fs) {
         return Waiting.wait(fs, null, ReturnWhen.ALL_COMPLETED);
@@ -302,6 +349,18 @@ public final class Asyncio {
     /** {@link #wait(Collection, Duration, ReturnWhen)} until all are done or the timeout. Suspending. */
     public static <F extends Future<?>> WaitResult<F> wait(Collection<? extends F> fs, Duration timeout) {
         return Waiting.wait(fs, timeout, ReturnWhen.ALL_COMPLETED);
+    }
+
+    /**
+     * {@link #wait(Collection, Duration, ReturnWhen)} until {@code returnWhen} holds, without a
+     * timeout. Suspending.
+     *
+     * <pre>{@code
+     * WaitResult<Task<String>> r = Asyncio.wait(tasks, ReturnWhen.FIRST_COMPLETED);
+     * }</pre>
+     */
+    public static <F extends Future<?>> WaitResult<F> wait(Collection<? extends F> fs, ReturnWhen returnWhen) {
+        return Waiting.wait(fs, null, returnWhen);
     }
 
     /**
@@ -339,6 +398,12 @@ public final class Asyncio {
      * String s = Asyncio.waitFor(task, Duration.ofSeconds(2));
      * }</pre>
      *
+     * <p><b>Exceptions</b> (rule 3 of the {@linkplain io.jasyncio package documentation}):
+     * {@code fut} is another task's or producer's outcome, so as {@link Future#await()} this
+     * rethrows its unchecked exception as it is and wraps a checked one in a
+     * {@link CompletionException}. Compare {@link #waitFor(Coroutine, Duration)}, whose body runs
+     * in the calling task and whose exceptions therefore pass as they are.
+     *
      * @param timeout null to wait without limit; zero or less cancels {@code fut} at once unless
      *                it is already done
      * @throws TimeoutError        if the timeout passed and {@code fut} ended cancelled
@@ -350,9 +415,19 @@ public final class Asyncio {
 
     /**
      * Runs {@code coro} in the current task with a timeout: asyncio 3.12's {@code wait_for} of a
-     * coroutine, which is a {@link #timeout(Duration, Coroutine)} scope around it. With a timeout
-     * of zero or less it never starts (it becomes a task cancelled before its first step).
-     * Suspending.
+     * coroutine, whose {@code await coro} runs it inline within a
+     * {@link #timeout(Duration, Coroutine)} scope. With a timeout of zero or less it never starts
+     * (it becomes a task cancelled before its first step). Suspending.
+     *
+     * <pre>{@code
+     * byte[] line = Asyncio.waitFor(() -> reader.readLine(), Duration.ofSeconds(5));   // IOException as is
+     * }</pre>
+     *
+     * <p><b>Exceptions</b> (rule 2 of the {@linkplain io.jasyncio package documentation}): the
+     * body is the caller's own code, so its exception passes as it is, checked or not — also in
+     * the one case where it runs as a task (a zero timeout with an eager task factory that
+     * finishes it at creation). Compare {@link #waitFor(Future, Duration)}, which reports another
+     * task's outcome and wraps checked exceptions.
      *
      * @throws TimeoutError if the timeout cancelled {@code coro} and that ended it
      * @throws Exception    whatever {@code coro} throws, unchanged
@@ -429,6 +504,9 @@ public final class Asyncio {
      * String s = Asyncio.timeout(Duration.ofSeconds(1), () -> slowFetch());
      * }</pre>
      *
+     * <p>The body runs inline, so its exception passes as it is (rule 2 of the
+     * {@linkplain io.jasyncio package documentation}).
+     *
      * @throws TimeoutError if the deadline cancelled the body and that ended it
      * @throws Exception    whatever {@code body} throws, unchanged
      */
@@ -478,21 +556,6 @@ public final class Asyncio {
         return EagerTaskFactory.INSTANCE;
     }
 
-    /** The factory behind {@link #eagerTaskFactory()}. */
-    private enum EagerTaskFactory implements TaskFactory {
-        INSTANCE;
-
-        @Override
-        public <T> Task<T> createTask(EventLoop loop, Coroutine<T> coro, String name, Context context) {
-            return loop.createTask(coro, name, context, true);
-        }
-
-        @Override
-        public String toString() {
-            return "eagerTaskFactory";
-        }
-    }
-
     /**
      * Submits {@code coro} to {@code loop} from another thread and returns a
      * {@link CompletableFuture} of its result: asyncio's {@code run_coroutine_threadsafe}. The
@@ -512,32 +575,7 @@ public final class Asyncio {
      * @throws IllegalStateException if {@code loop} is closed
      */
     public static <T> CompletableFuture<T> runCoroutineThreadsafe(Coroutine<T> coro, EventLoop loop) {
-        if (coro == null) throw new NullPointerException("coro");
-        if (loop == null) throw new NullPointerException("loop");
-        CompletableFuture<T> cf = new CompletableFuture<>();
-        loop.callSoonThreadsafe(() -> {
-            if (cf.isDone()) return; // cancelled before it could start
-            Task<T> task;
-            try {
-                task = loop.createTask(coro);
-            } catch (Throwable t) {
-                cf.completeExceptionally(t);
-                throw t;
-            }
-            task.addDoneCallback(f -> {
-                if (f.cancelled()) {
-                    cf.cancel(false);
-                } else if (f.exception() != null) {
-                    cf.completeExceptionally(f.exception());
-                } else {
-                    cf.complete(f.result());
-                }
-            });
-            cf.whenComplete((r, e) -> {
-                if (cf.isCancelled()) loop.callSoonThreadsafeIfOpen(() -> task.cancel());
-            });
-        });
-        return cf;
+        return ThreadBridge.runCoroutine(coro, loop);
     }
 
     /** {@link #runCoroutineThreadsafe(Coroutine, EventLoop)} for a body without a result. */

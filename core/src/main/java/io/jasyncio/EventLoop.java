@@ -4,7 +4,6 @@ import io.jasyncio.internal.ContextMap;
 import io.jasyncio.internal.VirtualThreads;
 import java.nio.channels.Selector;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -41,8 +40,8 @@ public final class EventLoop implements AutoCloseable {
 
     // Each concern lives in its own class, one instance per loop, named after what it owns: the
     // scheduling core (ready queue, timers, I/O readiness, one iteration) is LoopScheduler, the
-    // hot path, reached through one final field. This class is the facade, and keeps what every
-    // concern needs: the loop's thread and whether it is closed.
+    // hot path, reached through one final field; CurrentStep knows what runs now. This class is
+    // the facade, and keeps what every concern checks: the loop's thread and whether it is closed.
     // Invariant: all of it is touched only by the loop thread while it runs, or by any single
     // thread while it does not.
     private final LoopScheduler scheduler;
@@ -55,8 +54,6 @@ public final class EventLoop implements AutoCloseable {
     private volatile boolean closed;
     /** Virtual time (see {@link VirtualClock}), or null for System.nanoTime(). */
     private final VirtualClock clock;
-    /** JFR events made in a task, committed by the loop thread after the step (see JfrEvents). */
-    ArrayList<Object> jfrDeferred;
     /** The running task step or callback and its context. */
     private final CurrentStep current = new CurrentStep();
 
@@ -146,11 +143,6 @@ public final class EventLoop implements AutoCloseable {
         return schedule(scheduler.now() + Math.max(0, nanos), callback, context);
     }
 
-    /** {@link #callLater(Duration, Runnable)} with the delay in seconds, for asyncio parity. */
-    public TimerHandle callLater(double delaySeconds, Runnable callback) {
-        return callLater(LoopTime.secondsToDuration(delaySeconds), callback, null);
-    }
-
     /** Schedules {@code callback} at {@code when}, in the seconds of {@link #time()}. */
     public TimerHandle callAt(double when, Runnable callback) {
         return callAt(when, callback, null);
@@ -186,6 +178,21 @@ public final class EventLoop implements AutoCloseable {
     /** Runs {@code coro} concurrently as a new task with the given name. */
     public <T> Task<T> createTask(Coroutine<T> coro, String name) {
         return createTask(coro, name, null);
+    }
+
+    /**
+     * {@link #createTask(Coroutine)} for a body without a result. Does not suspend; call it on
+     * this loop's thread or in one of its tasks.
+     */
+    public Task<Void> createTask(AsyncRunnable body) {
+        if (body == null) throw new NullPointerException("body");
+        return createTask(Coroutine.of(body), null, null);
+    }
+
+    /** {@link #createTask(AsyncRunnable)} with a name. */
+    public Task<Void> createTask(AsyncRunnable body, String name) {
+        if (body == null) throw new NullPointerException("body");
+        return createTask(Coroutine.of(body), name, null);
     }
 
     /**
@@ -292,6 +299,9 @@ public final class EventLoop implements AutoCloseable {
             thread = null;
             RunningLoops.exit(me, this);
             scheduler.afterRun(me);
+            // JFR events are committed by another thread (see JfrEvents): let it catch up, so
+            // that a recording stopped after this returns holds the whole run.
+            if (JfrEvents.AVAILABLE) JfrEvents.awaitCommitted();
         }
     }
 
@@ -385,7 +395,7 @@ public final class EventLoop implements AutoCloseable {
     /**
      * Debug mode: callbacks and task steps slower than {@link #setSlowCallbackDuration} are logged.
      * Also enabled by the system property {@code jasyncio.debug=true} or the environment variable
-     * {@code JASYNCIO_DEBUG}.
+     * {@code JASYNCIO_DEBUG} (except {@code 0}, {@code false}, {@code no}, {@code off} or empty).
      */
     public void setDebug(boolean enabled) {
         scheduler.setDebug(enabled);

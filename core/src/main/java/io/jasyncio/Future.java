@@ -38,7 +38,8 @@ import java.util.function.Consumer;
  *
  * <p><b>Failures.</b> {@link #await()} and {@link #result()} rethrow an unchecked exception
  * ({@link RuntimeException} or {@link Error}) as it is, and wrap a checked one in a
- * {@link CompletionException} whose cause it is. An exception that nobody retrieved is reported
+ * {@link CompletionException} whose cause it is: rule 3 of the one exception rule (see the
+ * {@linkplain io.jasyncio package documentation}). An exception that nobody retrieved is reported
  * to the loop's exception handler when the future is garbage-collected.
  *
  * @param <T> the result type
@@ -276,10 +277,22 @@ public class Future<T> implements java.util.concurrent.Future<T> {
     // ---- java.util.concurrent.Future ----
 
     /**
-     * Cancels the future; from another thread the cancellation runs on the loop and this call
-     * waits for its answer. {@code mayInterruptIfRunning} is ignored: a task is always
-     * interrupted if it is blocked in a JDK call (see {@link Task#cancel(String)}).
+     * {@link java.util.concurrent.Future}'s cancel, for code that holds this future as one (an
+     * executor framework, a foreign thread): it is {@link #cancel()}. From another thread the
+     * cancellation runs on the loop and this call blocks until the loop answers, so never call it
+     * from a task of another loop; on the loop thread it answers at once.
+     *
+     * <p><b>{@code mayInterruptIfRunning} is ignored</b>, and {@code f.cancel(true)} is not an
+     * interrupt request. asyncio's cancellation is the only one: a task suspended in
+     * {@link #await()} (or any jasyncio suspension point) gets a {@link CancelledError} there,
+     * and a task blocked in a JDK call ({@code Thread.sleep}, a socket read) is interrupted,
+     * whatever the flag says (see {@link Task#cancel(String)}).
+     *
+     * @deprecated in jasyncio code call {@link #cancel()} or {@link #cancel(String)}, which say
+     *             what happens; this method exists only because {@code java.util.concurrent.Future}
+     *             requires it, and is not going away.
      */
+    @Deprecated
     @Override
     public final boolean cancel(boolean mayInterruptIfRunning) {
         if (loop.isOwnerThread()) return cancel();
@@ -357,10 +370,12 @@ public class Future<T> implements java.util.concurrent.Future<T> {
         if (error == null) throw new NullPointerException("error");
         loop.checkThread("Future.setException()");
         if (state != PENDING) throw new InvalidStateError(stateName() + ": " + this);
-        Unretrieved u = new Unretrieved(loop, error, this instanceof Task<?> ? "Task exception was never retrieved" : "Future exception was never retrieved",
-                this instanceof Task<?> t ? TaskDebug.describe(t) : toString());
+        Unretrieved u = new Unretrieved(loop, error, this instanceof Task<?> ? "Task exception was never retrieved" : "Future exception was never retrieved");
         outcome = u;
         STATE.setRelease(this, FINISHED);
+        // Described once finished, so that the report shows the final state and the exception
+        // (asyncio prints the finished task); the report cannot hold the future itself.
+        u.what = this instanceof Task<?> t ? TaskDebug.describe(t) : toString();
         CLEANER.register(this, u);
         scheduleCallbacks();
     }
@@ -482,6 +497,11 @@ public class Future<T> implements java.util.concurrent.Future<T> {
             super(loop, () -> fn.accept(future), context);
             this.fn = fn;
         }
+
+        @Override
+        public String toString() {
+            return "DoneCallback[" + (cancelled() ? "cancelled" : Callbacks.describe(fn)) + "]";
+        }
     }
 
     /** A thread blocked in {@link #get()}. */
@@ -495,14 +515,14 @@ public class Future<T> implements java.util.concurrent.Future<T> {
         private final EventLoop loop;
         private final Throwable error;
         private final String message;
-        private final String what;
+        /** The future described when it finished; set before the cleaner can see this. */
+        String what;
         volatile boolean retrieved;
 
-        Unretrieved(EventLoop loop, Throwable error, String message, String what) {
+        Unretrieved(EventLoop loop, Throwable error, String message) {
             this.loop = loop;
             this.error = error;
             this.message = message;
-            this.what = what;
         }
 
         @Override

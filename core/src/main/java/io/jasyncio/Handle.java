@@ -11,8 +11,11 @@ import io.jasyncio.internal.ContextMap;
  * h.cancel(); // never prints
  * }</pre>
  *
- * <p>{@link #cancel()} is safe to call from any thread for handles of {@code callSoon} and
- * {@code callSoonThreadsafe}; a {@link TimerHandle} is cancelled on the loop thread.
+ * <p><b>Threads.</b> One rule for every handle, {@link TimerHandle} included, as for every
+ * object bound to a loop: call {@link #cancel()} on the loop's thread or in one of its tasks
+ * (or before the loop runs). From another thread it fails with an
+ * {@link IllegalStateException}; cancel through the loop instead:
+ * {@code loop.callSoonThreadsafe(h::cancel)}. {@link #cancelled()} may be read from any thread.
  */
 public class Handle {
     final EventLoop loop;
@@ -28,9 +31,15 @@ public class Handle {
         this.context = context;
     }
 
-    /** Keeps the callback from running if it has not run yet. */
+    /**
+     * Keeps the callback from running if it has not run yet; idempotent. Does not suspend.
+     *
+     * @throws IllegalStateException if called from another thread than the loop's while it
+     *                               runs (use {@code loop.callSoonThreadsafe(h::cancel)})
+     */
     public void cancel() {
         if (!cancelled) {
+            loop.checkThread("Handle.cancel()");
             cancelled = true;
             callback = null;
         }
@@ -56,6 +65,6 @@ public class Handle {
     @Override
     public String toString() {
         Runnable cb = callback;
-        return getClass().getSimpleName() + "[" + (cancelled ? "cancelled" : String.valueOf(cb)) + "]";
+        return getClass().getSimpleName() + "[" + (cancelled ? "cancelled" : Callbacks.describe(cb)) + "]";
     }
 }

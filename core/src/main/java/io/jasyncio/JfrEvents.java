@@ -94,11 +94,17 @@ final class JfrEvents {
 
     // Callers check AVAILABLE and recording() first: only then are the event classes loaded.
     //
-    // Events are committed by the loop thread only. JDK 25 drops the first event a carrier thread
-    // commits after a virtual thread it carried has committed one (seen here: a SlowStep right
-    // after a TaskCreated from inside a task was lost every time). So the task events, which
-    // happen inside tasks, are stamped there (begin/end fix their time) and committed by the loop
-    // thread after the step: at the end of the step or of the iteration.
+    // Why a committer thread: JDK 25 drops the first event that a carrier thread commits after a
+    // virtual thread it carried has committed one. The loop thread is the carrier of its tasks,
+    // and tasks commit JDK events of their own whenever a recording enables them (a socket write
+    // or a park over its threshold, any event of the application...). Committing on the loop
+    // thread therefore lost events at random on a loaded socket server (issue 14: 0 of 4
+    // TaskCompleted), and deterministically after a task commits any event (JfrEventsTest).
+    // Platform threads that never carry virtual threads are not affected, so every jasyncio event
+    // is stamped where it happens (begin/end fix its time, its fields name the task and the loop)
+    // and committed by one daemon thread, "jasyncio-jfr". The loop waits for that thread to
+    // catch up when it stops running, so that a recording stopped after Asyncio.run() returns
+    // holds every event of the run.
 
     static void taskCreated(Task<?> task) {
         TaskCreated e = new TaskCreated();
@@ -107,7 +113,7 @@ final class JfrEvents {
         e.end();
         e.task = task.getName();
         e.loop = loopName(task.loop);
-        commitOnLoop(task.loop, e);
+        Committer.submit(e);
     }
 
     static void taskCompleted(Task<?> task) {
@@ -120,24 +126,59 @@ final class JfrEvents {
         e.loop = loopName(task.loop);
         // Read without retrieving: at completion nobody has retrieved the exception yet.
         e.outcome = task.cancelled() ? "cancelled" : task.hasUnretrievedException() ? "failed" : "finished";
-        commitOnLoop(task.loop, e);
+        Committer.submit(e);
     }
 
-    private static void commitOnLoop(EventLoop loop, Event e) {
-        if (!Thread.currentThread().isVirtual()) {
-            e.commit();
-            return;
+    /**
+     * Waits (up to a second) until every event submitted so far is committed; called by the loop
+     * when it stops running. Returns at once when no event was ever submitted.
+     */
+    static void awaitCommitted() {
+        if (Committer.used) Committer.awaitCommitted(1_000_000_000L);
+    }
+
+    /** The one thread that commits jasyncio's events (see the comment above taskCreated). */
+    private static final class Committer {
+        private static final java.util.concurrent.LinkedBlockingQueue<Event> QUEUE = new java.util.concurrent.LinkedBlockingQueue<>();
+        private static final java.util.concurrent.atomic.AtomicLong SUBMITTED = new java.util.concurrent.atomic.AtomicLong();
+        private static final java.util.concurrent.atomic.AtomicLong COMMITTED = new java.util.concurrent.atomic.AtomicLong();
+        static volatile boolean used;
+
+        static {
+            Thread.ofPlatform().daemon().name("jasyncio-jfr").start(Committer::run);
+            used = true;
         }
-        if (loop.jfrDeferred == null) loop.jfrDeferred = new java.util.ArrayList<>();
-        loop.jfrDeferred.add(e);
-    }
 
-    /** Loop thread: commits the events that tasks made during the last step(s). */
-    private static void flush(EventLoop loop) {
-        java.util.ArrayList<Object> deferred = loop.jfrDeferred;
-        if (deferred == null || deferred.isEmpty()) return;
-        for (Object e : deferred) ((Event) e).commit();
-        deferred.clear();
+        static void submit(Event e) {
+            SUBMITTED.incrementAndGet();
+            QUEUE.add(e);
+        }
+
+        private static void run() {
+            while (true) {
+                Event e;
+                try {
+                    e = QUEUE.take();
+                } catch (InterruptedException ignored) {
+                    continue; // nobody but the JVM's end stops this daemon
+                }
+                try {
+                    e.commit();
+                } catch (RuntimeException | LinkageError failed) {
+                    // an event that cannot be written must not stop the others
+                } finally {
+                    COMMITTED.incrementAndGet();
+                }
+            }
+        }
+
+        static void awaitCommitted(long maxNanos) {
+            long target = SUBMITTED.get();
+            long deadline = System.nanoTime() + maxNanos;
+            while (COMMITTED.get() < target && System.nanoTime() - deadline < 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(50_000);
+            }
+        }
     }
 
     /** Runs {@code h}, recording it if it is slower than the SlowStep threshold. */
@@ -148,13 +189,12 @@ final class JfrEvents {
             h.invoke();
         } finally {
             e.end();
-            flush(h.loop);
             if (e.shouldCommit()) {
                 Task<?> t = h.task();
                 e.task = t != null ? t.getName() : null;
                 e.callback = t != null ? null : h.toString();
                 e.loop = loopName(h.loop);
-                e.commit();
+                Committer.submit(e);
             }
         }
     }
@@ -168,10 +208,9 @@ final class JfrEvents {
     static void iterationEnd(Object event, EventLoop loop) {
         LoopIteration e = (LoopIteration) event;
         e.end();
-        flush(loop); // steps run in debug mode (runTimed) do not flush
         if (e.shouldCommit()) {
             e.loop = loopName(loop);
-            e.commit();
+            Committer.submit(e);
         }
     }
 

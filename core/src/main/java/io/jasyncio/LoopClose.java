@@ -48,7 +48,7 @@ final class LoopClose {
                 hook.run();
             } catch (Throwable t) {
                 if (t instanceof VirtualMachineError vme) throw vme;
-                loop.callExceptionHandler(ErrorContext.of("Exception in close hook " + hook, t));
+                loop.callExceptionHandler(ErrorContext.of("Exception in close hook " + Callbacks.describe(hook), t));
             }
         }
     }

@@ -40,6 +40,9 @@ final class LoopErrors {
             msg.append("\n  future: ").append(context.future() instanceof Task<?> t ? TaskDebug.describe(t) : context.future());
         }
         if (context.handle() != null) msg.append("\n  handle: ").append(context.handle());
+        if (context.transport() != null) msg.append("\n  transport: ").append(context.transport());
+        if (context.protocol() != null) msg.append("\n  protocol: ").append(Callbacks.describe(context.protocol()));
+        if (context.socket() != null) msg.append("\n  socket: ").append(context.socket());
         LOG.log(System.Logger.Level.ERROR, msg.toString(), context.exception());
     }
 }

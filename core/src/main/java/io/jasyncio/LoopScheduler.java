@@ -56,7 +56,7 @@ final class LoopScheduler {
     private Runnable interruptHandler;
     /** The loop thread was interrupted and nobody took the record yet. */
     private boolean interruptPending;
-    private boolean debug = Boolean.getBoolean("jasyncio.debug") || System.getenv("JASYNCIO_DEBUG") != null;
+    private boolean debug = DebugDefault.enabled();
     private long slowCallbackNanos = DEFAULT_SLOW_CALLBACK.toNanos();
     /** Debug mode's slow-step sampler, created on the first timed step. */
     private SlowStepMonitor slowSteps;

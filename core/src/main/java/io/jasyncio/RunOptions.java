@@ -29,7 +29,8 @@ public final class RunOptions {
 
     /**
      * Real time; debug mode only if the system property {@code jasyncio.debug=true} or the
-     * environment variable {@code JASYNCIO_DEBUG} asks for it.
+     * environment variable {@code JASYNCIO_DEBUG} asks for it (any value but empty, {@code 0},
+     * {@code false}, {@code no} or {@code off}).
      */
     public static RunOptions defaults() {
         return DEFAULTS;

@@ -77,6 +77,8 @@ final class SlowStepMonitor {
             msg.append("; ").append(String.format("%.3f", (s.atNanos - t0) / 1e9)).append(" s into the step, ")
                     .append(task != null ? "the task" : "the callback").append(" was at:");
             TaskDebug.appendStack(msg, "    ", s.stack, 40);
+            String hint = FileIoHint.of(s.stack);
+            if (hint != null) msg.append("\n  ").append(hint);
         } else if (task != null && !task.done()) {
             msg.append("; no sample was taken during the step, which ended at:");
             TaskDebug.appendStack(msg, "    ", TaskDebug.taskStack(task), 40);

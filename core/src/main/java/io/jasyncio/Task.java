@@ -357,7 +357,10 @@ public final class Task<T> extends Future<T> {
         loop.taskFinished(this);
     }
 
-    /** Suspends this task, which is the current thread, until {@code f} is done. */
+    /**
+     * Suspends this task, which is the current thread, until {@code f} is done. The caller then
+     * reads {@code f.result()}: a cancellation delivered through {@code f} is thrown from there.
+     */
     void awaitFuture(Future<?> f) {
         if (f.loop != loop) {
             throw new IllegalStateException("Task " + getName() + " got Future " + f + " attached to a different loop");
@@ -397,6 +400,14 @@ public final class Task<T> extends Future<T> {
             waitingOn = null;
         }
         if (foreignInterrupt) thread.interrupt();
+        if (mustCancel && f.cancelled()) {
+            // A second cancel() found f already cancelled by the first and only set mustCancel.
+            // asyncio (3.13 __step) keeps the CancelledError that f carries, with the first
+            // request's message: Future.await() throws it from f.result(), our only caller.
+            mustCancel = false;
+            interruptedForCancel = false;
+            return;
+        }
         throwIfCancelRequested();
     }
 

@@ -39,6 +39,11 @@ import java.util.Set;
  *   <li>{@link #createTask} fails once the group is shutting down or finished.</li>
  *   <li>Cancelling only asks: a child that ignores its cancellation keeps the group (and so the
  *       parent) waiting until it ends, as in asyncio.</li>
+ *   <li>The {@code ExceptionGroup} holds the exceptions themselves, checked ones included, never
+ *       wrapped in a {@code CompletionException} (the body ran inline, the children are the
+ *       group's own: see the exception rule in the {@linkplain io.jasyncio package
+ *       documentation}). {@code run} and {@code call} declare no checked exception because they
+ *       never throw one.</li>
  * </ul>
  *
  * <h2>The try-with-resources form</h2>

@@ -73,4 +73,34 @@ final class ThreadBridge {
             });
         });
     }
+
+    /** See {@link Asyncio#runCoroutineThreadsafe(Coroutine, EventLoop)}: safe from any thread. */
+    static <T> CompletableFuture<T> runCoroutine(Coroutine<T> coro, EventLoop loop) {
+        if (coro == null) throw new NullPointerException("coro");
+        if (loop == null) throw new NullPointerException("loop");
+        CompletableFuture<T> cf = new CompletableFuture<>();
+        loop.callSoonThreadsafe(() -> {
+            if (cf.isDone()) return; // cancelled before it could start
+            Task<T> task;
+            try {
+                task = loop.createTask(coro);
+            } catch (Throwable t) {
+                cf.completeExceptionally(t);
+                throw t;
+            }
+            task.addDoneCallback(f -> {
+                if (f.cancelled()) {
+                    cf.cancel(false);
+                } else if (f.exception() != null) {
+                    cf.completeExceptionally(f.exception());
+                } else {
+                    cf.complete(f.result());
+                }
+            });
+            cf.whenComplete((r, e) -> {
+                if (cf.isCancelled()) loop.callSoonThreadsafeIfOpen(() -> task.cancel());
+            });
+        });
+        return cf;
+    }
 }

@@ -2,6 +2,7 @@ package io.jasyncio;
 
 import java.lang.reflect.UndeclaredThrowableException;
 import java.time.Duration;
+import java.util.OptionalDouble;
 
 /**
  * A deadline for a block of code in a task: asyncio's {@code Timeout}, made by
@@ -61,48 +62,59 @@ public final class Timeout {
     }
 
     private State state = State.CREATED;
-    private Double when;
+    /** The deadline in loop seconds; {@link #NONE} (+infinity) when there is none. Never NaN. */
+    private double when;
     private Handle timeoutHandler;
     private Task<?> task;
     /** The task's cancellation requests when the scope was entered: more at exit are not ours. */
     private int cancellingOnEntry;
 
-    Timeout(Double when) {
-        if (when != null && when.isNaN()) throw new IllegalArgumentException("when is NaN");
+    /** No deadline: a deadline that never comes, so one comparison covers both cases. */
+    private static final double NONE = Double.POSITIVE_INFINITY;
+
+    Timeout(double when) {
+        if (Double.isNaN(when)) throw new IllegalArgumentException("when is NaN: give a loop time in seconds (loop.time() + delay)");
         this.when = when;
     }
 
     /** A timeout {@code delay} from now on the running loop's clock; null means none. */
     static Timeout after(Duration delay) {
         EventLoop loop = Asyncio.getRunningLoop();
-        return new Timeout(delay == null ? null : loop.time() + seconds(delay));
+        return new Timeout(delay == null ? NONE : loop.time() + seconds(delay));
     }
 
     static double seconds(Duration d) {
         return d.getSeconds() + d.getNano() / 1e9;
     }
 
-    /** The deadline in the seconds of {@link EventLoop#time()}, or null if there is none. */
-    public Double when() {
-        return when;
+    /**
+     * The deadline in the seconds of {@link EventLoop#time()}, or empty if there is none
+     * (asyncio's {@code when()} returning {@code None}). Does not suspend; loop thread.
+     */
+    public OptionalDouble when() {
+        return when == NONE ? OptionalDouble.empty() : OptionalDouble.of(when);
     }
 
     /**
-     * Moves the deadline to {@code when} (loop time in seconds; null removes it). A deadline not
-     * after {@link EventLoop#time()} cancels the task at the loop's next turn.
+     * Moves the deadline to {@code when}, an absolute loop time in seconds
+     * ({@code loop.time() + 5}); {@link Double#POSITIVE_INFINITY} removes it, as
+     * {@link #removeDeadline()}. A deadline not after {@link EventLoop#time()} cancels the task at
+     * the loop's next turn. Does not suspend; call it in the task that entered the scope (or on
+     * its loop thread).
      *
-     * @throws IllegalStateException if the timeout is not active: not entered yet, expired, or
-     *                               finished
+     * @throws IllegalArgumentException if {@code when} is NaN
+     * @throws IllegalStateException    if the timeout is not active: not entered yet, expired, or
+     *                                  finished
      */
-    public void reschedule(Double when) {
+    public void reschedule(double when) {
         if (state != State.ENTERED) {
             if (state == State.CREATED) throw new IllegalStateException("Timeout has not been entered");
             throw new IllegalStateException("Cannot change state of " + state.label + " Timeout");
         }
-        if (when != null && when.isNaN()) throw new IllegalArgumentException("when is NaN");
+        if (Double.isNaN(when)) throw new IllegalArgumentException("when is NaN: give a loop time in seconds (loop.time() + delay)");
         this.when = when;
         if (timeoutHandler != null) timeoutHandler.cancel();
-        if (when == null) {
+        if (when == NONE) {
             timeoutHandler = null;
         } else {
             EventLoop loop = task.loop;
@@ -110,6 +122,15 @@ public final class Timeout {
             // would only become ready after the callbacks queued now (gh-95051).
             timeoutHandler = when <= loop.time() ? loop.callSoon(this::onTimeout) : loop.callAt(when, this::onTimeout);
         }
+    }
+
+    /**
+     * Removes the deadline: asyncio's {@code reschedule(None)}. Does not suspend.
+     *
+     * @throws IllegalStateException if the timeout is not active, as {@link #reschedule(double)}
+     */
+    public void removeDeadline() {
+        reschedule(NONE);
     }
 
     /** Whether the deadline passed while the scope was active. */
@@ -200,7 +221,7 @@ public final class Timeout {
     @Override
     public String toString() {
         if (state == State.ENTERED) {
-            return "Timeout[" + state.label + " when=" + (when == null ? "none" : String.format("%.3f", when)) + "]";
+            return "Timeout[" + state.label + " when=" + (when == NONE ? "none" : String.format("%.3f", when)) + "]";
         }
         return "Timeout[" + state.label + "]";
     }

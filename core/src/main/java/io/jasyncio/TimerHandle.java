@@ -10,7 +10,8 @@ package io.jasyncio;
  * h.cancel();
  * }</pre>
  *
- * <p>Not thread-safe: cancel it on the loop thread (or before the loop runs).
+ * <p>Threads: as every {@link Handle}, cancel it on the loop thread or in one of its tasks (or
+ * before the loop runs); from another thread use {@code loop.callSoonThreadsafe(h::cancel)}.
  */
 public final class TimerHandle extends Handle {
     /** Deadline in {@link System#nanoTime()} units. */

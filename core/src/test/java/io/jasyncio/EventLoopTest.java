@@ -82,7 +82,7 @@ class EventLoopTest {
         try (EventLoop loop = new EventLoop()) {
             List<String> order = new ArrayList<>();
             loop.callLater(Duration.ofSeconds(-5), () -> order.add("negative"));
-            loop.callLater(-1.0, () -> order.add("negative seconds"));
+            loop.callLater(Duration.ofSeconds(-1), () -> order.add("negative seconds"));
             loop.callSoon(() -> order.add("soon"));
             loop.callLater(Duration.ofMillis(1), loop::stop);
             loop.runForever();

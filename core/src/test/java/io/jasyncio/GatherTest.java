@@ -42,16 +42,16 @@ class GatherTest {
     @Test
     void anEmptyGatherIsADoneFutureOfAnEmptyList() {
         Asyncio.run(() -> {
-            Future<List<Object>> g = Asyncio.gather(List.of());
+            Future<List<Object>> g = Asyncio.gather(List.<Future<Object>>of());
             assertTrue(g.done());
             assertEquals(List.of(), g.result());
-            assertEquals(List.of(), Asyncio.gatherReturnExceptions(List.of()).result());
+            assertEquals(List.of(), Asyncio.gatherReturnExceptions(List.<Future<Object>>of()).result());
         });
     }
 
     @Test
     void anEmptyGatherOutsideALoopFailsClearly() {
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Asyncio.gather(List.of()));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Asyncio.gather(List.<Future<Object>>of()));
         assertTrue(e.getMessage().contains("no running event loop"), e.getMessage());
     }
 

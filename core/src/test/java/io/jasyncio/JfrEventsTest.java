@@ -71,6 +71,34 @@ class JfrEventsTest {
         assertTrue(n >= 10, "iterations: " + n);
     }
 
+    @jdk.jfr.Name("test.InTask")
+    static final class InTask extends jdk.jfr.Event {}
+
+    @Test
+    void anEventATaskCommitsDoesNotCostTheLoopItsNextEvent() throws Exception {
+        Path file = Files.createTempDirectory("jasyncio-jfr").resolve("rec.jfr");
+        try (Recording r = new Recording()) {
+            r.enable("io.jasyncio.TaskCreated");
+            r.enable("io.jasyncio.TaskCompleted");
+            r.enable("test.InTask");
+            r.start();
+            Asyncio.run(() -> {
+                Asyncio.sleep(0);
+                new InTask().commit(); // committed by the task's virtual thread, carried by the loop
+                List<Task<Void>> children = new java.util.ArrayList<>();
+                for (int i = 0; i < 5; i++) children.add(Asyncio.createTask(() -> Asyncio.sleep(0), "child-" + i));
+                for (Task<Void> t : children) t.await();
+            });
+            r.stop();
+            r.dump(file);
+        }
+        List<RecordedEvent> events = RecordingFile.readAllEvents(file);
+        for (int i = 0; i < 5; i++) {
+            assertTrue(has(events, "io.jasyncio.TaskCreated", "task", "child-" + i), names(events));
+            assertTrue(has(events, "io.jasyncio.TaskCompleted", "task", "child-" + i), names(events));
+        }
+    }
+
     private static boolean has(List<RecordedEvent> events, String type, String field, String value) {
         return events.stream().anyMatch(e -> e.getEventType().getName().equals(type) && value.equals(e.getString(field)));
     }

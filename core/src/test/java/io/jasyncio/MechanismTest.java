@@ -27,6 +27,7 @@ class MechanismTest {
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         assertEquals(3, p.exitValue(), out);
         assertTrue(out.contains("--add-opens java.base/java.lang=ALL-UNNAMED"), out);
+        assertTrue(out.contains("--add-opens java.base/java.lang=io.jasyncio"), out); // the module-path form
         assertTrue(out.contains("Add-Opens: java.base/java.lang"), out);
         assertTrue(out.contains("Surefire") && out.contains("Gradle"), out);
     }

@@ -62,7 +62,7 @@ public final class Net {
      * Suspends only to resolve a host name.
      *
      * @param host null or "" for every interface (one dual-stack socket), else a name or IP literal
-     * @param port 0 for a free port (read it from {@link Server#sockets()})
+     * @param port 0 for a free port (read it from {@link Server#port()})
      * @throws BindException            if the address is in use (the message names it)
      * @throws java.net.UnknownHostException if {@code host} does not resolve
      * @throws IllegalArgumentException for a port out of range

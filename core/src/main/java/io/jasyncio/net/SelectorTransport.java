@@ -116,7 +116,7 @@ abstract sealed class SelectorTransport<C extends SelectableChannel & NetworkCha
 
     /** A protocol callback threw: the loop's exception handler hears of it, the connection closes. */
     final void protocolError(Throwable t, String message) {
-        loop.callExceptionHandler(ErrorContext.of(message + " (transport: " + this + ", protocol: " + protocol() + ")", t));
+        loop.callExceptionHandler(errorContext(message, t, this, protocol()));
         forceClose(t);
     }
 
@@ -146,12 +146,23 @@ abstract sealed class SelectorTransport<C extends SelectableChannel & NetworkCha
             protocol().connectionLost(exc);
         } catch (Throwable t) {
             rethrowIfFatal(t);
-            loop.callExceptionHandler(ErrorContext.of("protocol.connectionLost() failed (" + this + ")", t));
+            loop.callExceptionHandler(errorContext("protocol.connectionLost() failed", t, this, protocol()));
         } finally {
             key.cancel();
             handle.cancel();
             closeSocket();
         }
+    }
+
+    /**
+     * asyncio's context for an error of a transport: the transport, its protocol and its socket
+     * as objects (the socket as {@code getExtraInfo("socket")} gives it), so that a handler can
+     * act on them; the default handler prints them under the message.
+     */
+    static ErrorContext errorContext(String message, Throwable t, BaseTransport transport, BaseProtocol protocol) {
+        Object socket = transport == null ? null : transport.getExtraInfo("socket");
+        return new ErrorContext(message, t, null, null, transport, protocol,
+                socket instanceof java.nio.channels.Channel ch ? ch : null);
     }
 
     /** For the catch-alls around protocol callbacks: lets errors the JVM cannot recover from pass. */

@@ -7,6 +7,8 @@ import io.jasyncio.Future;
 import io.jasyncio.Handle;
 import io.jasyncio.TimerHandle;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -31,7 +33,14 @@ import java.util.function.Supplier;
  * }</pre>
  *
  * <h2>Life cycle</h2>
- * {@link #close()} stops listening at once and leaves the open connections alone;
+ * A server is {@link AutoCloseable}, so a block can own it:
+ * <pre>{@code
+ * try (Server server = Streams.startServer(handler, "127.0.0.1", 0)) {
+ *     System.out.println("listening on port " + server.port());
+ *     ...
+ * }   // close(): stops listening; it does not wait (call waitClosed() for that)
+ * }</pre>
+ * {@link #close()} (asyncio's {@code close()}) stops listening at once and leaves the open connections alone;
  * {@link #waitClosed()} returns once the server is closed and its last connection is gone;
  * {@link #closeClients()} and {@link #abortClients()} end those connections (asyncio 3.13).
  *
@@ -39,7 +48,7 @@ import java.util.function.Supplier;
  * Not thread-safe: call on the loop thread. {@link #serveForever()} and {@link #waitClosed()}
  * suspend the calling task; nothing else does.
  */
-public final class Server {
+public final class Server implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.jasyncio.net");
     /** asyncio's ACCEPT_RETRY_DELAY: pause accepting after running out of file descriptors. */
     private static final Duration ACCEPT_RETRY_DELAY = Duration.ofSeconds(1);
@@ -52,6 +61,8 @@ public final class Server {
     private final TlsOptions tls;
     /** The listening sockets; null once closed. */
     private List<ServerSocketChannel> sockets;
+    /** Where the first socket listens, read once when made: {@link #address()} still answers after close. */
+    private final SocketAddress address;
     private final List<SelectionKey> keys = new ArrayList<>();
     private final List<Handle> handles = new ArrayList<>();
     /** A Unix socket file to remove on close, or null. */
@@ -70,6 +81,7 @@ public final class Server {
         this.io = io;
         this.protocolFactory = protocolFactory;
         this.sockets = List.copyOf(sockets);
+        this.address = localAddress(this.sockets.get(0));
         this.backlog = backlog;
         this.tls = tls;
         this.unixPath = unixPath;
@@ -86,6 +98,42 @@ public final class Server {
      */
     public List<ServerSocketChannel> sockets() {
         return sockets == null ? List.of() : sockets;
+    }
+
+    /**
+     * The address the server listens on: its first listening socket's, with the port the system
+     * chose when port 0 was asked for (for a host with several addresses, {@link #sockets()}
+     * lists each one). It stays readable after {@link #close()}. Does not suspend; no I/O.
+     *
+     * <pre>{@code
+     * Server server = Streams.startServer(handler, "127.0.0.1", 0);
+     * StreamPair conn = Streams.openConnection("127.0.0.1", server.port());
+     * }</pre>
+     *
+     * @return an {@link InetSocketAddress} for TCP, a {@link java.net.UnixDomainSocketAddress} for a Unix server
+     */
+    public SocketAddress address() {
+        return address;
+    }
+
+    /**
+     * The TCP port the server listens on (see {@link #address()}). Does not suspend; no I/O.
+     *
+     * @throws IllegalStateException for a Unix domain socket server, which has no port
+     */
+    public int port() {
+        if (address instanceof InetSocketAddress inet) return inet.getPort();
+        throw new IllegalStateException("server " + this + " listens on " + address
+                + ", which has no port (a Unix domain socket): use address()");
+    }
+
+    private static SocketAddress localAddress(ServerSocketChannel ch) {
+        try {
+            return ch.getLocalAddress();
+        } catch (IOException e) {
+            // Net bound or checked every socket just before; only a socket closed under us gets here.
+            throw new IllegalStateException("cannot read the address of listening socket " + ch + ": " + e, e);
+        }
     }
 
     /** Whether the server accepts connections: started and not closed. */
@@ -135,8 +183,11 @@ public final class Server {
 
     /**
      * Stops listening: closes the listening sockets, so new connections are refused. Connections
-     * already accepted stay open (see {@link #closeClients()}). Idempotent; does not suspend.
+     * already accepted stay open (see {@link #closeClients()}). asyncio's {@code close()}:
+     * idempotent, does not suspend; {@link #waitClosed()} waits for the connections to end. Call
+     * it on the loop thread (this is what a try-with-resources block calls at its end).
      */
+    @Override
     public void close() {
         List<ServerSocketChannel> socks = sockets;
         if (socks == null) return;
@@ -216,8 +267,9 @@ public final class Server {
                 ch = listener.accept();
             } catch (IOException e) {
                 // Out of file descriptors and the like: pause accepting, retry later.
-                loop.callExceptionHandler(ErrorContext.of("socket.accept() failed: " + e.getMessage()
-                        + "; the server stops accepting for " + ACCEPT_RETRY_DELAY.toMillis() + " ms (" + this + ")", e));
+                loop.callExceptionHandler(new ErrorContext("socket.accept() failed: " + e.getMessage()
+                        + "; the server stops accepting for " + ACCEPT_RETRY_DELAY.toMillis() + " ms (" + this + ")",
+                        e, null, null, null, null, listener));
                 pauseAccepting();
                 return;
             }
@@ -227,7 +279,7 @@ public final class Server {
     }
 
     private void accepted(SocketChannel ch) {
-        Protocol protocol;
+        Protocol protocol = null;
         try {
             ch.configureBlocking(false);
             protocol = protocolFactory.get();
@@ -240,7 +292,8 @@ public final class Server {
             } catch (IOException ignored) {
                 // already failing
             }
-            loop.callExceptionHandler(ErrorContext.of("Error on transport creation for incoming connection (" + this + ")", t));
+            loop.callExceptionHandler(new ErrorContext("Error on transport creation for incoming connection (" + this + ")",
+                    t, null, null, null, protocol, ch));
         }
     }
 

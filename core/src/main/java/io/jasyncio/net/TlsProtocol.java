@@ -1,6 +1,5 @@
 package io.jasyncio.net;
 
-import io.jasyncio.ErrorContext;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
 import io.jasyncio.TimeoutError;
@@ -197,7 +196,7 @@ final class TlsProtocol implements Protocol {
                 app.connectionLost(exc);
             } catch (Throwable t) {
                 SelectorTransport.rethrowIfFatal(t);
-                loop.callExceptionHandler(ErrorContext.of("protocol.connectionLost() failed (" + appTransport + ")", t));
+                loop.callExceptionHandler(SelectorTransport.errorContext("protocol.connectionLost() failed", t, appTransport, app));
             }
         }
     }
@@ -413,7 +412,7 @@ final class TlsProtocol implements Protocol {
     }
 
     private void protocolError(Throwable t, String message) {
-        loop.callExceptionHandler(ErrorContext.of(message + " (transport: " + appTransport + ", protocol: " + app + ")", t));
+        loop.callExceptionHandler(SelectorTransport.errorContext(message, t, appTransport, app));
         failed = true;
         raw.abort();
     }

@@ -1,6 +1,5 @@
 package io.jasyncio.net;
 
-import io.jasyncio.ErrorContext;
 import io.jasyncio.EventLoop;
 
 /**
@@ -36,7 +35,7 @@ final class WriteFlow {
     }
 
     WriteBufferLimits limits() {
-        return new WriteBufferLimits(lowWater, highWater);
+        return new WriteBufferLimits(highWater, lowWater);
     }
 
     /** Whether the protocol was last told to pause writing. */
@@ -52,7 +51,8 @@ final class WriteFlow {
             protocol.pauseWriting();
         } catch (Throwable t) {
             SelectorTransport.rethrowIfFatal(t);
-            loop.callExceptionHandler(ErrorContext.of("protocol.pauseWriting() failed (" + transport + ")", t));
+            loop.callExceptionHandler(SelectorTransport.errorContext("protocol.pauseWriting() failed", t,
+                    transport instanceof BaseTransport bt ? bt : null, protocol));
         }
     }
 
@@ -64,7 +64,8 @@ final class WriteFlow {
             protocol.resumeWriting();
         } catch (Throwable t) {
             SelectorTransport.rethrowIfFatal(t);
-            loop.callExceptionHandler(ErrorContext.of("protocol.resumeWriting() failed (" + transport + ")", t));
+            loop.callExceptionHandler(SelectorTransport.errorContext("protocol.resumeWriting() failed", t,
+                    transport instanceof BaseTransport bt ? bt : null, protocol));
         }
     }
 }

@@ -21,6 +21,10 @@ final class DrainFlow implements BaseProtocol {
     // `paused` between the transport's pauseWriting and resumeWriting.
     private boolean paused;
     private boolean connectionLost;
+    /** The error the connection was lost with (null: a clean close), once it is lost. */
+    private Throwable lossError;
+    /** The "Connection lost" error drain() raised last, so the handler's end can be recognized. */
+    private SocketException lostRaised;
     /** Tasks in drain(); each future completes with null or the error drain() must throw. */
     private final ArrayDeque<Future<Throwable>> drainWaiters = new ArrayDeque<>();
 
@@ -53,6 +57,7 @@ final class DrainFlow implements BaseProtocol {
             }
         }
         connectionLost = true;
+        lossError = exc;
         if (paused) {
             for (Future<Throwable> w : drainWaiters) {
                 if (!w.done()) w.setResult(exc);
@@ -62,7 +67,7 @@ final class DrainFlow implements BaseProtocol {
 
     /** Suspends while the transport's write buffer is above its high-water mark. */
     void drainHelper() throws IOException {
-        if (connectionLost) throw new SocketException("Connection lost");
+        if (connectionLost) throw lostRaised = new SocketException("Connection lost");
         if (!paused) return;
         Future<Throwable> w = loop.createFuture();
         drainWaiters.add(w);
@@ -72,7 +77,20 @@ final class DrainFlow implements BaseProtocol {
         } finally {
             drainWaiters.remove(w);
         }
-        if (failure != null) throw StreamReader.rethrowable(failure);
+        if (failure != null) throw RethrownBy.mark(failure, "StreamWriter.drain()");
+    }
+
+    /**
+     * Whether a server handler's task failed only because the connection was lost: it raised the
+     * error the connection was lost with (from a read or drain), or drain()'s "Connection lost".
+     */
+    boolean endedByConnectionLoss(Throwable exc) {
+        if (!connectionLost || !(exc instanceof IOException)) return false;
+        if (exc == lostRaised) return true;
+        for (Throwable c = exc; c != null && lossError != null; c = c.getCause()) {
+            if (c == lossError) return true;
+        }
+        return false;
     }
 
     Future<Void> closeWaiter() {

@@ -9,10 +9,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.Charset;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Iterator;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 
 /**
@@ -316,8 +316,11 @@ public final class StreamReader implements Iterable<byte[]> {
         return n;
     }
 
-    /** Bytes buffered now, readable without suspending. */
-    int buffered() {
+    /**
+     * How many bytes are buffered now: that many can be read without suspending (asyncio's
+     * {@code len(reader._buffer)}, public here). Does not suspend; call it on the loop thread.
+     */
+    public int buffered() {
         return tail - head;
     }
 
@@ -346,6 +349,25 @@ public final class StreamReader implements Iterable<byte[]> {
             maybeResumeTransport();
             throw e;
         }
+    }
+
+    /**
+     * {@link #readLine()} decoded with {@code charset}, without the line end ({@code "\n"} or
+     * {@code "\r\n"}); null at EOF when nothing is left, so {@code while ((line =
+     * reader.readTextLine(UTF_8)) != null)} reads every line. (Not an overload of
+     * {@code readLine}: that would make {@code Asyncio.createTask(reader::readLine)} ambiguous.) Malformed input becomes the charset's
+     * replacement character. Suspending (can be cancelled there).
+     *
+     * @throws LimitOverrunError as {@link #readLine()}
+     * @throws IOException       the error the connection broke with
+     */
+    public String readTextLine(Charset charset) throws IOException {
+        Objects.requireNonNull(charset, "charset");
+        byte[] line = readLine();
+        int n = line.length;
+        if (n == 0) return null;
+        if (line[n - 1] == '\n') n -= n >= 2 && line[n - 2] == '\r' ? 2 : 1;
+        return new String(line, 0, n, charset);
     }
 
     /** {@link #readUntil(byte[])} with {@code '\n'}. Suspending. */
@@ -457,36 +479,7 @@ public final class StreamReader implements Iterable<byte[]> {
      */
     @Override
     public Iterator<byte[]> iterator() {
-        return new Iterator<>() {
-            private byte[] next;
-            private boolean done;
-
-            @Override
-            public boolean hasNext() {
-                if (next != null) return true;
-                if (done) return false;
-                byte[] line;
-                try {
-                    line = readLine();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-                if (line.length == 0) {
-                    done = true;
-                    return false;
-                }
-                next = line;
-                return true;
-            }
-
-            @Override
-            public byte[] next() {
-                if (!hasNext()) throw new NoSuchElementException("the stream is at EOF");
-                byte[] line = next;
-                next = null;
-                return line;
-            }
-        };
+        return new LineIterator(this);
     }
 
     /**

@@ -18,6 +18,8 @@ import java.nio.ByteBuffer;
  * (asyncio holds it weakly), so a finished connection does not keep its buffer alive.
  */
 final class StreamReaderProtocol implements Protocol {
+    /** Connection-level events go where the transports log theirs (README, "Logging"). */
+    private static final System.Logger LOG = System.getLogger("io.jasyncio.net");
     private final EventLoop loop;
     private final ClientConnected clientConnected;
     private StreamReader reader;
@@ -53,10 +55,18 @@ final class StreamReaderProtocol implements Protocol {
                     return;
                 }
                 Throwable exc = done.exception();
-                if (exc != null) {
-                    loop.callExceptionHandler(ErrorContext.of("Unhandled exception in client_connected_cb (" + w + ")", exc));
-                    w.close();
+                if (exc == null) return;
+                if (flow.endedByConnectionLoss(exc)) {
+                    // The peer went away while the handler wrote or read: routine for a server,
+                    // so not an ERROR (asyncio logs transport OSErrors at DEBUG).
+                    LOG.log(System.Logger.Level.DEBUG, () -> "client_connected_cb ended because the connection was lost ("
+                            + w + "): " + exc, exc);
+                } else {
+                    Object socket = transport.getExtraInfo("socket");
+                    loop.callExceptionHandler(new ErrorContext("Unhandled exception in client_connected_cb (" + w + ")",
+                            exc, null, null, transport, this, socket instanceof java.nio.channels.Channel ch ? ch : null));
                 }
+                w.close();
             });
         }
     }

@@ -9,6 +9,8 @@ import io.jasyncio.net.WriteTransport;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletionException;
@@ -38,7 +40,7 @@ import java.util.concurrent.CompletionException;
  * {@link #startTls} suspend and need a task of that loop; the rest do not suspend. Nothing is
  * thread-safe. {@link #asOutputStream()} gives a blocking {@link OutputStream} view.
  */
-public final class StreamWriter {
+public final class StreamWriter implements AutoCloseable {
     private WriteTransport transport;
     /** The socket connection's protocol (for startTls), or null for a pipe. */
     private final StreamReaderProtocol protocol;
@@ -72,6 +74,31 @@ public final class StreamWriter {
         transport.write(ByteBuffer.wrap(data));
     }
 
+    /**
+     * Writes {@code text} encoded in UTF-8 (no newline is added). Does not suspend.
+     *
+     * <pre>{@code
+     * writer.write("HTTP/1.1 200 OK\r\n");
+     * }</pre>
+     *
+     * @throws IllegalStateException after {@link #close()} or {@link #writeEof()}
+     */
+    public void write(String text) {
+        write(text, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Writes {@code text} encoded in {@code charset}; characters it cannot encode become the
+     * charset's replacement bytes, as {@link String#getBytes(Charset)}. Does not suspend.
+     *
+     * @throws IllegalStateException after {@link #close()} or {@link #writeEof()}
+     */
+    public void write(String text, Charset charset) {
+        Objects.requireNonNull(text, "text");
+        Objects.requireNonNull(charset, "charset");
+        transport.write(ByteBuffer.wrap(text.getBytes(charset)));
+    }
+
     /** Like {@link #write(byte[])}, for the bytes between {@code data}'s position and limit. */
     public void write(ByteBuffer data) {
         transport.write(data);
@@ -97,9 +124,11 @@ public final class StreamWriter {
     }
 
     /**
-     * Closes the connection once the buffered data is sent. Idempotent; does not suspend (wait
-     * with {@link #waitClosed()}).
+     * Closes the connection once the buffered data is sent: asyncio's {@code close()}.
+     * Idempotent; does not suspend (wait with {@link #waitClosed()}). This is what a
+     * try-with-resources block calls at its end; call it on the loop thread.
      */
+    @Override
     public void close() {
         transport.close();
     }
@@ -157,7 +186,7 @@ public final class StreamWriter {
     private void throwReaderError() throws IOException {
         if (reader != null) {
             Throwable exc = reader.exception();
-            if (exc != null) throw StreamReader.rethrowable(exc);
+            if (exc != null) throw RethrownBy.mark(exc, "StreamWriter.drain()");
         }
     }
 

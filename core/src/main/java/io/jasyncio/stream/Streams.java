@@ -2,6 +2,7 @@ package io.jasyncio.stream;
 
 import io.jasyncio.Asyncio;
 import io.jasyncio.EventLoop;
+import io.jasyncio.net.ConnectOptions;
 import io.jasyncio.net.Connection;
 import io.jasyncio.net.Net;
 import io.jasyncio.net.Server;
@@ -19,23 +20,25 @@ import java.util.Objects;
  *
  * <pre>{@code
  * Asyncio.run(() -> {
- *     Server server = Streams.startServer((reader, writer) -> {
- *         byte[] line;
- *         while ((line = reader.readLine()).length > 0) {
- *             writer.write(line);                 // echo each line
- *             writer.drain();
- *         }
- *         writer.close();
- *     }, "127.0.0.1", 8888);
- *
- *     StreamPair conn = Streams.openConnection("127.0.0.1", 8888);
- *     conn.writer().write("hello\n".getBytes(StandardCharsets.US_ASCII));
- *     System.out.print(new String(conn.reader().readLine(), StandardCharsets.US_ASCII));
- *     conn.writer().close();
- *     conn.writer().waitClosed();
- *     server.close();
+ *     try (Server server = Streams.startServer((reader, writer) -> {
+ *              String line;
+ *              while ((line = reader.readTextLine(UTF_8)) != null) {
+ *                  writer.write(line.toUpperCase() + "\n");   // echo each line, upper-cased
+ *                  writer.drain();
+ *              }
+ *              writer.close();
+ *          }, "127.0.0.1", 0);
+ *          StreamPair conn = Streams.openConnection("127.0.0.1", server.port())) {
+ *         conn.writer().write("hello\n");
+ *         System.out.println(conn.reader().readTextLine(UTF_8));   // HELLO
+ *     }   // closes the connection, then the server; neither close() suspends
  * });
  * }</pre>
+ *
+ * <p>Failures follow the library's one rule (see the {@linkplain io.jasyncio package
+ * documentation}): connecting and binding throw {@link java.net.ConnectException},
+ * {@link java.net.BindException} and the other {@link IOException}s themselves, never wrapped,
+ * so {@code catch (BindException e)} around {@code startServer} works inside any task.
  *
  * <p>Every method works on the loop running in the calling thread and must be called from one of
  * its tasks. {@code limit} is each reader's line and buffer limit (see {@link StreamReader});
@@ -51,7 +54,7 @@ public final class Streams {
 
     /** {@link #openConnection(String, int, TlsOptions, int)} over plain TCP with the default limit. Suspending. */
     public static StreamPair openConnection(String host, int port) throws IOException {
-        return openConnection(host, port, null, DEFAULT_LIMIT);
+        return openConnection(host, port, ConnectOptions.defaults(), DEFAULT_LIMIT);
     }
 
     /** {@link #openConnection(String, int, TlsOptions, int)} with the default limit. Suspending. */
@@ -61,7 +64,9 @@ public final class Streams {
 
     /**
      * Connects to {@code host}:{@code port} (as {@link Net#createConnection}: every address in
-     * turn, names resolved off the loop) and returns its reader and writer. Suspending.
+     * turn, names resolved off the loop) and returns its reader and writer:
+     * {@link #openConnection(String, int, ConnectOptions, int)} with {@link ConnectOptions#withTls}.
+     * Suspending.
      *
      * @param tls   TLS, or null for plain TCP; returns after the handshake
      * @param limit the reader's limit
@@ -71,10 +76,39 @@ public final class Streams {
      */
     public static StreamPair openConnection(String host, int port, TlsOptions tls, int limit) throws IOException {
         checkLimit(limit);
+        return openConnection(host, port, ConnectOptions.defaults().withTls(tls), limit);
+    }
+
+    /** {@link #openConnection(String, int, ConnectOptions, int)} with the default limit. Suspending. */
+    public static StreamPair openConnection(String host, int port, ConnectOptions options) throws IOException {
+        return openConnection(host, port, options, DEFAULT_LIMIT);
+    }
+
+    /**
+     * Connects to {@code host}:{@code port} as {@link Net#createConnection(java.util.function.Supplier,
+     * String, int, ConnectOptions)} does — TLS, local address, Happy Eyeballs (RFC 8305) and
+     * address interleaving all come from {@code options} — and returns its reader and writer.
+     * Suspending; cancelling the calling task cancels every connection attempt and closes its
+     * socket.
+     *
+     * <pre>{@code
+     * ConnectOptions opts = ConnectOptions.defaults().withHappyEyeballs().withLocalAddress(new InetSocketAddress("10.0.0.2", 0));
+     * try (StreamPair conn = Streams.openConnection("example.org", 80, opts)) { ... }
+     * }</pre>
+     *
+     * @param limit the reader's limit
+     * @throws IllegalArgumentException      if {@code limit <= 0} ({@code "Limit cannot be <= 0"})
+     * @throws java.net.ConnectException     if every address refused
+     * @throws java.net.UnknownHostException if {@code host} does not resolve
+     * @throws java.net.BindException        if the local address could not be bound
+     */
+    public static StreamPair openConnection(String host, int port, ConnectOptions options, int limit) throws IOException {
+        checkLimit(limit);
+        Objects.requireNonNull(options, "options");
         EventLoop loop = Asyncio.getRunningLoop();
         StreamReader reader = new StreamReader(limit, loop);
         StreamReaderProtocol protocol = new StreamReaderProtocol(reader, null, loop);
-        Connection<StreamReaderProtocol> c = Net.createConnection(() -> protocol, host, port, tls);
+        Connection<StreamReaderProtocol> c = Net.createConnection(() -> protocol, host, port, options);
         return new StreamPair(reader, new StreamWriter(c.transport(), protocol, protocol.flow, reader));
     }
 
@@ -114,7 +148,7 @@ public final class Streams {
      * resolve a host name.
      *
      * @param host null or "" for every interface
-     * @param port 0 for a free port (read it from {@link Server#sockets()})
+     * @param port 0 for a free port (read it from {@link Server#port()})
      * @throws IllegalArgumentException if {@code limit <= 0} (checked now, where asyncio would
      *                                  fail each connection later)
      * @throws java.net.BindException   if the address is in use

@@ -24,7 +24,9 @@ import io.jasyncio.CancelledError;
  * until {@code reset()}: every {@code await()} fails with {@code BrokenBarrierError}.
  *
  * <p>{@code Object.wait()} is final in Java, so asyncio's {@code wait()} is {@code await()} here,
- * as in {@link java.util.concurrent.CyclicBarrier}. Built on a {@link Condition}; bound to the
+ * as in {@link java.util.concurrent.CyclicBarrier} (see the name table in the
+ * {@linkplain io.jasyncio.sync package documentation}); {@code barrier.wait()} still compiles,
+ * and throws {@link IllegalMonitorStateException}. Built on a {@link Condition}; bound to the
  * loop of its first use (see {@link Lock} on loops and threads). The queries
  * {@link #parties()}, {@link #nWaiting()} and {@link #broken()} only read.
  */

@@ -26,11 +26,12 @@ import java.util.function.BooleanSupplier;
  * }
  * }</pre>
  *
- * <p><b>Names.</b> {@code Object.wait()}, {@code notify()} and {@code notifyAll()} are final in
- * Java, so asyncio's {@code wait()} is {@link #await()}, {@code notify()} is {@link #notifyOne()}
- * (or {@link #notify(int) notify(1)}) and {@code notify_all()} is {@link #notifyAllWaiters()}.
- * Beware that {@code cond.notify()} and {@code cond.notifyAll()} with no argument still compile:
- * they are the JDK's monitor methods and throw {@link IllegalMonitorStateException}.
+ * <p><b>Names.</b> asyncio's {@code wait()}, {@code notify()} and {@code notify_all()} are
+ * {@link #await()}, {@link #notifyOne()} and {@link #notifyAllWaiters()} here, because Java's
+ * {@code Object.wait/notify/notifyAll} are final: see the table in the
+ * {@linkplain io.jasyncio.sync package documentation}. {@code cond.notify()} and
+ * {@code cond.notifyAll()} with no argument still compile: they are the JDK's monitor methods and
+ * throw {@link IllegalMonitorStateException}.
  *
  * <p><b>Semantics</b> (asyncio 3.13): waiting requires the lock and gives it up until the task is
  * notified; the lock is always re-acquired before {@code await()} returns or throws, even on

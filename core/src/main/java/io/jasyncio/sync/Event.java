@@ -18,7 +18,9 @@ import java.util.ArrayDeque;
  * ready.set();
  * }</pre>
  *
- * <p>asyncio's {@code wait()} is {@link #await()} here: {@code Object.wait()} is final in Java.
+ * <p>asyncio's {@code wait()} is {@link #await()} here, because {@code Object.wait()} is final
+ * in Java (see the name table in the {@linkplain io.jasyncio.sync package documentation});
+ * {@code event.wait()} still compiles, and throws {@link IllegalMonitorStateException}.
  *
  * <p>Bound to the loop of its first use (see {@link Lock} on loops and threads); {@link #isSet()}
  * only reads and may be called anywhere.

@@ -46,21 +46,21 @@ class BadInputTest {
             Server server = Net.createServer(Recorder::new, "127.0.0.1", 0);
             Connection<Recorder> c = Net.createConnection(Recorder::new, "127.0.0.1", port(server));
             Transport t = c.transport();
-            assertEquals(new WriteBufferLimits(16 * 1024, 64 * 1024), t.getWriteBufferLimits(), "asyncio's defaults");
+            assertEquals(new WriteBufferLimits(64 * 1024, 16 * 1024), t.getWriteBufferLimits(), "asyncio's defaults");
             assertThrows(IllegalArgumentException.class, () -> t.setWriteBufferLimits(-1, -1));
             assertThrows(IllegalArgumentException.class, () -> t.setWriteBufferLimits(10, -1));
             assertThrows(IllegalArgumentException.class, () -> t.setWriteBufferLimits(10, 20));
             assertThrows(IllegalArgumentException.class, () -> t.setWriteBufferLimits(-4));
-            assertEquals(new WriteBufferLimits(16 * 1024, 64 * 1024), t.getWriteBufferLimits(), "refused limits change nothing");
+            assertEquals(new WriteBufferLimits(64 * 1024, 16 * 1024), t.getWriteBufferLimits(), "refused limits change nothing");
             assertThrows(NullPointerException.class, () -> t.write((ByteBuffer) null));
             t.setWriteBufferLimits(1000);
-            assertEquals(new WriteBufferLimits(250, 1000), t.getWriteBufferLimits());
+            assertEquals(new WriteBufferLimits(1000, 250), t.getWriteBufferLimits());
             t.setWriteBufferLimits(0, 0); // legal: every buffered byte pauses the protocol
             assertEquals(new WriteBufferLimits(0, 0), t.getWriteBufferLimits());
             DatagramEndpoint<DatagramProtocol> udp = Net.createDatagramEndpoint(() -> new DatagramProtocol() { },
                     new java.net.InetSocketAddress("127.0.0.1", 0), null);
             udp.transport().setWriteBufferLimits(4096, 1024);
-            assertEquals(new WriteBufferLimits(1024, 4096), udp.transport().getWriteBufferLimits());
+            assertEquals(new WriteBufferLimits(4096, 1024), udp.transport().getWriteBufferLimits());
             udp.transport().close();
             t.close();
             server.close();

@@ -42,7 +42,7 @@ class TlsTest extends TlsTestBase {
             assertInstanceOf(InetSocketAddress.class, t.getExtraInfo("peername"));
             assertFalse(t.canWriteEof());
             t.setWriteBufferLimits(128 * 1024, 32 * 1024); // of the socket under the TLS layer
-            assertEquals(new WriteBufferLimits(32 * 1024, 128 * 1024), t.getWriteBufferLimits());
+            assertEquals(new WriteBufferLimits(128 * 1024, 32 * 1024), t.getWriteBufferLimits());
             assertThrows(UnsupportedOperationException.class, t::writeEof);
             t.write(ascii("hello tls"));
             c.protocol().awaitReceived(9);

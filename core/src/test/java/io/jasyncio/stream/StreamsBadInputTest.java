@@ -9,6 +9,7 @@ import io.jasyncio.Asyncio;
 import io.jasyncio.Task;
 import io.jasyncio.net.Server;
 import io.jasyncio.net.ServerOptions;
+import io.jasyncio.net.TlsOptions;
 import java.net.SocketException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -48,7 +49,7 @@ class StreamsBadInputTest {
             assertEquals("Limit cannot be <= 0", assertThrows(IllegalArgumentException.class, () -> new StreamReader(0)).getMessage());
             assertEquals("Limit cannot be <= 0", assertThrows(IllegalArgumentException.class, () -> new StreamReader(-5)).getMessage());
             assertEquals("Limit cannot be <= 0", assertThrows(IllegalArgumentException.class,
-                    () -> Streams.openConnection("127.0.0.1", 1, null, 0)).getMessage());
+                    () -> Streams.openConnection("127.0.0.1", 1, (TlsOptions) null, 0)).getMessage());
             assertEquals("Limit cannot be <= 0", assertThrows(IllegalArgumentException.class,
                     () -> Streams.startServer((r, w) -> {}, "127.0.0.1", 0, ServerOptions.defaults(), 0)).getMessage());
             assertEquals("Limit cannot be <= 0", assertThrows(IllegalArgumentException.class,

@@ -11,6 +11,7 @@ import io.jasyncio.Future;
 import io.jasyncio.Task;
 import io.jasyncio.net.Server;
 import io.jasyncio.net.ServerOptions;
+import io.jasyncio.net.TlsOptions;
 import io.jasyncio.sync.Barrier;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -104,7 +105,7 @@ class StreamsTest {
                 w.write(payload);
                 w.close();
             }, "127.0.0.1", 0);
-            StreamPair c = Streams.openConnection("127.0.0.1", port(server), null, 16);
+            StreamPair c = Streams.openConnection("127.0.0.1", port(server), (TlsOptions) null, 16);
             LimitOverrunError e = assertThrows(LimitOverrunError.class, () -> c.reader().readUntil(ascii(";")));
             assertTrue(e.consumed() > 16, "consumed " + e.consumed());
             assertTrue(e.getMessage().startsWith("Separator is"), e.getMessage());

@@ -4,13 +4,25 @@ import io.jasyncio.Asyncio;
 import io.jasyncio.CancelledError;
 import io.jasyncio.ContextVar;
 import io.jasyncio.Task;
+import io.jasyncio.examples.echo.EchoClient;
+import io.jasyncio.examples.http.HttpServer;
+import io.jasyncio.net.Server;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A tour of jasyncio: the seed example first, then tasks, cancellation, blocking JDK calls that
- * do not block the loop, and context variables. Run it with {@code ./mvnw -q -Pdemo verify -DskipTests}.
+ * A tour of jasyncio in a few seconds: the seed example first, then tasks, cancellation, the echo
+ * server answering its client, the HTTP example answering the JDK's HttpClient, blocking JDK calls
+ * that do not block the loop, and context variables.
+ *
+ * <pre>
+ * ./mvnw -q -Pdemo verify -DskipTests
+ * </pre>
  */
 public final class Demo {
     private static final ContextVar<String> REQUEST = new ContextVar<>("request", "-");
@@ -61,7 +73,29 @@ public final class Demo {
             }
         });
 
-        // 4. Blocking JDK calls park only their task: three Thread.sleep(200) finish together.
+        // 4. A TCP echo server and its client, on one loop: the client's task and the server's
+        //    connection task take turns on the same thread.
+        Asyncio.run(() -> {
+            Server server = EchoServer.start("127.0.0.1", 0);
+            List<String> echoed = EchoClient.echo("127.0.0.1", server.port(), List.of("hello", "echo"));
+            System.out.println("echo server answered " + echoed);
+            server.close();
+        });
+
+        // 5. The HTTP example answers a request from the JDK's HttpClient. client.send() blocks,
+        //    which inside a task parks only that task: the server keeps running on the same loop.
+        Asyncio.run(() -> {
+            Server server = HttpServer.start("127.0.0.1", 0, HttpServer.HELLO);
+            try (HttpClient client = HttpClient.newHttpClient()) {
+                HttpResponse<String> resp = client.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                System.out.print("HTTP " + resp.statusCode() + " from the HTTP example: " + resp.body());
+            }
+            server.close();
+        });
+
+        // 6. Blocking JDK calls park only their task: three Thread.sleep(200) finish together.
         start = System.nanoTime();
         Asyncio.run(() -> {
             List<Task<Void>> sleepers = new ArrayList<>();
@@ -70,7 +104,7 @@ public final class Demo {
         });
         System.out.printf("three tasks in Thread.sleep(200) took %d ms together%n", ms(start));
 
-        // 5. Context variables: a child task gets a copy; its changes stay its own.
+        // 7. Context variables: a child task gets a copy; its changes stay its own.
         Asyncio.run(() -> {
             REQUEST.set("r-1");
             Asyncio.createTask(() -> {

@@ -11,8 +11,15 @@ import java.nio.ByteBuffer;
 /**
  * A TCP echo server on the Protocol API: every byte a client sends comes straight back.
  *
+ * <p>Run it from the repository root (the demo jar holds the examples and the library; {@code java}
+ * must be a JDK 25):
  * <pre>
- * java --add-opens java.base/java.lang=ALL-UNNAMED -cp jasyncio.jar io.jasyncio.examples.EchoServer 8888
+ * ./mvnw -q -Prun verify -DskipTests -Dexample=EchoServer -Dargs=8888
+ * nc 127.0.0.1 8888
+ * </pre>
+ * or, once built ({@code ./mvnw -q -pl examples -am package -DskipTests}):
+ * <pre>
+ * java --add-opens java.base/java.lang=ALL-UNNAMED -cp examples/target/jasyncio-demo.jar io.jasyncio.examples.EchoServer 8888
  * </pre>
  *
  * The write in {@code dataReceived} sends from the loop's read buffer directly when the socket
@@ -48,10 +55,18 @@ public final class EchoServer {
         }
     }
 
+    /**
+     * Starts echoing on {@code host:port} (0: a free port). Does not suspend except to resolve the
+     * host; call it from a task.
+     */
+    public static Server start(String host, int port) throws java.io.IOException {
+        return Net.createServer(Echo::new, host, port, ServerOptions.defaults().withBacklog(1024));
+    }
+
     public static void main(String[] args) {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 8888;
         Asyncio.run(() -> {
-            Server server = Net.createServer(Echo::new, "127.0.0.1", port, ServerOptions.defaults().withBacklog(1024));
+            Server server = start("127.0.0.1", port);
             System.out.println("echo server on " + server.sockets().get(0).getLocalAddress());
             server.serveForever();
         });

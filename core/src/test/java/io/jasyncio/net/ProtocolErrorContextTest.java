@@ -1,0 +1,49 @@
+package io.jasyncio.net;
+
+import static io.jasyncio.net.Recorder.ascii;
+import static io.jasyncio.net.Recorder.port;
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.jasyncio.Asyncio;
+import io.jasyncio.ErrorContext;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** asyncio's context keys transport, protocol and socket reach the exception handler as objects. */
+@Timeout(20)
+class ProtocolErrorContextTest {
+
+    /** A protocol whose dataReceived fails. */
+    static final class Failing extends Recorder {
+        @Override
+        public void dataReceived(ByteBuffer data) {
+            throw new IllegalStateException("cannot parse");
+        }
+    }
+
+    @Test
+    void aFailingProtocolCallbackGivesTheHandlerItsTransportProtocolAndSocket() {
+        List<ErrorContext> handled = new ArrayList<>();
+        Asyncio.run(() -> {
+            Asyncio.getRunningLoop().setExceptionHandler((l, ctx) -> handled.add(ctx));
+            Server server = Net.createServer(Recorder::echo, "127.0.0.1", 0);
+            Connection<Failing> c = Net.createConnection(Failing::new, "127.0.0.1", port(server));
+            c.transport().write(ascii("hello"));
+            Throwable lostWith = c.protocol().lost.await();
+            assertEquals("cannot parse", lostWith.getMessage());
+            assertEquals(1, handled.size());
+            ErrorContext ctx = handled.get(0);
+            assertEquals("Fatal error: protocol.dataReceived() call failed.", ctx.message());
+            assertSame(c.transport(), ctx.transport());
+            assertSame(c.protocol(), ctx.protocol());
+            assertInstanceOf(SocketChannel.class, ctx.socket());
+            assertSame(c.transport().getExtraInfo("socket"), ctx.socket());
+            server.close();
+            server.waitClosed();
+        });
+    }
+}
