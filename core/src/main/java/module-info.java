@@ -17,4 +17,5 @@ module io.jasyncio {
     exports io.jasyncio.file;
     exports io.jasyncio.channel;
     exports io.jasyncio.time;
+    exports io.jasyncio.process;
 }

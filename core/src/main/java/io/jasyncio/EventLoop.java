@@ -582,6 +582,66 @@ public final class EventLoop implements AutoCloseable {
         return explicit != null ? explicit : currentContextMap();
     }
 
+    // ---- readiness callbacks (asyncio's add_reader/add_writer; logic in FdCallbacks) ----
+
+    /** Created on first use; loop thread only. */
+    private FdCallbacks fdCallbacks;
+
+    private FdCallbacks fdCallbacks() {
+        FdCallbacks f = fdCallbacks;
+        if (f == null) fdCallbacks = f = new FdCallbacks(this);
+        return f;
+    }
+
+    /**
+     * Calls {@code callback} on the loop each time {@code channel} is readable (or, for a server
+     * socket, acceptable), until {@link #removeReader}: asyncio's {@code add_reader}. One reader
+     * per channel: adding another replaces it. The callback runs in the context current now;
+     * what it throws goes to the exception handler. Does not suspend; loop thread and its tasks
+     * only.
+     *
+     * <pre>{@code
+     * pipe.source().configureBlocking(false);
+     * loop.addReader(pipe.source(), () -> {
+     *     try {
+     *         int n = pipe.source().read(buf.clear());
+     *         if (n < 0) loop.removeReader(pipe.source());   // EOF
+     *     } catch (IOException e) {
+     *         loop.removeReader(pipe.source());
+     *     }
+     * });
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if the channel is blocking, closed or cannot be read
+     * @throws IllegalStateException    if a transport, server or {@code Sockets} wait of this loop
+     *                                  uses the channel, from another thread, or once closed
+     */
+    public void addReader(java.nio.channels.SelectableChannel channel, Runnable callback) {
+        fdCallbacks().add(channel, callback, true);
+    }
+
+    /** Stops the reader callback of {@code channel}; returns whether there was one. Loop thread only. */
+    public boolean removeReader(java.nio.channels.SelectableChannel channel) {
+        return fdCallbacks().remove(channel, true);
+    }
+
+    /**
+     * Calls {@code callback} on the loop each time {@code channel} is writable, until
+     * {@link #removeWriter}: asyncio's {@code add_writer}. Same rules as {@link #addReader}.
+     *
+     * @throws IllegalArgumentException if the channel is blocking, closed or cannot be written
+     * @throws IllegalStateException    if a transport, server or {@code Sockets} wait of this loop
+     *                                  uses the channel, from another thread, or once closed
+     */
+    public void addWriter(java.nio.channels.SelectableChannel channel, Runnable callback) {
+        fdCallbacks().add(channel, callback, false);
+    }
+
+    /** Stops the writer callback of {@code channel}; returns whether there was one. Loop thread only. */
+    public boolean removeWriter(java.nio.channels.SelectableChannel channel) {
+        return fdCallbacks().remove(channel, false);
+    }
+
     /** The selector the loop sleeps in; channels register here with a Handle attached (I/O). */
     Selector selector() {
         return scheduler.selector();

@@ -37,12 +37,43 @@ final class IoLoop {
     /** Scratch array for gathering writes; entries are cleared after each use. */
     final ByteBuffer[] gather = new ByteBuffer[MAX_GATHER];
 
+    /**
+     * Pipe transports served by a thread ({@link ThreadReadPipe}, {@link ThreadWritePipe}) that are
+     * not released yet; the loop's close releases them (with a warning) so their threads end.
+     */
+    private final java.util.Set<Runnable> threadPipes = Collections.synchronizedSet(new java.util.LinkedHashSet<>());
+
     private IoLoop(Selector selector) {
         this.selector = selector;
     }
 
     static IoLoop of(EventLoop loop) {
-        return LOOPS.computeIfAbsent(loop, l -> new IoLoop(ACCESS.selector(l)));
+        return LOOPS.computeIfAbsent(loop, l -> {
+            IoLoop io = new IoLoop(ACCESS.selector(l));
+            ACCESS.addCloseHook(l, io::releaseThreadPipes);
+            return io;
+        });
+    }
+
+    /** Tracks a thread-served pipe until {@link #untrack}; {@code release} ends its thread. */
+    void track(Runnable release) {
+        threadPipes.add(release);
+    }
+
+    void untrack(Runnable release) {
+        threadPipes.remove(release);
+    }
+
+    private void releaseThreadPipes() {
+        Runnable[] all;
+        synchronized (threadPipes) {
+            all = threadPipes.toArray(new Runnable[0]);
+        }
+        for (Runnable r : all) {
+            System.getLogger("io.jasyncio.net").log(System.Logger.Level.WARNING,
+                    "closing {0} left open when the event loop closed", r);
+            r.run();
+        }
     }
 
     /** A reusable handle running {@code onReady} each time the channel's key is selected. */
@@ -60,10 +91,22 @@ final class IoLoop {
 
     /** Registers a non-blocking channel with {@code handle} attached. */
     SelectionKey register(SelectableChannel channel, int ops, Handle handle) throws IOException {
+        refuseWatched(channel);
         try {
             return channel.register(selector, ops, handle);
         } catch (IllegalStateException e) { // ClosedSelectorException: the loop is closed
             throw new IOException("cannot register " + channel + " with the event loop's selector (is the loop closed?)", e);
+        }
+    }
+
+    /**
+     * Refuses a channel the application watches with {@code loop.addReader}/{@code addWriter}:
+     * registering it again would take over that registration silently.
+     */
+    void refuseWatched(SelectableChannel channel) {
+        if (io.jasyncio.internal.WatchedKeys.contains(channel.keyFor(selector))) {
+            throw new IllegalStateException("the channel is watched by loop.addReader()/addWriter(): "
+                    + "call removeReader()/removeWriter() before using it here: " + channel);
         }
     }
 

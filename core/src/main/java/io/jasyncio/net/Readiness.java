@@ -46,6 +46,7 @@ final class Readiness {
         if (!ch.isOpen()) throw new ClosedChannelException();
         SelectionKey k = ch.keyFor(IoLoop.of(loop).selector);
         if (k != null && k.isValid() && BY_KEY.get(k) == null) {
+            IoLoop.of(loop).refuseWatched(ch);
             throw new IllegalStateException("the channel is already used by a transport or server of this loop: " + ch);
         }
     }

@@ -20,7 +20,7 @@ import java.nio.ByteBuffer;
  * <h2>Threads</h2>
  * Not thread-safe: call on the loop's thread. No method suspends.
  */
-public interface Transport extends BaseTransport {
+public interface Transport extends ReadTransport, WriteTransport {
     /**
      * Sends the bytes between {@code data}'s position and limit, or buffers what the socket does
      * not take now; {@code data}'s position ends at its limit and the caller may reuse it at once.

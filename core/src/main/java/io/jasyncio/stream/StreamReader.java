@@ -4,7 +4,7 @@ import io.jasyncio.Asyncio;
 import io.jasyncio.CancelledError;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
-import io.jasyncio.net.Transport;
+import io.jasyncio.net.ReadTransport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -89,7 +89,7 @@ public final class StreamReader implements Iterable<byte[]> {
      */
     private Future<Throwable> waiter;
     private Throwable exception;
-    private Transport transport;
+    private ReadTransport transport;
     /** We paused the transport's reading because more than 2 × limit bytes were buffered. */
     private boolean paused;
     private ReaderInputStream inputStream;
@@ -142,17 +142,18 @@ public final class StreamReader implements Iterable<byte[]> {
     }
 
     /**
-     * Tells the reader which transport feeds it, so it can pause and resume its reading.
+     * Tells the reader which transport feeds it (a socket, a pipe, a subprocess's stdout), so it
+     * can pause and resume its reading.
      *
      * @throws IllegalStateException if a transport was already set
      */
-    public void setTransport(Transport transport) {
+    public void setTransport(ReadTransport transport) {
         Objects.requireNonNull(transport, "transport");
         checkLoop("setTransport()");
         attach(transport);
     }
 
-    void attach(Transport transport) {
+    void attach(ReadTransport transport) {
         if (this.transport != null) throw new IllegalStateException("Transport already set");
         this.transport = transport;
     }

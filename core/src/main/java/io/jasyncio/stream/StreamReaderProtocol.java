@@ -6,15 +6,12 @@ import io.jasyncio.Future;
 import io.jasyncio.Task;
 import io.jasyncio.net.Protocol;
 import io.jasyncio.net.Transport;
-import java.io.IOException;
-import java.net.SocketException;
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
 
 /**
  * The protocol between a transport and a {@link StreamReader}/{@link StreamWriter} pair:
  * asyncio's {@code StreamReaderProtocol} with its {@code FlowControlMixin}. Received bytes and
- * EOF go to the reader; the transport's pause/resume of writing become {@link #drainHelper()}
+ * EOF go to the reader; the transport's pause/resume of writing become {@link DrainFlow#drainHelper()}
  * waits; for a server connection it makes the writer and starts the client's task.
  *
  * <p>Everything runs on the loop thread. {@link #reader} is dropped when the connection is lost
@@ -29,24 +26,14 @@ final class StreamReaderProtocol implements Protocol {
     private Task<Void> task;
     private Transport transport;
     private boolean overTls;
-    /** Completes when the connection is lost: null, or the error it was lost with. */
-    private final Future<Void> closed;
-
-    // Write flow control: `paused` between the transport's pauseWriting and resumeWriting.
-    private boolean paused;
-    private boolean connectionLost;
-    /** The error the connection was lost with (null: a clean close), once it is lost. */
-    private Throwable lossError;
-    /** The "Connection lost" error drain() raised last, so the handler's end can be recognized. */
-    private SocketException lostRaised;
-    /** Tasks in drain(); each future completes with null or the error drain() must throw. */
-    private final ArrayDeque<Future<Throwable>> drainWaiters = new ArrayDeque<>();
+    /** Write flow control and the close waiter, shared with the writer. */
+    final DrainFlow flow;
 
     StreamReaderProtocol(StreamReader reader, ClientConnected clientConnected, EventLoop loop) {
         this.reader = reader;
         this.clientConnected = clientConnected;
         this.loop = loop;
-        this.closed = loop.createFuture();
+        this.flow = new DrainFlow(loop);
     }
 
     @Override
@@ -56,7 +43,7 @@ final class StreamReaderProtocol implements Protocol {
         if (r != null) r.attach(transport);
         overTls = transport.getExtraInfo("sslcontext") != null;
         if (clientConnected != null) {
-            StreamWriter w = new StreamWriter(transport, this, r);
+            StreamWriter w = new StreamWriter(transport, this, flow, r);
             Task<Void> t = loop.createTask(() -> {
                 clientConnected.accept(r, w);
                 return null;
@@ -69,7 +56,7 @@ final class StreamReaderProtocol implements Protocol {
                 }
                 Throwable exc = done.exception();
                 if (exc == null) return;
-                if (endedByConnectionLoss(exc)) {
+                if (flow.endedByConnectionLoss(exc)) {
                     // The peer went away while the handler wrote or read: routine for a server,
                     // so not an ERROR (asyncio logs transport OSErrors at DEBUG).
                     LOG.log(System.Logger.Level.DEBUG, () -> "client_connected_cb ended because the connection was lost ("
@@ -105,21 +92,7 @@ final class StreamReaderProtocol implements Protocol {
             if (exc == null) r.eof();
             else r.fail(exc);
         }
-        if (!closed.done()) {
-            if (exc == null) {
-                closed.setResult(null);
-            } else {
-                closed.setException(exc);
-                closed.exception(); // retrieved: nobody has to waitClosed() to silence the report
-            }
-        }
-        connectionLost = true;
-        lossError = exc;
-        if (paused) {
-            for (Future<Throwable> w : drainWaiters) {
-                if (!w.done()) w.setResult(exc);
-            }
-        }
+        flow.connectionLost(exc);
         reader = null;
         task = null;
         transport = null;
@@ -127,47 +100,12 @@ final class StreamReaderProtocol implements Protocol {
 
     @Override
     public void pauseWriting() {
-        paused = true;
+        flow.pauseWriting();
     }
 
     @Override
     public void resumeWriting() {
-        paused = false;
-        for (Future<Throwable> w : drainWaiters) {
-            if (!w.done()) w.setResult(null);
-        }
-    }
-
-    /** Suspends while the transport's write buffer is above its high-water mark. */
-    void drainHelper() throws IOException {
-        if (connectionLost) throw lostRaised = new SocketException("Connection lost");
-        if (!paused) return;
-        Future<Throwable> w = loop.createFuture();
-        drainWaiters.add(w);
-        Throwable failure;
-        try {
-            failure = w.await();
-        } finally {
-            drainWaiters.remove(w);
-        }
-        if (failure != null) throw RethrownBy.mark(failure, "StreamWriter.drain()");
-    }
-
-    /**
-     * Whether the handler's task failed only because the connection was lost: it raised the
-     * error the connection was lost with (from a read or drain), or drain()'s "Connection lost".
-     */
-    private boolean endedByConnectionLoss(Throwable exc) {
-        if (!connectionLost || !(exc instanceof IOException)) return false;
-        if (exc == lostRaised) return true;
-        for (Throwable c = exc; c != null && lossError != null; c = c.getCause()) {
-            if (c == lossError) return true;
-        }
-        return false;
-    }
-
-    Future<Void> closeWaiter() {
-        return closed;
+        flow.resumeWriting();
     }
 
     /** A server's connection, which acts as the TLS server in startTls. */
@@ -181,7 +119,7 @@ final class StreamReaderProtocol implements Protocol {
     }
 
     void replaceWriter(StreamWriter w) {
-        transport = w.transport();
+        transport = (Transport) w.transport();
         overTls = transport.getExtraInfo("sslcontext") != null;
     }
 

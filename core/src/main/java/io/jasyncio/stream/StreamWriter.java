@@ -5,6 +5,7 @@ import io.jasyncio.CancelledError;
 import io.jasyncio.net.Net;
 import io.jasyncio.net.TlsOptions;
 import io.jasyncio.net.Transport;
+import io.jasyncio.net.WriteTransport;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -40,19 +41,25 @@ import java.util.concurrent.CompletionException;
  * thread-safe. {@link #asOutputStream()} gives a blocking {@link OutputStream} view.
  */
 public final class StreamWriter implements AutoCloseable {
-    private Transport transport;
+    private WriteTransport transport;
+    /** The socket connection's protocol (for startTls), or null for a pipe. */
     private final StreamReaderProtocol protocol;
+    private final DrainFlow flow;
     private final StreamReader reader;
     private WriterOutputStream outputStream;
 
-    StreamWriter(Transport transport, StreamReaderProtocol protocol, StreamReader reader) {
+    StreamWriter(WriteTransport transport, StreamReaderProtocol protocol, DrainFlow flow, StreamReader reader) {
         this.transport = transport;
         this.protocol = protocol;
+        this.flow = flow;
         this.reader = reader;
     }
 
-    /** The transport underneath (after {@link #startTls}, the TLS one). */
-    public Transport transport() {
+    /**
+     * The transport underneath: a socket's {@link Transport} (after {@link #startTls}, the TLS
+     * one), or a pipe's {@link WriteTransport} (a subprocess's stdin).
+     */
+    public WriteTransport transport() {
         return transport;
     }
 
@@ -138,7 +145,7 @@ public final class StreamWriter implements AutoCloseable {
      */
     public void waitClosed() throws IOException {
         try {
-            protocol.closeWaiter().await();
+            flow.closeWaiter().await();
         } catch (CompletionException e) {
             throw StreamReader.rethrowable(e.getCause());
         }
@@ -173,7 +180,7 @@ public final class StreamWriter implements AutoCloseable {
             // caller's interest, is the error the connection was lost with, if it just arrived.
             throwReaderError();
         }
-        protocol.drainHelper();
+        flow.drainHelper();
     }
 
     private void throwReaderError() throws IOException {
@@ -190,9 +197,13 @@ public final class StreamWriter implements AutoCloseable {
      *
      * @throws javax.net.ssl.SSLHandshakeException if the handshake fails (the connection is aborted)
      * @throws IllegalArgumentException            if the connection already uses TLS
+     * @throws IllegalStateException               if this writer writes to a pipe
      */
     public void startTls(TlsOptions tls) throws IOException {
         Objects.requireNonNull(tls, "tls");
+        if (protocol == null || !(transport instanceof Transport socket)) {
+            throw new IllegalStateException("startTls needs a socket connection; this writer writes to " + transport);
+        }
         boolean serverSide = protocol.serverSide();
         drain();
         // The protocol hears no connectionMade for the TLS transport (as in asyncio), and the
@@ -200,7 +211,7 @@ public final class StreamWriter implements AutoCloseable {
         // TLS (no half close), not keep a plain connection half open.
         protocol.upgradingToTls(true);
         try {
-            transport = Net.startTls(transport, protocol, tls, serverSide);
+            transport = Net.startTls(socket, protocol, tls, serverSide);
         } catch (Throwable t) {
             protocol.upgradingToTls(false);
             throw t;

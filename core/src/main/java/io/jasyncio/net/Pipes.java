@@ -1,0 +1,160 @@
+package io.jasyncio.net;
+
+import io.jasyncio.Asyncio;
+import io.jasyncio.EventLoop;
+import io.jasyncio.Future;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.Pipe;
+import java.nio.channels.SelectableChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * Pipes as transports: asyncio's {@code loop.connect_read_pipe} and {@code connect_write_pipe}.
+ * The ends of a {@link java.nio.channels.Pipe} are selectable and served by the loop's selector
+ * like sockets. What Java cannot select — a process's pipes, a FIFO, {@code System.in} and
+ * {@code System.out}, any {@link InputStream}/{@link OutputStream} — is served by one platform
+ * thread per pipe doing the blocking reads or writes and handing data to the loop, so the loop
+ * never blocks, flow control still pauses the reading (memory stays bounded), and the thread ends
+ * with the pipe.
+ *
+ * <pre>{@code
+ * Asyncio.run(() -> {
+ *     Pipe pipe = Pipe.open();
+ *     var in = Pipes.connectReadPipe(() -> new ReadPipeProtocol() {
+ *         public void dataReceived(ByteBuffer data) { System.out.print(StandardCharsets.UTF_8.decode(data)); }
+ *     }, pipe.source());
+ *     var out = Pipes.connectWritePipe(() -> new WritePipeProtocol() { }, pipe.sink());
+ *     out.transport().write("hello\n".getBytes(StandardCharsets.UTF_8));
+ *     out.transport().close();
+ * });
+ * }</pre>
+ *
+ * <p>Every method works on the running loop and must be called from one of its tasks; each
+ * suspends until the protocol's {@code connectionMade} has run (asyncio's order). They live in
+ * {@code io.jasyncio.net} beside the socket transports because they share the loop's selector
+ * registration, read buffer and write flow control with them.
+ */
+public final class Pipes {
+    private static final AtomicLong COUNTER = new AtomicLong();
+
+    private Pipes() {
+    }
+
+    /**
+     * Reads the source end of a {@link Pipe} on the loop's selector (made non-blocking here).
+     * Suspending.
+     *
+     * @throws ClosedChannelException if the channel is closed
+     * @throws IllegalStateException  if the channel is already registered with this loop (by a
+     *                                transport, a server, {@code addReader} or a {@link Sockets} wait)
+     */
+    public static <P extends ReadPipeProtocol> PipeConnection<ReadTransport, P> connectReadPipe(
+            Supplier<P> protocolFactory, Pipe.SourceChannel source) throws IOException {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        Objects.requireNonNull(source, "source");
+        EventLoop loop = Asyncio.getRunningLoop();
+        prepare(loop, source);
+        P protocol = protocolFactory.get();
+        Future<Void> waiter = loop.createFuture();
+        ReadPipe t = new SelectorReadPipe(loop, source, protocol, waiter);
+        waiter.await();
+        return new PipeConnection<>(t, protocol);
+    }
+
+    /**
+     * Reads {@code in} (a process's output, a FIFO, {@code System.in}) with a dedicated thread
+     * that hands the data to the loop. Closing the transport closes {@code in}. Suspending.
+     */
+    public static <P extends ReadPipeProtocol> PipeConnection<ReadTransport, P> connectReadPipe(
+            Supplier<P> protocolFactory, InputStream in) throws IOException {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        Objects.requireNonNull(in, "in");
+        EventLoop loop = Asyncio.getRunningLoop();
+        P protocol = protocolFactory.get();
+        Future<Void> waiter = loop.createFuture();
+        ReadPipe t = new ThreadReadPipe(loop, in, "read-" + COUNTER.incrementAndGet(), protocol, waiter);
+        waiter.await();
+        return new PipeConnection<>(t, protocol);
+    }
+
+    /**
+     * Opens the FIFO (or other file) at {@code path} for reading off the loop — opening a FIFO
+     * waits for a writer — then reads it as {@link #connectReadPipe(Supplier, InputStream)}.
+     * Suspending (also while the open waits).
+     *
+     * @throws java.nio.file.NoSuchFileException   if nothing is at {@code path}
+     * @throws java.nio.file.AccessDeniedException if it may not be read
+     */
+    public static <P extends ReadPipeProtocol> PipeConnection<ReadTransport, P> connectReadPipe(
+            Supplier<P> protocolFactory, Path path) throws IOException {
+        Objects.requireNonNull(path, "path");
+        InputStream in = Resolver.awaitIo(Asyncio.getRunningLoop().runInExecutor(null, () -> Files.newInputStream(path)));
+        return connectReadPipe(protocolFactory, in);
+    }
+
+    /**
+     * Writes to the sink end of a {@link Pipe} on the loop's selector (made non-blocking here).
+     * Suspending.
+     *
+     * @throws ClosedChannelException if the channel is closed
+     * @throws IllegalStateException  if the channel is already registered with this loop
+     */
+    public static <P extends WritePipeProtocol> PipeConnection<WriteTransport, P> connectWritePipe(
+            Supplier<P> protocolFactory, Pipe.SinkChannel sink) throws IOException {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        Objects.requireNonNull(sink, "sink");
+        EventLoop loop = Asyncio.getRunningLoop();
+        prepare(loop, sink);
+        P protocol = protocolFactory.get();
+        Future<Void> waiter = loop.createFuture();
+        WritePipe t = new SelectorWritePipe(loop, sink, protocol, waiter);
+        waiter.await();
+        return new PipeConnection<>(t, protocol);
+    }
+
+    /**
+     * Writes to {@code out} (a process's input, a FIFO, {@code System.out}) with a dedicated
+     * thread; closing the transport closes {@code out} after the buffered data. Suspending.
+     */
+    public static <P extends WritePipeProtocol> PipeConnection<WriteTransport, P> connectWritePipe(
+            Supplier<P> protocolFactory, OutputStream out) throws IOException {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        Objects.requireNonNull(out, "out");
+        EventLoop loop = Asyncio.getRunningLoop();
+        P protocol = protocolFactory.get();
+        Future<Void> waiter = loop.createFuture();
+        WritePipe t = new ThreadWritePipe(loop, out, "write-" + COUNTER.incrementAndGet(), protocol, waiter);
+        waiter.await();
+        return new PipeConnection<>(t, protocol);
+    }
+
+    /**
+     * Opens the FIFO (or file) at {@code path} for writing off the loop — opening a FIFO waits for
+     * a reader — then writes it as {@link #connectWritePipe(Supplier, OutputStream)}. Suspending.
+     *
+     * @throws java.nio.file.NoSuchFileException   if the parent directory does not exist
+     * @throws java.nio.file.AccessDeniedException if it may not be written
+     */
+    public static <P extends WritePipeProtocol> PipeConnection<WriteTransport, P> connectWritePipe(
+            Supplier<P> protocolFactory, Path path) throws IOException {
+        Objects.requireNonNull(path, "path");
+        OutputStream out = Resolver.awaitIo(Asyncio.getRunningLoop().runInExecutor(null, () -> Files.newOutputStream(path)));
+        return connectWritePipe(protocolFactory, out);
+    }
+
+    private static void prepare(EventLoop loop, SelectableChannel ch) throws IOException {
+        if (!ch.isOpen()) throw new ClosedChannelException();
+        if (ch.keyFor(IoLoop.of(loop).selector) != null) {
+            throw new IllegalStateException("the pipe is already registered with this event loop (by a transport, "
+                    + "addReader/addWriter or a Sockets wait): remove that first: " + ch);
+        }
+        ch.configureBlocking(false);
+    }
+}

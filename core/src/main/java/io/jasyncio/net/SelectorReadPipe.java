@@ -1,0 +1,78 @@
+package io.jasyncio.net;
+
+import io.jasyncio.EventLoop;
+import io.jasyncio.Future;
+import io.jasyncio.Handle;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Pipe;
+import java.nio.channels.SelectionKey;
+
+/**
+ * A read pipe on the loop's selector: the source end of a {@link java.nio.channels.Pipe}. Each
+ * readiness event reads once (at most {@link IoLoop#MAX_READ} bytes into the loop's shared read
+ * buffer), as the socket transport does. Loop thread only.
+ */
+final class SelectorReadPipe extends ReadPipe {
+    private final IoLoop io;
+    private final Pipe.SourceChannel channel;
+    private final Handle handle;
+    private final SelectionKey key;
+
+    SelectorReadPipe(EventLoop loop, Pipe.SourceChannel channel, ReadPipeProtocol protocol, Future<Void> waiter)
+            throws IOException {
+        super(loop, protocol, waiter);
+        this.io = IoLoop.of(loop);
+        this.channel = channel;
+        this.handle = IoLoop.handle(loop, this::onReady);
+        this.key = io.register(channel, 0, handle);
+        scheduleStart();
+    }
+
+    private void onReady() {
+        if (!key.isValid() || closing || paused) return;
+        ByteBuffer buf = io.readBuffer;
+        buf.clear();
+        int n;
+        try {
+            n = channel.read(buf);
+        } catch (IOException e) {
+            fatalError(e);
+            return;
+        }
+        if (n == 0) return;
+        if (n < 0) {
+            deliverEof();
+            return;
+        }
+        ByteBuffer view = io.readView;
+        view.clear().limit(n);
+        deliver(view);
+    }
+
+    @Override
+    void startReading() {
+        IoLoop.interest(key, SelectionKey.OP_READ);
+    }
+
+    @Override
+    void stopReading() {
+        IoLoop.interest(key, 0);
+    }
+
+    @Override
+    void release() {
+        key.cancel();
+        handle.cancel();
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "closing a pipe failed", e);
+        }
+    }
+
+    @Override
+    Object pipe() {
+        return channel;
+    }
+}

@@ -1,0 +1,99 @@
+package io.jasyncio.stream;
+
+import io.jasyncio.EventLoop;
+import io.jasyncio.Future;
+import io.jasyncio.net.BaseProtocol;
+import java.io.IOException;
+import java.net.SocketException;
+import java.util.ArrayDeque;
+
+/**
+ * Write flow control as a {@link StreamWriter} sees it: asyncio's {@code FlowControlMixin} plus
+ * the close waiter. The transport's {@code pauseWriting}/{@code resumeWriting} become
+ * {@link #drainHelper()} waits and its {@code connectionLost} completes {@link #closeWaiter()}.
+ * A socket connection's {@link StreamReaderProtocol} forwards to one; a subprocess's stdin pipe
+ * is driven by one directly. Loop thread only.
+ */
+final class DrainFlow implements BaseProtocol {
+    private final EventLoop loop;
+    /** Completes when the connection is lost: null, or the error it was lost with. */
+    private final Future<Void> closed;
+    // `paused` between the transport's pauseWriting and resumeWriting.
+    private boolean paused;
+    private boolean connectionLost;
+    /** The error the connection was lost with (null: a clean close), once it is lost. */
+    private Throwable lossError;
+    /** The "Connection lost" error drain() raised last, so the handler's end can be recognized. */
+    private SocketException lostRaised;
+    /** Tasks in drain(); each future completes with null or the error drain() must throw. */
+    private final ArrayDeque<Future<Throwable>> drainWaiters = new ArrayDeque<>();
+
+    DrainFlow(EventLoop loop) {
+        this.loop = loop;
+        this.closed = loop.createFuture();
+    }
+
+    @Override
+    public void pauseWriting() {
+        paused = true;
+    }
+
+    @Override
+    public void resumeWriting() {
+        paused = false;
+        for (Future<Throwable> w : drainWaiters) {
+            if (!w.done()) w.setResult(null);
+        }
+    }
+
+    @Override
+    public void connectionLost(Throwable exc) {
+        if (!closed.done()) {
+            if (exc == null) {
+                closed.setResult(null);
+            } else {
+                closed.setException(exc);
+                closed.exception(); // retrieved: nobody has to waitClosed() to silence the report
+            }
+        }
+        connectionLost = true;
+        lossError = exc;
+        if (paused) {
+            for (Future<Throwable> w : drainWaiters) {
+                if (!w.done()) w.setResult(exc);
+            }
+        }
+    }
+
+    /** Suspends while the transport's write buffer is above its high-water mark. */
+    void drainHelper() throws IOException {
+        if (connectionLost) throw lostRaised = new SocketException("Connection lost");
+        if (!paused) return;
+        Future<Throwable> w = loop.createFuture();
+        drainWaiters.add(w);
+        Throwable failure;
+        try {
+            failure = w.await();
+        } finally {
+            drainWaiters.remove(w);
+        }
+        if (failure != null) throw RethrownBy.mark(failure, "StreamWriter.drain()");
+    }
+
+    /**
+     * Whether a server handler's task failed only because the connection was lost: it raised the
+     * error the connection was lost with (from a read or drain), or drain()'s "Connection lost".
+     */
+    boolean endedByConnectionLoss(Throwable exc) {
+        if (!connectionLost || !(exc instanceof IOException)) return false;
+        if (exc == lostRaised) return true;
+        for (Throwable c = exc; c != null && lossError != null; c = c.getCause()) {
+            if (c == lossError) return true;
+        }
+        return false;
+    }
+
+    Future<Void> closeWaiter() {
+        return closed;
+    }
+}
