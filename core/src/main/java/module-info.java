@@ -12,4 +12,5 @@ module io.jasyncio {
     exports io.jasyncio.sync;
     exports io.jasyncio.net;
     exports io.jasyncio.stream;
+    exports io.jasyncio.loops;
 }
