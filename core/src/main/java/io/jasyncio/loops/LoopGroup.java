@@ -81,8 +81,13 @@ public final class LoopGroup implements AutoCloseable {
         try {
             for (Member m : members) m.ready.join();
         } catch (CompletionException e) {
-            group.close();
-            throw new IllegalStateException("a loop of the group failed to start", e.getCause());
+            IllegalStateException failed = new IllegalStateException("a loop of the group failed to start", e.getCause());
+            try {
+                group.close();
+            } catch (RuntimeException alsoFromClose) {
+                if (alsoFromClose != e.getCause()) failed.addSuppressed(alsoFromClose);
+            }
+            throw failed;
         }
         return group;
     }

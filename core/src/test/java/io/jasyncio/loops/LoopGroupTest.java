@@ -271,4 +271,33 @@ class LoopGroupTest {
                 () -> group.createServers(() -> new Protocol() {}, "127.0.0.1", 0, ServerOptions.defaults()));
         assertTrue(closed.getMessage().contains("closed"), closed.getMessage());
     }
+
+    @Test
+    void streamServersOnEveryLoopShareThePortAndEachClientRunsOnTheLoopThatAcceptedIt() throws Exception {
+        try (LoopGroup group = LoopGroup.start(2)) {
+            List<Server> servers = group.startStreamServers((reader, writer) -> {
+                byte[] line = reader.readLine();
+                String where = group.loops().indexOf(Asyncio.getRunningLoop()) + ":" + new String(line, StandardCharsets.US_ASCII);
+                writer.write(where.getBytes(StandardCharsets.US_ASCII));
+                writer.drain();
+                writer.close();
+            }, "127.0.0.1", 0, ServerOptions.defaults());
+            int port = portOf(servers.get(0));
+            assertEquals(port, portOf(servers.get(1)));
+            Set<String> loopsSeen = new HashSet<>();
+            for (int i = 0; i < 64; i++) {
+                try (SocketChannel c = SocketChannel.open(new InetSocketAddress("127.0.0.1", port))) {
+                    c.write(ByteBuffer.wrap(("hi" + i + "\n").getBytes(StandardCharsets.US_ASCII)));
+                    ByteBuffer in = ByteBuffer.allocate(64);
+                    while (c.read(in) >= 0) {
+                        // until the server closes
+                    }
+                    String answer = new String(in.array(), 0, in.position(), StandardCharsets.US_ASCII);
+                    assertTrue(answer.endsWith(":hi" + i + "\n"), answer);
+                    loopsSeen.add(answer.substring(0, answer.indexOf(':')));
+                }
+            }
+            assertEquals(Set.of("0", "1"), loopsSeen, "stream connections reached both loops");
+        }
+    }
 }
