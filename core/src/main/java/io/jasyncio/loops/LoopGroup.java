@@ -42,7 +42,8 @@ import java.util.function.Supplier;
  * <p><b>Threads.</b> The methods of this class block the calling thread and may be called from
  * any thread that runs no event loop (a task that must stop the group starts a platform thread
  * for {@link #close()}); from a loop's thread they fail with {@link IllegalStateException}
- * rather than deadlock.
+ * rather than deadlock. The loop threads are not daemons (as an executor's are not): a program ends
+ * only after {@link #close()}, so use the group in try-with-resources.
  *
  * <p><b>Shutdown.</b> {@link #close()} makes every loop close the servers it made through this
  * group, close their connections (buffered data is still sent) and wait up to 10 s for them,
