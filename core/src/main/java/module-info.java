@@ -18,4 +18,5 @@ module io.jasyncio {
     exports io.jasyncio.channel;
     exports io.jasyncio.time;
     exports io.jasyncio.process;
+    exports io.jasyncio.loops;
 }

@@ -32,4 +32,9 @@ final class LoopAccessImpl extends LoopAccess {
     public void addCloseHook(EventLoop loop, Runnable hook) {
         loop.addCloseHook(hook);
     }
+
+    @Override
+    public EventLoop runningLoopOrNull() {
+        return EventLoop.runningLoopOrNull();
+    }
 }

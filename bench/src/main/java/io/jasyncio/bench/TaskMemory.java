@@ -169,7 +169,7 @@ public final class TaskMemory {
         return best;
     }
 
-    private static String classHistogram() throws Exception {
+    static String classHistogram() throws Exception {
         // The same as `jcmd <pid> GC.class_histogram` (which runs a full GC first).
         return (String) ManagementFactory.getPlatformMBeanServer().invoke(
                 new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
@@ -177,7 +177,7 @@ public final class TaskMemory {
     }
 
     /** Classes whose live bytes grew between the two histograms, biggest first, per task. */
-    private static void printGrowth(String before, String after, int n) {
+    static void printGrowth(String before, String after, int n) {
         java.util.Map<String, long[]> b = parse(before);
         java.util.Map<String, long[]> a = parse(after);
         record Row(String cls, long instances, long bytes) {}

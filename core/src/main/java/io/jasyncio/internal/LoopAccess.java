@@ -59,4 +59,7 @@ public abstract class LoopAccess {
      * @throws IllegalStateException if the loop is closed or the caller is on another thread
      */
     public abstract void addCloseHook(EventLoop loop, Runnable hook);
+
+    /** The loop running in the calling thread (for a task: the loop that runs it), or null. */
+    public abstract EventLoop runningLoopOrNull();
 }

@@ -295,4 +295,55 @@ class ReaderFeedTest {
             assertSame(expected, got);
         }
     }
+
+    @Test
+    void anEmptiedReaderHoldsNoBufferAndAWholeChunkIsHandedOverUncopied() {
+        Asyncio.run(() -> {
+            StreamReader reader = new StreamReader();
+            assertEquals(0, reader.capacity());
+            reader.feedData(ascii("hello\nwor"));
+            assertEquals(9, reader.capacity(), "a chunk fed into an empty reader gets an array of its own size");
+            assertEquals("hello\n", text(reader.readLine()));
+            assertEquals(9, reader.capacity(), "unconsumed bytes are kept");
+            reader.feedData(ascii("ld\n"));
+            assertEquals("world\n", text(reader.readLine()));
+            assertEquals(0, reader.capacity(), "the emptied reader let its array go");
+            // A chunk read whole is returned as it is; the next feed never writes into it.
+            reader.feedData(ascii("abc"));
+            byte[] first = reader.read(100);
+            reader.feedData(ascii("xyz"));
+            assertEquals("abc", text(first));
+            assertEquals("xyz", text(reader.read(100)));
+            assertEquals(0, reader.capacity());
+        });
+    }
+
+    /** A peer that sends one byte at a time: lines come out whole, the buffer stays small. */
+    @Test
+    void oneByteAtATimeReassemblesLinesWithBoundedBuffer() {
+        Asyncio.run(() -> {
+            StreamReader reader = new StreamReader(1024);
+            byte[] line = ascii("x".repeat(300) + "\n");
+            Task<Integer> consumer = Asyncio.createTask(() -> {
+                int lines = 0;
+                for (byte[] l : reader) {
+                    assertEquals(301, l.length);
+                    lines++;
+                }
+                return lines;
+            });
+            int maxCapacity = 0;
+            for (int i = 0; i < 20; i++) {
+                for (byte b : line) {
+                    reader.feedData(new byte[] {b});
+                    maxCapacity = Math.max(maxCapacity, reader.capacity());
+                    Asyncio.sleep(0);
+                }
+            }
+            reader.feedEof();
+            assertEquals(20, consumer.await());
+            assertTrue(maxCapacity <= 1024, "buffer grew to " + maxCapacity);
+            assertEquals(0, reader.capacity());
+        });
+    }
 }
