@@ -377,7 +377,9 @@ class QueueTest {
             Task<Void> joiner = Asyncio.createTask(q::join);
             runReady();
             assertFalse(joiner.done());
+            assertFalse(q.isShutdown());
             q.shutdown(true);
+            assertTrue(q.isShutdown());
             joiner.await();
             assertEquals("Queue[maxsize=0, qsize=0, shutdown]", q.toString());
             assertThrows(IllegalStateException.class, q::taskDone);
@@ -396,6 +398,12 @@ class QueueTest {
             q.getNowait();
             putter.await();
             assertEquals("LifoQueue[maxsize=0, qsize=0]", new LifoQueue<Integer>().toString());
+            Queue<Integer> empty = new Queue<>();
+            Task<Integer> getter = Asyncio.createTask(empty::get);
+            runReady();
+            assertEquals("Queue[maxsize=0, qsize=0, getters:1]", empty.toString());
+            empty.putNowait(5);
+            assertEquals(5, getter.await());
         });
     }
 }
