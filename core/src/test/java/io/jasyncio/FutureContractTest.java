@@ -120,9 +120,21 @@ class FutureContractTest {
             assertFalse(onLoop.isCancelled());
             assertTrue(onLoop.cancel(true)); // on the loop thread: directly, not through the loop
             assertTrue(onLoop.isCancelled());
+            // From a plain callback on the loop thread, where waiting for the loop would hang it.
+            Future<String> fromCallback = loop.createFuture();
+            Future<Boolean> answered = loop.createFuture();
+            loop.callSoon(() -> answered.setResult(fromCallback.cancel(true)));
+            assertTrue(answered.await());
+            assertTrue(fromCallback.isCancelled());
+            Future<String> doneOnLoop = loop.createFuture();
+            doneOnLoop.setResult("done");
+            assertFalse(doneOnLoop.cancel(true));
 
             Future<String> pending = loop.createFuture();
+            assertFalse(pending.isDone());
             assertEquals(Boolean.TRUE, Asyncio.toThread(() -> pending.cancel(true)));
+            assertTrue(pending.isDone());
+            assertTrue(pending.toCompletableFuture().isCancelled(), "a cancelled future converts to a cancelled one");
             assertTrue(pending.isCancelled());
 
             Future<String> finished = loop.createFuture();
