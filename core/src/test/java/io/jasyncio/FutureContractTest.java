@@ -86,14 +86,20 @@ class FutureContractTest {
         Asyncio.run(() -> {
             EventLoop loop = Asyncio.getRunningLoop();
             Future<String> done = loop.createFuture();
+            assertSame(loop, done.getLoop());
             done.setResult("now");
             assertEquals("now", Asyncio.toThread(() -> done.get(10, TimeUnit.SECONDS)));
+            assertEquals("now", Asyncio.toThread(() -> done.get()));
 
             Future<String> later = loop.createFuture();
             Task<String> getter = Asyncio.createTask(() -> Asyncio.toThread(() -> later.get(10, TimeUnit.SECONDS)));
+            Future<String> later2 = loop.createFuture();
+            Task<String> getter2 = Asyncio.createTask(() -> Asyncio.toThread(() -> later2.get()));
             Asyncio.sleep(0);
             loop.callLater(0.01, () -> later.setResult("later"));
+            loop.callLater(0.01, () -> later2.setResult("later too"));
             assertEquals("later", getter.await());
+            assertEquals("later too", getter2.await());
         });
     }
 
