@@ -212,4 +212,40 @@ class ReaderEdgesTest {
         });
         assertEquals("StreamReader[4 bytes]", reader.toString(), "nothing was fed, read or failed");
     }
+
+    @Test
+    void theInputStreamViewReturnsHighBytesAsPositiveAndRefusesUseAfterClose() {
+        Asyncio.run(() -> {
+            StreamReader reader = new StreamReader();
+            reader.feedData(new byte[] {(byte) 0xff, (byte) 0x80});
+            InputStream in = reader.asInputStream();
+            assertSame(in, reader.asInputStream(), "one view per reader");
+            assertEquals(255, in.read());
+            assertEquals(128, in.read());
+            in.close();
+            assertEquals("Stream closed", assertThrows(IOException.class, in::available).getMessage());
+            assertEquals("Stream closed", assertThrows(IOException.class, () -> in.read(new byte[1], 0, 1)).getMessage());
+        });
+    }
+
+    @Test
+    void toStringShowsEveryPartOfTheState() {
+        Asyncio.run(() -> {
+            StreamReader reader = new StreamReader(10);
+            assertEquals("StreamReader[0 bytes, limit=10]", reader.toString());
+            Task<byte[]> waiting = startAndSettle(() -> reader.read(5));
+            assertEquals("StreamReader[0 bytes, limit=10, waiting]", reader.toString());
+            reader.feedData(ascii("abc"));
+            waiting.await();
+            ReaderFeedTest.CountingTransport t = new ReaderFeedTest.CountingTransport();
+            reader.setTransport(t);
+            reader.feedData(new byte[21]);
+            assertEquals("StreamReader[21 bytes, limit=10, transport=" + t + ", paused]", reader.toString());
+            reader.feedEof();
+            reader.setException(new IOException("gone"));
+            assertEquals("StreamReader[21 bytes, eof, limit=10, exception=java.io.IOException: gone, transport=" + t + ", paused]",
+                    reader.toString());
+            assertEquals("StreamReader[0 bytes]", new StreamReader().toString());
+        });
+    }
 }
