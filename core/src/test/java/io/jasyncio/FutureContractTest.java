@@ -2,6 +2,7 @@ package io.jasyncio;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -96,8 +97,8 @@ class FutureContractTest {
             Future<String> later2 = loop.createFuture();
             Task<String> getter2 = Asyncio.createTask(() -> Asyncio.toThread(() -> later2.get()));
             Asyncio.sleep(0);
-            loop.callLater(0.01, () -> later.setResult("later"));
-            loop.callLater(0.01, () -> later2.setResult("later too"));
+            loop.callLater(Duration.ofMillis(10), () -> later.setResult("later"));
+            loop.callLater(Duration.ofMillis(10), () -> later2.setResult("later too"));
             assertEquals("later", getter.await());
             assertEquals("later too", getter2.await());
         });
