@@ -454,4 +454,20 @@ class TaskTest {
             assertFalse(t.hasUnretrievedException());
         }
     }
+
+    @Test
+    void aStepThatRunsAgainAfterTheTaskFinishedDoesNothing() throws Exception {
+        // Seen under load (issue 16): a task's step handle queued twice ran after the task had
+        // finished and its thread was released, and failed with an NPE in thread().start().
+        java.lang.reflect.Field stepField = Task.class.getDeclaredField("step");
+        stepField.setAccessible(true);
+        Asyncio.run(() -> {
+            Task<Integer> t = Asyncio.createTask(() -> 42);
+            assertEquals(42, t.await());
+            Handle step = (Handle) stepField.get(t);
+            step.invoke(); // a stale second run of the step: must be a no-op
+            assertEquals(42, t.result());
+            assertNull(t.thread());
+        });
+    }
 }
