@@ -9,13 +9,13 @@ import io.jasyncio.Task;
 import io.jasyncio.TimerHandle;
 import java.time.Duration;
 
-/** Helpers shared by the tests of this package. */
-final class SyncTesting {
+/** Helpers shared by the tests of this package (and by the channel tests, whose waits work the same way). */
+public final class SyncTesting {
     /**
      * Far above what any test needs (each takes milliseconds, seconds on a machine at load 20);
      * only a lost wake-up gets near it.
      */
-    static final Duration DEADLINE = Duration.ofSeconds(20);
+    public static final Duration DEADLINE = Duration.ofSeconds(20);
 
     private SyncTesting() {}
 
@@ -25,7 +25,7 @@ final class SyncTesting {
      * it hang: it cancels every task of the loop, and again every 100 ms, because a test that
      * awaits many tasks in turn may catch a cancellation and await the next stuck one.
      */
-    static void run(AsyncRunnable body) {
+    public static void run(AsyncRunnable body) {
         boolean[] expired = {false};
         try {
             Asyncio.run(() -> {
@@ -55,12 +55,12 @@ final class SyncTesting {
      * asyncio's {@code await asyncio.sleep(0)}. Deterministic (the loop's ready queue is FIFO);
      * not a timed wait.
      */
-    static void runReady() {
+    public static void runReady() {
         Asyncio.sleep(Duration.ZERO);
     }
 
     /** {@link #runReady()} {@code n} times. */
-    static void runReady(int n) {
+    public static void runReady(int n) {
         for (int i = 0; i < n; i++) runReady();
     }
 }
