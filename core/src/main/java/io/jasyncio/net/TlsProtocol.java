@@ -171,7 +171,13 @@ final class TlsProtocol implements Protocol {
             fail(new SSLHandshakeException("the peer closed the connection during the TLS handshake"));
             return false;
         }
-        if (eofPending || deliveryPaused()) {
+        if (eofPending) return true;
+        // Records that came before the FIN go first. resumeReading() unpauses at once but
+        // delivers in a later callback, so "not paused" does not mean "nothing waits" (issue 16:
+        // a bare FIN in that window overtook 35 KB of data).
+        if (!deliveryPaused()) progress();
+        if (failed) return false;
+        if (deliveryPaused()) {
             eofPending = true;
             return true; // keep the raw transport open until the application has the data
         }
