@@ -13,6 +13,8 @@ import java.time.Duration;
  *     Asyncio.sleep(Duration.ofMinutes(10)); // instant: virtual time
  * }, testing);
  * }</pre>
+ *
+ * <p>A value: its methods never suspend and may be called from any thread.
  */
 public final class RunOptions {
     private static final RunOptions DEFAULTS = new RunOptions(false, false, null);

@@ -19,6 +19,8 @@ import java.util.Objects;
  * Subprocess p = Subprocesses.createSubprocessExec(opts, "ls", "-l");
  * }</pre>
  *
+ * <p>A value: its methods never suspend and may be called from any thread.
+ *
  * @param stdin  the child's standard input (not {@link Stdio#STDOUT})
  * @param stdout the child's standard output (not {@link Stdio#STDOUT})
  * @param stderr the child's standard error
