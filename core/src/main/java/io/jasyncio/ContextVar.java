@@ -50,6 +50,7 @@ public final class ContextVar<T> {
         return name;
     }
 
+    /** The name given at creation (for messages and debugging; it is not the variable's identity). */
     public String name() {
         return name;
     }
@@ -128,6 +129,7 @@ public final class ContextVar<T> {
             this.old = old;
         }
 
+        /** The variable whose {@link ContextVar#set} returned this token. */
         public ContextVar<T> var() {
             return var;
         }

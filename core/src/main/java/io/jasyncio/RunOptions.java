@@ -54,10 +54,12 @@ public final class RunOptions {
         return new RunOptions(debug, virtualTime, d);
     }
 
+    /** Whether the loop runs in debug mode (see {@link #debug}). */
     public boolean isDebug() {
         return debug;
     }
 
+    /** Whether the loop runs on a {@link VirtualClock} (see {@link #virtualTime}). */
     public boolean isVirtualTime() {
         return virtualTime;
     }
