@@ -27,8 +27,8 @@ import java.util.concurrent.CompletionException;
  * {@link CancelledError}. Every other method returns without suspending. {@link #run} blocks
  * the calling thread until {@code main} is done; {@link #runCoroutineThreadsafe} is the way in
  * from other threads. The methods that use the running loop (creating tasks, {@code gather},
- * {@code timeout}, ...) must be called from its thread, in a task or a callback; elsewhere they
- * fail with an {@link IllegalStateException}.
+ * {@code timeout}, ...) must be called from its thread, in a task or a callback; those that look
+ * the loop up ({@link #getRunningLoop}) fail with an {@link IllegalStateException} where none runs.
  */
 public final class Asyncio {
     private Asyncio() {}

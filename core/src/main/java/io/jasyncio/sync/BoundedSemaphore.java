@@ -12,7 +12,7 @@ package io.jasyncio.sync;
  * slots.release();   // IllegalStateException: BoundedSemaphore released too many times
  * }</pre>
  *
- * <p>Suspension and threads as for {@link Semaphore}: {@code acquire()} suspends,
+ * <p>Suspension and threads as for {@link Semaphore}: {@code acquire()} may suspend,
  * {@code release()} does not; use it from the tasks of one loop.
  */
 public final class BoundedSemaphore extends Semaphore {
