@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -67,6 +70,29 @@ class JavadocExamplesTest {
             assertTrue(sources.containsKey(name), "allow-listed type " + name + " is not a public type of an exported package");
             assertTrue(!hasExample(sources.get(name)), name + " has an example now: remove it from NO_EXAMPLE_NEEDED");
         }
+    }
+
+    /**
+     * The source scan finds exactly the public top-level types the compiler made, so a type
+     * declared in a way the pattern misses cannot slip through unchecked.
+     */
+    @Test
+    void sourceScanFindsEveryPublicTopLevelTypeOfTheCompiledPackages() throws Exception {
+        Set<String> compiled = new TreeSet<>();
+        Path classes = ApiSnapshotTest.classesDir();
+        for (String pkg : ApiSnapshotTest.exportedPackages()) {
+            try (Stream<Path> files = Files.list(classes.resolve(pkg.replace('.', '/')))) {
+                for (Path f : files.toList()) {
+                    String n = f.getFileName().toString();
+                    if (!n.endsWith(".class") || n.contains("$") || n.equals("package-info.class")) continue;
+                    String name = pkg + "." + n.substring(0, n.length() - ".class".length());
+                    Class<?> type = Class.forName(name, false, JavadocExamplesTest.class.getClassLoader());
+                    if (Modifier.isPublic(type.getModifiers())) compiled.add(name);
+                }
+            }
+        }
+        assertEquals(compiled, exportedSources().keySet(), "the public types read from "
+                + SOURCES.toAbsolutePath() + " differ from the compiled ones: PUBLIC_TYPE misses a declaration form");
     }
 
     /** The checker itself, on sources made up here, so that it cannot pass by finding nothing. */
