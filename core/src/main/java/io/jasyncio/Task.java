@@ -496,6 +496,9 @@ public final class Task<T> extends Future<T> {
         void invoke() {
             Runnable c = continuation;
             if (c == null) {
+                // A step queued a second time that runs after the task finished (its thread is
+                // gone, see below): nothing is left to run. Seen as an NPE from thread().start().
+                if (done()) return;
                 // The first step of a task queued by start(): make and start its thread now; the
                 // JDK hands the continuation to execute(), which runs it inline, here.
                 eagerMode = INLINE;

@@ -63,7 +63,7 @@ class AsCompletedTest {
             assertSame(fast, it.next());
             long t0 = System.nanoTime();
             assertThrows(TimeoutError.class, it::next);
-            assertTrue(System.nanoTime() - t0 < 2_000_000_000L);
+            assertTrue(System.nanoTime() - t0 < 8_000_000_000L); // the 10 s sleep did not run out
             assertTrue(it.hasNext());
             assertThrows(TimeoutError.class, it::next);
             assertFalse(it.hasNext());

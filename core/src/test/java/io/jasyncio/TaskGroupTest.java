@@ -526,7 +526,7 @@ class TaskGroupTest {
                     gate.join();
                 }));
                 assertEquals(1, Asyncio.currentTask().cancelling());
-                Thread.sleep(3_000);
+                Thread.sleep(60_000);
                 return null;
             });
             Asyncio.sleep(Duration.ofMillis(5));
@@ -534,7 +534,7 @@ class TaskGroupTest {
             Asyncio.getRunningLoop().callLater(Duration.ofMillis(30), () -> gate.complete(null));
             long t0 = System.nanoTime();
             assertThrows(CancelledError.class, parent::await);
-            assertTrue(System.nanoTime() - t0 < 1_500_000_000L, "the pending cancellation did not interrupt Thread.sleep");
+            assertTrue(System.nanoTime() - t0 < 20_000_000_000L, "the pending cancellation did not interrupt Thread.sleep");
             assertTrue(parent.cancelled());
         });
     }

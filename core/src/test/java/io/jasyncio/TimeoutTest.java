@@ -23,7 +23,7 @@ class TimeoutTest {
             Timeout t = Asyncio.timeout(Duration.ofMillis(10));
             long t0 = System.nanoTime();
             TimeoutError e = assertThrows(TimeoutError.class, () -> t.run(() -> Asyncio.sleep(LONG)));
-            assertTrue(System.nanoTime() - t0 < 2_000_000_000L);
+            assertTrue(System.nanoTime() - t0 < 8_000_000_000L); // the 10 s sleep did not run out
             assertInstanceOf(CancelledError.class, e.getCause());
             assertTrue(t.expired());
             assertEquals("Timeout[expired]", t.toString());
@@ -136,7 +136,7 @@ class TimeoutTest {
                 assertThrows(TimeoutError.class, () -> Asyncio.timeout(Duration.ofMillis(5), () -> Asyncio.sleep(LONG)));
                 Asyncio.sleep(LONG); // interrupted by the outer scope
             }));
-            assertTrue(System.nanoTime() - t0 < 2_000_000_000L);
+            assertTrue(System.nanoTime() - t0 < 8_000_000_000L); // the 10 s sleep did not run out
         });
     }
 
@@ -206,7 +206,7 @@ class TimeoutTest {
                 t.reschedule(now() + 0.01);
                 Asyncio.sleep(LONG);
             }));
-            assertTrue(System.nanoTime() - t0 < 2_000_000_000L);
+            assertTrue(System.nanoTime() - t0 < 8_000_000_000L); // the 10 s sleep did not run out
         });
     }
 
@@ -307,9 +307,9 @@ class TimeoutTest {
         Asyncio.run(() -> {
             long t0 = System.nanoTime();
             TimeoutError e = assertThrows(TimeoutError.class, () -> Asyncio.timeout(Duration.ofMillis(20), () -> {
-                Thread.sleep(5_000); // parks the task, not the loop; the deadline interrupts it
+                Thread.sleep(20_000); // parks the task, not the loop; the deadline interrupts it
             }));
-            assertTrue(System.nanoTime() - t0 < 2_000_000_000L);
+            assertTrue(System.nanoTime() - t0 < 8_000_000_000L); // the 20 s sleep did not run out
             assertInstanceOf(CancelledError.class, e.getCause());
             assertInstanceOf(InterruptedException.class, e.getCause().getCause());
             assertFalse(Thread.currentThread().isInterrupted());

@@ -51,7 +51,7 @@ class WaitForTest {
             long t0 = System.nanoTime();
             TimeoutError e = assertThrows(TimeoutError.class, () -> Asyncio.waitFor(inner, Duration.ofMillis(10)));
             events.add("timeout");
-            assertTrue(System.nanoTime() - t0 < 2_000_000_000L);
+            assertTrue(System.nanoTime() - t0 < 8_000_000_000L); // the 10 s sleep did not run out
             assertInstanceOf(CancelledError.class, e.getCause());
             assertTrue(inner.cancelled());
             assertEquals(0, Asyncio.currentTask().cancelling()); // the waiting task is not left cancelled

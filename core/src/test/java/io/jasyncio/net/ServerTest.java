@@ -42,7 +42,8 @@ class ServerTest {
             c.transport().write(ascii("!"));
             c.protocol().awaitReceived(3);
             Task<Void> waiting = Asyncio.createTask(server::waitClosed);
-            Asyncio.sleep(0.02);
+            // Loop turns, not a sleep: the waiter has run and suspended, whatever the load.
+            for (int i = 0; i < 3; i++) Asyncio.sleep(0);
             assertFalse(waiting.done());
             c.transport().close();
             waiting.await();
@@ -52,22 +53,46 @@ class ServerTest {
 
     @Test
     void closeClientsFlushesAndAbortClientsDrops() {
+        // 16 MiB is more than the kernel buffers of a loopback pair hold, so while the client
+        // reads nothing most of it waits in the server transport's own buffer.
+        int big = 16 * 1024 * 1024;
         Asyncio.run(() -> {
-            Server server = Net.createServer(Recorder::echo, "127.0.0.1", 0);
-            Connection<Recorder> a = Net.createConnection(Recorder::new, "127.0.0.1", port(server));
-            Connection<Recorder> b = Net.createConnection(Recorder::new, "127.0.0.1", port(server));
-            a.transport().write(ascii("a"));
-            b.transport().write(ascii("b"));
-            a.protocol().awaitReceived(1);
-            b.protocol().awaitReceived(1);
+            List<Recorder> accepted = new ArrayList<>();
+            Server server = Net.createServer(Recorder.collectedIn(accepted, Recorder::new), "127.0.0.1", 0);
+            List<Connection<Recorder>> clients = new ArrayList<>();
+            for (int i = 0; i < 3; i++) clients.add(Net.createConnection(Recorder::pausedOnConnect, "127.0.0.1", port(server)));
+            while (accepted.size() < 3) Asyncio.sleep(0.001);
+            for (Recorder r : accepted) r.made.await();
+
+            // closeClients: every connection ends, after its buffered bytes went out.
+            for (Recorder r : accepted.subList(0, 2)) {
+                r.transport.write(java.nio.ByteBuffer.wrap(new byte[big]));
+                assertTrue(r.transport.getWriteBufferSize() > 0, "the client reads nothing: bytes must wait");
+            }
+            Recorder third = accepted.get(2);
             server.closeClients();
-            a.protocol().eof.await();
-            b.protocol().eof.await();
-            Connection<Recorder> c = Net.createConnection(Recorder::new, "127.0.0.1", port(server));
-            c.transport().write(ascii("c"));
-            c.protocol().awaitReceived(1);
+            for (Connection<Recorder> c : clients.subList(0, 2)) {
+                c.transport().resumeReading();
+                c.protocol().eof.await();
+                assertEquals(big, c.protocol().received.size(), "closeClients flushed everything first");
+            }
+            // It closed the third connection too (every client of the server), which had nothing to send.
+            clients.get(2).transport().resumeReading();
+            clients.get(2).protocol().eof.await();
+            assertTrue(third.transport.isClosing());
+
+            // abortClients: the connection ends at once, its buffered bytes dropped.
+            Connection<Recorder> d = Net.createConnection(Recorder::pausedOnConnect, "127.0.0.1", port(server));
+            while (accepted.size() < 4) Asyncio.sleep(0.001);
+            Recorder serverSide = accepted.get(3);
+            serverSide.made.await();
+            serverSide.transport.write(java.nio.ByteBuffer.wrap(new byte[big]));
+            assertTrue(serverSide.transport.getWriteBufferSize() > 0);
             server.abortClients();
-            c.protocol().lost.await();
+            assertEquals(0, serverSide.transport.getWriteBufferSize(), "abort drops the buffer at once");
+            d.transport().resumeReading();
+            d.protocol().lost.await();
+            assertTrue(d.protocol().received.size() < big, "received " + d.protocol().received.size());
             server.close();
             server.waitClosed();
         });
@@ -79,7 +104,7 @@ class ServerTest {
             Server server = Net.createServer(Recorder::echo, "127.0.0.1", 0, ServerOptions.defaults().withStartServing(false));
             assertFalse(server.isServing());
             Task<Void> forever = Asyncio.createTask(server::serveForever);
-            Asyncio.sleep(0.01);
+            Asyncio.sleep(0); // its first step starts serving
             assertTrue(server.isServing());
             assertThrows(IllegalStateException.class, server::serveForever);
             Connection<Recorder> c = Net.createConnection(Recorder::new, "127.0.0.1", port(server));
@@ -93,7 +118,8 @@ class ServerTest {
 
             Server second = Net.createServer(Recorder::echo, "127.0.0.1", 0);
             Task<Void> forever2 = Asyncio.createTask(second::serveForever);
-            Asyncio.sleep(0.01);
+            Asyncio.sleep(0);
+            assertTrue(second.isServing());
             second.close();
             assertThrows(CancelledError.class, forever2::await);
         });

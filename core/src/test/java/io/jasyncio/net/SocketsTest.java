@@ -90,7 +90,7 @@ class SocketsTest {
                 buf.flip();
                 return StandardCharsets.US_ASCII.decode(buf).toString();
             });
-            Asyncio.sleep(0.01); // the receiver is suspended now
+            Asyncio.sleep(0); // loop turn: the receiver has run and is suspended now
             assertFalse(receiver.done());
             assertEquals(5, Sockets.sockSendto(a, ByteBuffer.wrap("hello".getBytes(StandardCharsets.US_ASCII)), b.getLocalAddress()));
             assertEquals("hello", receiver.await());

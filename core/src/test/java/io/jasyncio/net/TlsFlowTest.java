@@ -87,7 +87,7 @@ class TlsFlowTest extends TlsTestBase {
             TlsProtocol.AppTransport tls = (TlsProtocol.AppTransport) c.transport();
             // Records pile up in the TLS layer meanwhile, up to the incoming high-water mark.
             for (int i = 0; i < 2000 && tls.readBufferSize() < TlsProtocol.INCOMING_HIGH; i++) Asyncio.sleep(0.005);
-            Asyncio.sleep(0.2);
+            for (int i = 0; i < 3; i++) Asyncio.sleep(0); // loop turns (each a select), not a sleep
             assertEquals(0, s.deliveries);
             assertFalse(c.transport().isReading());
             // ... and no further: the socket is not read, and the server cannot get rid of its data.
@@ -97,7 +97,8 @@ class TlsFlowTest extends TlsTestBase {
                     "ciphertext waiting in the TLS layer: " + waiting);
 
             c.transport().resumeReading(); // delivers one record, whose callback pauses again
-            Asyncio.sleep(0.2);
+            while (s.deliveries == 0) Asyncio.sleep(0.001);
+            for (int i = 0; i < 3; i++) Asyncio.sleep(0);
             assertEquals(1, s.deliveries, "plaintext delivered while reading was paused");
             assertTrue(s.received.size() > 0 && s.received.size() <= 16 * 1024);
 
@@ -119,7 +120,10 @@ class TlsFlowTest extends TlsTestBase {
             Server server = sender(data, true);
             Connection<Sipper> c = Net.createConnection(Sipper::new, "localhost", port(server), TlsOptions.of(certs.client()));
             Sipper s = c.protocol();
-            Asyncio.sleep(0.2);
+            // Data arrived while the application reads nothing: an event, then loop turns.
+            TlsProtocol.AppTransport tls = (TlsProtocol.AppTransport) c.transport();
+            while (tls.readBufferSize() == 0) Asyncio.sleep(0.001);
+            for (int i = 0; i < 3; i++) Asyncio.sleep(0);
             assertFalse(s.eof.done());
             while (!s.eof.done()) {
                 c.transport().resumeReading();
@@ -155,6 +159,8 @@ class TlsFlowTest extends TlsTestBase {
                 Connection<Sipper> c = Net.createConnection(Sipper::new, "localhost", listener.getLocalPort(),
                         TlsOptions.of(certs.client()));
                 Sipper s = c.protocol();
+                // Not yet an event (see issue 16's report): resuming while this peer's data is still
+                // arriving makes the EOF overtake the data, so the wait stays in real time for now.
                 Asyncio.sleep(0.2); // the data and the FIN arrive meanwhile
                 assertFalse(s.eof.done());
                 assertTrue(c.transport().getExtraInfo("socket") instanceof java.nio.channels.SocketChannel ch && ch.isOpen());

@@ -123,7 +123,9 @@ class StreamsTest {
             Future<long[]> serverSide = Asyncio.getRunningLoop().createFuture();
             Server server = Streams.startServer((r, w) -> {
                 ((SocketChannel) w.getExtraInfo("socket")).setOption(StandardSocketOptions.SO_RCVBUF, 64 * 1024);
-                Asyncio.sleep(Duration.ofMillis(50)); // let the writer fill every buffer first
+                // Read nothing until the reader has paused its transport (above 2 x limit): the
+                // writer has then filled every buffer. An event, not a sleep: it holds at any load.
+                while (r.buffered() <= 2 * Streams.DEFAULT_LIMIT) Asyncio.sleep(0.001);
                 long total = 0;
                 long maxBuffered = 0;
                 int reads = 0;
@@ -156,7 +158,8 @@ class StreamsTest {
             assertTrue(suspended > 0, "the writer never had to wait: the test proves nothing");
             assertTrue(maxWriteBuffer <= 64 * 1024 + chunk, "write buffer grew to " + maxWriteBuffer);
             // Reading pauses above 2 x limit; one more read of the transport may land on top.
-            assertTrue(got[1] <= 2 * Streams.DEFAULT_LIMIT + 256 * 1024, "reader buffered " + got[1]);
+            assertTrue(got[1] > 2 * Streams.DEFAULT_LIMIT && got[1] <= 2 * Streams.DEFAULT_LIMIT + 256 * 1024,
+                    "reader buffered " + got[1]);
             c.writer().close();
             server.close();
         });

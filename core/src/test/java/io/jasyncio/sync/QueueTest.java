@@ -365,6 +365,29 @@ class QueueTest {
     }
 
     @Test
+    void immediateShutdownReleasesJoinWhenTaskDoneRanAheadOfGet() {
+        // Issue 16 suspected a hang: taskDone() called before the matching get() leaves fewer
+        // unfinished tasks than items. Dropping the items must stop counting at zero (as
+        // CPython does), not go negative and keep join() waiting forever.
+        run(() -> {
+            Queue<Integer> q = new Queue<>();
+            q.putNowait(1);
+            q.putNowait(2);
+            q.taskDone(); // ahead of any get(): one unfinished task, two items
+            Task<Void> joiner = Asyncio.createTask(q::join);
+            runReady();
+            assertFalse(joiner.done());
+            assertFalse(q.isShutdown());
+            q.shutdown(true);
+            assertTrue(q.isShutdown());
+            joiner.await();
+            assertEquals("Queue[maxsize=0, qsize=0, shutdown]", q.toString());
+            assertThrows(IllegalStateException.class, q::taskDone);
+            q.join(); // stays released
+        });
+    }
+
+    @Test
     void toStringShowsSizeWaitersAndUnfinishedWork() {
         run(() -> {
             Queue<Integer> q = new Queue<>(1);
@@ -375,6 +398,12 @@ class QueueTest {
             q.getNowait();
             putter.await();
             assertEquals("LifoQueue[maxsize=0, qsize=0]", new LifoQueue<Integer>().toString());
+            Queue<Integer> empty = new Queue<>();
+            Task<Integer> getter = Asyncio.createTask(empty::get);
+            runReady();
+            assertEquals("Queue[maxsize=0, qsize=0, getters:1]", empty.toString());
+            empty.putNowait(5);
+            assertEquals(5, getter.await());
         });
     }
 }

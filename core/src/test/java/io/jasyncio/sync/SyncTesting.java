@@ -11,8 +11,11 @@ import java.time.Duration;
 
 /** Helpers shared by the tests of this package. */
 final class SyncTesting {
-    /** Far above what any test needs (each takes milliseconds); only a lost wake-up gets near it. */
-    static final Duration DEADLINE = Duration.ofSeconds(5);
+    /**
+     * Far above what any test needs (each takes milliseconds, seconds on a machine at load 20);
+     * only a lost wake-up gets near it.
+     */
+    static final Duration DEADLINE = Duration.ofSeconds(20);
 
     private SyncTesting() {}
 
