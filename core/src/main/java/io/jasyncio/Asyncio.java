@@ -23,7 +23,12 @@ import java.util.concurrent.CompletionException;
  * }</pre>
  *
  * <p>Methods documented as <em>suspending</em> may only be called inside a task; they suspend the
- * calling task and let the loop run others.
+ * calling task and let the loop run others, and a cancellation of the task surfaces there as
+ * {@link CancelledError}. Every other method returns without suspending. {@link #run} blocks
+ * the calling thread until {@code main} is done; {@link #runCoroutineThreadsafe} is the way in
+ * from other threads. The methods that use the running loop (creating tasks, {@code gather},
+ * {@code timeout}, ...) must be called from its thread, in a task or a callback; those that look
+ * the loop up ({@link #getRunningLoop}) fail with an {@link IllegalStateException} where none runs.
  */
 public final class Asyncio {
     private Asyncio() {}
@@ -45,6 +50,9 @@ public final class Asyncio {
      * if nobody catches it); a second Ctrl-C exits at once. Interrupting the calling thread
      * cancels {@code main} too (then {@link CancelledError}). See {@link Runner#run(Coroutine)}.
      * When this method returns, no thread, descriptor or signal handler it started is left.
+     *
+     * <p>Blocks the calling thread until {@code main} is done; any thread that runs no loop may
+     * call it.
      *
      * @throws IllegalStateException if called from a running event loop
      */
@@ -199,22 +207,25 @@ public final class Asyncio {
 
     // ---- tasks and loops ----
 
-    /** Runs {@code coro} concurrently as a task of the running loop. */
+    /**
+     * Runs {@code coro} concurrently as a task of the running loop. Does not suspend (an eager
+     * task factory may run the task's first step now); call it on the loop's thread.
+     */
     public static <T> Task<T> createTask(Coroutine<T> coro) {
         return getRunningLoop().createTask(coro);
     }
 
-    /** Runs {@code coro} concurrently as a task of the running loop, with a name. */
+    /** {@link #createTask(Coroutine)} with a name. Does not suspend; call it on the loop's thread. */
     public static <T> Task<T> createTask(Coroutine<T> coro, String name) {
         return getRunningLoop().createTask(coro, name);
     }
 
-    /** Runs {@code body} concurrently as a task of the running loop. */
+    /** {@link #createTask(Coroutine)} for a body without a result. Does not suspend; call it on the loop's thread. */
     public static Task<Void> createTask(AsyncRunnable body) {
         return getRunningLoop().createTask(Coroutine.of(body));
     }
 
-    /** Runs {@code body} concurrently as a task of the running loop, with a name. */
+    /** {@link #createTask(Coroutine, String)} for a body without a result. Does not suspend; loop thread only. */
     public static Task<Void> createTask(AsyncRunnable body, String name) {
         return getRunningLoop().createTask(Coroutine.of(body), name);
     }
@@ -243,7 +254,11 @@ public final class Asyncio {
         return getRunningLoop().allTasks();
     }
 
-    /** Wraps a {@link CompletableFuture} so a task of the running loop can await it. */
+    /**
+     * Wraps a {@link CompletableFuture} so a task of the running loop can await it. Does not
+     * suspend (await the result to wait); call it on the loop's thread. {@code cf} may be
+     * completed from any thread.
+     */
     public static <T> Future<T> wrapFuture(CompletableFuture<T> cf) {
         return getRunningLoop().wrapFuture(cf);
     }

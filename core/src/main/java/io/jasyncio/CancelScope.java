@@ -64,13 +64,14 @@ public final class CancelScope {
         this.deadline = deadline;
     }
 
-    /** A scope without deadline: only {@link #cancel()} cancels it. */
+    /** A scope without deadline: only {@link #cancel()} cancels it. Does not suspend; any thread. */
     public static CancelScope create() {
         return new CancelScope(Double.POSITIVE_INFINITY);
     }
 
     /**
-     * A scope with a deadline {@code delay} after now on the running loop's clock.
+     * A scope with a deadline {@code delay} after now on the running loop's clock. Does not
+     * suspend; call it on the loop's thread.
      *
      * @throws IllegalStateException if no event loop runs in this thread
      */
@@ -79,7 +80,7 @@ public final class CancelScope {
         return new CancelScope(Asyncio.getRunningLoop().time() + Timeout.seconds(delay));
     }
 
-    /** A scope with a deadline in loop time (seconds of {@link EventLoop#time()}). */
+    /** A scope with a deadline in loop time (seconds of {@link EventLoop#time()}); does not suspend. */
     public static CancelScope at(double deadline) {
         if (Double.isNaN(deadline)) throw new IllegalArgumentException("deadline is NaN: give a loop time in seconds");
         return new CancelScope(deadline);

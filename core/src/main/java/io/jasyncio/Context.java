@@ -18,7 +18,9 @@ import java.util.concurrent.Callable;
  * ctx.run(() -> System.out.println(user.get()));  // ada
  * }</pre>
  *
- * <p>Not thread-safe: a context is entered by one thread at a time.
+ * <p>Not thread-safe: a context is entered by one thread at a time. No method suspends:
+ * {@link #run} and {@link #call} run {@code fn} inline in the calling thread, and the others
+ * only read or copy.
  */
 public final class Context {
     private static final ThreadLocal<Context> OTHER_THREADS = ThreadLocal.withInitial(Context::new);

@@ -21,6 +21,10 @@ import java.util.NoSuchElementException;
  *
  * <p>Values may be {@code null}. Variables compare by identity; create them once, as constants.
  *
+ * <p>Never suspends, and works in any thread: in a task or a callback it reads and writes the
+ * context that task or callback runs in; in any other thread, that thread's own context. The
+ * variable itself holds no value, so one instance may be shared by all threads.
+ *
  * @param <T> the value type
  */
 public final class ContextVar<T> {
@@ -46,6 +50,7 @@ public final class ContextVar<T> {
         return name;
     }
 
+    /** The name given at creation (for messages and debugging; it is not the variable's identity). */
     public String name() {
         return name;
     }
@@ -124,6 +129,7 @@ public final class ContextVar<T> {
             this.old = old;
         }
 
+        /** The variable whose {@link ContextVar#set} returned this token. */
         public ContextVar<T> var() {
             return var;
         }

@@ -15,6 +15,8 @@ import java.nio.channels.Channel;
  * });
  * }</pre>
  *
+ * <p>A value: its methods never suspend and may be called from any thread.
+ *
  * @param message   what happened, never null
  * @param exception the exception, or {@code null}
  * @param future    the future or task concerned, or {@code null}

@@ -34,6 +34,11 @@ import java.util.concurrent.Executor;
  * thread (callbacks and tasks of this loop) — others fail with {@link IllegalStateException}.
  * {@link #callSoonThreadsafe}, {@link #isRunning}, {@link #isClosed} and {@link #time} are safe
  * from any thread.
+ *
+ * <h2>Suspension</h2>
+ * No method of the loop suspends a task. {@link #runForever} and {@link #runUntilComplete} block
+ * the calling platform thread while the loop runs; every other method schedules, registers or
+ * reads, and returns at once.
  */
 public final class EventLoop implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.jasyncio");

@@ -21,6 +21,8 @@ import java.util.List;
  *
  * <p>A member may be a checked exception, an unchecked one or an {@link Error}, exactly as the
  * child threw it; cancellations are never members (a cancelled child is not a failure).
+ *
+ * <p>Its accessors never suspend and may be called from any thread.
  */
 public final class ExceptionGroup extends RuntimeException {
     private static final long serialVersionUID = 1L;

@@ -36,6 +36,10 @@ import java.util.function.Consumer;
  * {@code get()} blocks another thread until the loop completes the future, and fails at once
  * when called on the loop thread, where it could only deadlock.
  *
+ * <p><b>Suspension.</b> Only {@link #await()} suspends (and a cancellation of the awaiting task
+ * surfaces there). Every other method returns at once, except that {@code get()} and, from
+ * another thread, {@code cancel(boolean)} block the calling thread until the loop answers.
+ *
  * <p><b>Failures.</b> {@link #await()} and {@link #result()} rethrow an unchecked exception
  * ({@link RuntimeException} or {@link Error}) as it is, and wrap a checked one in a
  * {@link CompletionException} whose cause it is: rule 3 of the one exception rule (see the

@@ -17,6 +17,8 @@ import java.util.concurrent.CompletionException;
  * }
  * }</pre>
  *
+ * <p>A value: its methods never suspend and may be called from any thread.
+ *
  * @param <T> the value type
  */
 public sealed interface Outcome<T> permits Outcome.Success, Outcome.Failure {

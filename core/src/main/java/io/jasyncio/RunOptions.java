@@ -13,6 +13,8 @@ import java.time.Duration;
  *     Asyncio.sleep(Duration.ofMinutes(10)); // instant: virtual time
  * }, testing);
  * }</pre>
+ *
+ * <p>A value: its methods never suspend and may be called from any thread.
  */
 public final class RunOptions {
     private static final RunOptions DEFAULTS = new RunOptions(false, false, null);
@@ -52,10 +54,12 @@ public final class RunOptions {
         return new RunOptions(debug, virtualTime, d);
     }
 
+    /** Whether the loop runs in debug mode (see {@link #debug}). */
     public boolean isDebug() {
         return debug;
     }
 
+    /** Whether the loop runs on a {@link VirtualClock} (see {@link #virtualTime}). */
     public boolean isVirtualTime() {
         return virtualTime;
     }

@@ -18,7 +18,9 @@ import java.util.List;
  * default executor down (waiting up to 300 s for its threads), and closes the loop. Each
  * {@link #run} executes in the same {@link Context}, copied when the runner was created.
  *
- * <p>Not thread-safe: use a runner from one thread. The loop runs in the calling thread.
+ * <p>Not thread-safe: use a runner from one thread. The loop runs in the calling thread. No
+ * method suspends: {@code run} blocks the calling thread while the loop runs, {@code close}
+ * until the clean-up is done.
  */
 public final class Runner implements AutoCloseable {
     private static final Duration EXECUTOR_JOIN_TIMEOUT = Duration.ofSeconds(300);

@@ -35,7 +35,8 @@ import java.util.concurrent.locks.LockSupport;
  * {@link #uncancel()} count requests as in asyncio 3.11+.
  *
  * <p>Like every loop object, a task is used from its loop's thread; {@link #isDone()},
- * {@link #isCancelled()}, {@link #get()} and {@link #cancel(boolean)} are the exceptions.
+ * {@link #isCancelled()}, {@link #get()} and {@link #cancel(boolean)} are the exceptions. As for
+ * every future, only {@link #await()} suspends.
  *
  * @param <T> the result type
  */

@@ -182,28 +182,29 @@ public final class TaskGroup implements AutoCloseable {
         return new TaskGroup(false);
     }
 
-    /** Creates a child task running {@code coro}. */
+    /** Creates a child task running {@code coro}. Does not suspend; loop thread only. */
     public <T> Task<T> createTask(Coroutine<T> coro) {
         return createTask(coro, null, null);
     }
 
-    /** Creates a child task running {@code coro}, with a name. */
+    /** Creates a child task running {@code coro}, with a name. Does not suspend; loop thread only. */
     public <T> Task<T> createTask(Coroutine<T> coro, String name) {
         return createTask(coro, name, null);
     }
 
-    /** Creates a child task running {@code body}. */
+    /** Creates a child task running {@code body}. Does not suspend; loop thread only. */
     public Task<Void> createTask(AsyncRunnable body) {
         return createTask(Coroutine.of(body), null, null);
     }
 
-    /** Creates a child task running {@code body}, with a name. */
+    /** Creates a child task running {@code body}, with a name. Does not suspend; loop thread only. */
     public Task<Void> createTask(AsyncRunnable body, String name) {
         return createTask(Coroutine.of(body), name, null);
     }
 
     /**
-     * Creates a child task, through the loop's task factory (so it may start eagerly).
+     * Creates a child task, through the loop's task factory (so it may start eagerly). Does not
+     * suspend the caller; call it from a task of the group's loop.
      *
      * @param name    the task's name, or null for a generated one
      * @param context the context to run in, or null for a copy of the current one

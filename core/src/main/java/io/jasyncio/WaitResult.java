@@ -15,6 +15,8 @@ import java.util.Set;
  * r.pending().forEach(Task::cancel);   // a timeout leaves them running
  * }</pre>
  *
+ * <p>A value: its methods never suspend and may be called from any thread.
+ *
  * @param done    the futures that were done when wait returned
  * @param pending the others
  * @param <F>     the type of the futures passed in

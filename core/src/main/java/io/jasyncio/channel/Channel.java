@@ -116,13 +116,19 @@ public final class Channel<T> implements Iterable<T> {
         this.capacity = capacity;
     }
 
-    /** A channel without buffer: each send waits until a receiver takes its value (Kotlin's RENDEZVOUS, Go's {@code make(chan T)}). */
+    /**
+     * A channel without buffer: each send waits until a receiver takes its value (Kotlin's
+     * RENDEZVOUS, Go's {@code make(chan T)}). Does not suspend; the channel binds to the loop
+     * that first uses it, so it may be created anywhere.
+     */
     public static <T> Channel<T> rendezvous() {
         return new Channel<>(0);
     }
 
     /**
      * A channel that buffers up to {@code capacity} values; sends wait while it is full.
+     *
+     * <p>Does not suspend; may be created anywhere, as {@link #rendezvous()}.
      *
      * @throws IllegalArgumentException if {@code capacity} is not positive (use
      *                                  {@link #rendezvous()} or {@link #unbounded()})
@@ -135,7 +141,7 @@ public final class Channel<T> implements Iterable<T> {
         return new Channel<>(capacity);
     }
 
-    /** A channel whose sends never wait. */
+    /** A channel whose sends never wait. Does not suspend; may be created anywhere, as {@link #rendezvous()}. */
     public static <T> Channel<T> unbounded() {
         return new Channel<>(UNBOUNDED);
     }

@@ -15,6 +15,8 @@ package io.jasyncio.channel;
  *     }
  * }
  * }</pre>
+ *
+ * <p>Its accessors never suspend and may be called from any thread.
  */
 public class Lagged extends IllegalStateException {
     private static final long serialVersionUID = 1L;

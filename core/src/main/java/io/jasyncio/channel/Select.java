@@ -69,6 +69,7 @@ public final class Select<R> {
     /**
      * Adds a branch that receives a value from {@code channel} and returns
      * {@code handler.apply(value)}.
+     * Does not suspend: the wait is in {@link #await()}.
      *
      * @throws IllegalArgumentException if this select already receives from {@code channel}
      */
@@ -88,6 +89,7 @@ public final class Select<R> {
     /**
      * Adds a branch that sends {@code value} to {@code channel} and returns
      * {@code handler.get()}.
+     * Does not suspend: the wait is in {@link #await()}.
      *
      * @throws IllegalArgumentException if this select already sends to {@code channel}
      */
@@ -108,6 +110,7 @@ public final class Select<R> {
     /**
      * Adds a branch that waits for {@code future} and returns {@code handler.apply(result)}. The
      * future is not cancelled when another branch wins.
+     * Does not suspend: the wait is in {@link #await()}.
      *
      * @throws IllegalArgumentException if this select already waits for {@code future}
      */

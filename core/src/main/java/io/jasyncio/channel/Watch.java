@@ -65,14 +65,14 @@ public final class Watch<T> {
         wakeAll();
     }
 
-    /** Closes the watch: sets fail, and receivers that have seen the last value fail in {@code changed()}. Idempotent. */
+    /** Closes the watch: sets fail, and receivers that have seen the last value fail in {@code changed()}. Idempotent; does not suspend. */
     public void close() {
         binding.check("close()");
         closed = true;
         wakeAll();
     }
 
-    /** A receiver that has seen the current value: its {@code changed()} waits for the next one. */
+    /** A receiver that has seen the current value: its {@code changed()} waits for the next one. Does not suspend. */
     public Receiver<T> subscribe() {
         binding.check("subscribe()");
         return new Receiver<>(this, version);
@@ -106,12 +106,12 @@ public final class Watch<T> {
             return seen != owner.version;
         }
 
-        /** The current value, without marking it seen. */
+        /** The current value, without marking it seen. Does not suspend. */
         public T borrow() {
             return owner.value;
         }
 
-        /** The current value, marking it seen. */
+        /** The current value, marking it seen. Does not suspend. */
         public T borrowAndUpdate() {
             seen = owner.version;
             return owner.value;

@@ -189,7 +189,7 @@ public final class AsyncFile implements AutoCloseable {
         return readNBytes(Integer.MAX_VALUE - 8);
     }
 
-    /** {@link #readLine(Charset)} in UTF-8. */
+    /** {@link #readLine(Charset)} in UTF-8. Suspends only when the buffer runs dry. */
     public String readLine() throws IOException {
         return readLine(StandardCharsets.UTF_8);
     }
@@ -246,7 +246,7 @@ public final class AsyncFile implements AutoCloseable {
         };
     }
 
-    /** {@link #lines(Charset)} in UTF-8. */
+    /** {@link #lines(Charset)} in UTF-8; each step suspends only when the buffer runs dry. */
     public Iterable<String> lines() {
         return lines(StandardCharsets.UTF_8);
     }
@@ -270,12 +270,15 @@ public final class AsyncFile implements AutoCloseable {
         }
     }
 
-    /** Writes all of {@code bytes}; see {@link #write(ByteBuffer)}. */
+    /** Writes all of {@code bytes}; see {@link #write(ByteBuffer)}. Suspends only when the buffer fills. */
     public void write(byte[] bytes) throws IOException {
         write(ByteBuffer.wrap(bytes));
     }
 
-    /** Writes {@code bytes[off, off + len)}; see {@link #write(ByteBuffer)}. */
+    /**
+     * Writes {@code bytes[off, off + len)}; see {@link #write(ByteBuffer)}. Suspends only when
+     * the buffer fills.
+     */
     public void write(byte[] bytes, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, bytes.length);
         write(ByteBuffer.wrap(bytes, off, len));

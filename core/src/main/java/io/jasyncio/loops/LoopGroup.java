@@ -60,7 +60,10 @@ public final class LoopGroup implements AutoCloseable {
         this.members = members;
     }
 
-    /** {@link #start(int)} with one loop per {@link Runtime#availableProcessors() available processor}. */
+    /**
+     * {@link #start(int)} with one loop per {@link Runtime#availableProcessors() available
+     * processor}. Blocks the caller briefly, as {@code start(int)}.
+     */
     public static LoopGroup start() {
         return start(Runtime.getRuntime().availableProcessors());
     }

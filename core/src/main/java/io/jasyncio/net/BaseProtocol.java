@@ -14,7 +14,10 @@ package io.jasyncio.net;
  * }</pre>
  *
  * <p>All methods run on the loop thread, never concurrently. One that throws is reported to the
- * loop's exception handler and the connection is closed.
+ * loop's exception handler and the connection is closed. They run as callbacks, not in a task,
+ * so they must not suspend (a call that would suspend fails there with an
+ * {@link IllegalStateException});
+ * hand work that waits to a task ({@code loop.createTask}).
  */
 public interface BaseProtocol {
     /**

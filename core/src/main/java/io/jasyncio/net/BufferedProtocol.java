@@ -15,6 +15,9 @@ import java.nio.ByteBuffer;
  *     public void bufferUpdated(int n) { buf.flip(); parseFrames(buf); buf.compact(); }
  * }
  * }</pre>
+ *
+ * <p>As for every {@link BaseProtocol}, its methods run on the loop thread as callbacks and
+ * must not suspend.
  */
 public interface BufferedProtocol extends Protocol {
     /**

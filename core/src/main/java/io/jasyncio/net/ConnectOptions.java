@@ -15,6 +15,8 @@ import java.time.Duration;
  * Connection<Client> c = Net.createConnection(Client::new, "example.org", 443, opts);
  * }</pre>
  *
+ * <p>A value: its methods never suspend and may be called from any thread.
+ *
  * @param tls                TLS on the connection, or null for plain TCP (default)
  * @param localAddress       the address to bind the socket to before it connects (asyncio's
  *                           {@code local_addr}), or null to let the system choose (default)

@@ -10,6 +10,9 @@ package io.jasyncio.net;
  * c.protocol().replies().await();
  * }</pre>
  *
+ * <p>Its accessors never suspend and may be called from any thread; the transport and the
+ * protocol it holds are used on their loop's thread.
+ *
  * @param transport the connection's transport
  * @param protocol  the protocol, already told {@link Protocol#connectionMade}
  * @param <P>       the protocol type

@@ -8,6 +8,9 @@ package io.jasyncio.net;
  * e.transport().sendto(ByteBuffer.wrap("ping".getBytes(StandardCharsets.US_ASCII)));
  * }</pre>
  *
+ * <p>Its accessors never suspend and may be called from any thread; the transport and the
+ * protocol it holds are used on their loop's thread.
+ *
  * @param transport the endpoint's transport
  * @param protocol  the protocol, already told {@link DatagramProtocol#connectionMade}
  * @param <P>       the protocol type

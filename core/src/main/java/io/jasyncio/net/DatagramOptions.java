@@ -10,6 +10,8 @@ package io.jasyncio.net;
  * Net.createDatagramEndpoint(Handler::new, new InetSocketAddress("0.0.0.0", 5353), null, opts);
  * }</pre>
  *
+ * <p>A value: its methods never suspend and may be called from any thread.
+ *
  * @param reuseAddress   {@code SO_REUSEADDR} (default false)
  * @param reusePort      {@code SO_REUSEPORT}: several sockets share the port, the kernel spreads
  *                       datagrams among them (default false)

@@ -280,7 +280,7 @@ public final class Net {
 
     // ---- Unix domain sockets ----
 
-    /** {@link #createUnixServer(Supplier, Path, ServerOptions)} with the default options. */
+    /** {@link #createUnixServer(Supplier, Path, ServerOptions)} with the default options. Does not suspend. */
     public static Server createUnixServer(Supplier<? extends Protocol> protocolFactory, Path path) throws IOException {
         return createUnixServer(protocolFactory, path, ServerOptions.defaults());
     }

@@ -9,6 +9,9 @@ package io.jasyncio.net;
  * c.transport().close();
  * }</pre>
  *
+ * <p>Its accessors never suspend and may be called from any thread; the transport and the
+ * protocol it holds are used on their loop's thread.
+ *
  * @param transport the pipe's transport ({@link ReadTransport} or {@link WriteTransport})
  * @param protocol  the protocol, already told {@code connectionMade}
  * @param <T>       the transport type

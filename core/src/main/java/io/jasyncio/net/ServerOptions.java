@@ -10,6 +10,8 @@ package io.jasyncio.net;
  * Server server = Net.createServer(Echo::new, "127.0.0.1", 8888, opts);
  * }</pre>
  *
+ * <p>A value: its methods never suspend and may be called from any thread.
+ *
  * @param backlog      the listen queue length (asyncio's default 100)
  * @param reuseAddress {@code SO_REUSEADDR}: rebind a port whose old connections linger in
  *                     TIME_WAIT (default true, as asyncio on POSIX)

@@ -15,6 +15,8 @@ import javax.net.ssl.SSLContext;
  * X509Certificate cert = (X509Certificate) c.transport().getExtraInfo("peercert");
  * }</pre>
  *
+ * <p>A value: its methods never suspend and may be called from any thread.
+ *
  * @param context          the JDK TLS context (keys for a server, trust for a client)
  * @param serverHostname   client side: the name sent as SNI and checked against the server's
  *                         certificate; null means the host connected to, "" turns both off

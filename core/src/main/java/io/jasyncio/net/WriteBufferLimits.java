@@ -16,6 +16,8 @@ package io.jasyncio.net;
  * assert limits.equals(new WriteBufferLimits(256 * 1024, 64 * 1024));
  * }</pre>
  *
+ * <p>A value: its methods never suspend and may be called from any thread.
+ *
  * @param high the high-water mark, in bytes
  * @param low  the low-water mark, in bytes
  */

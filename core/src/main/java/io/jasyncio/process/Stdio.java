@@ -15,6 +15,8 @@ import java.util.Objects;
  *         .stderr(Stdio.STDOUT);     // stderr into the same pipe as stdout
  * }</pre>
  *
+ * <p>A value: its methods never suspend and may be called from any thread.
+ *
  * @param kind what to connect
  * @param path the file of {@link Kind#FILE}, else null
  */

@@ -9,6 +9,9 @@ package io.jasyncio.process;
  * c.protocol().done.await();
  * }</pre>
  *
+ * <p>Its accessors never suspend and may be called from any thread; the transport and the
+ * protocol it holds are used on their loop's thread.
+ *
  * @param transport the child's transport
  * @param protocol  the protocol, already told {@link SubprocessProtocol#connectionMade}
  * @param <P>       the protocol type

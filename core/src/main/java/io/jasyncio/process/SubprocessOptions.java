@@ -19,6 +19,8 @@ import java.util.Objects;
  * Subprocess p = Subprocesses.createSubprocessExec(opts, "ls", "-l");
  * }</pre>
  *
+ * <p>A value: its methods never suspend and may be called from any thread.
+ *
  * @param stdin  the child's standard input (not {@link Stdio#STDOUT})
  * @param stdout the child's standard output (not {@link Stdio#STDOUT})
  * @param stderr the child's standard error
@@ -48,26 +50,32 @@ public record SubprocessOptions(Stdio stdin, Stdio stdout, Stdio stderr, Map<Str
         return defaults().stdin(Stdio.PIPE).stdout(Stdio.PIPE).stderr(Stdio.PIPE);
     }
 
+    /** A copy with where the child's stdin comes from. */
     public SubprocessOptions stdin(Stdio s) {
         return new SubprocessOptions(s, stdout, stderr, env, cwd, limit);
     }
 
+    /** A copy with where the child's stdout goes. */
     public SubprocessOptions stdout(Stdio s) {
         return new SubprocessOptions(stdin, s, stderr, env, cwd, limit);
     }
 
+    /** A copy with where the child's stderr goes ({@link Stdio#STDOUT}: with stdout). */
     public SubprocessOptions stderr(Stdio s) {
         return new SubprocessOptions(stdin, stdout, s, env, cwd, limit);
     }
 
+    /** A copy with the child's whole environment (null: the parent's). */
     public SubprocessOptions env(Map<String, String> e) {
         return new SubprocessOptions(stdin, stdout, stderr, e, cwd, limit);
     }
 
+    /** A copy with the child's working directory (null: the parent's). */
     public SubprocessOptions cwd(Path dir) {
         return new SubprocessOptions(stdin, stdout, stderr, env, dir, limit);
     }
 
+    /** A copy with the limit of the stdout and stderr readers. */
     public SubprocessOptions limit(int l) {
         return new SubprocessOptions(stdin, stdout, stderr, env, cwd, l);
     }

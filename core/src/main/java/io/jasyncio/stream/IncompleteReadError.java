@@ -17,6 +17,8 @@ import java.io.EOFException;
  *
  * <p>An {@link EOFException}, as asyncio's is an {@code EOFError}: code that catches
  * {@code EOFException} from {@code DataInputStream} handles it too.
+ *
+ * <p>Its accessors never suspend and may be called from any thread.
  */
 public class IncompleteReadError extends EOFException {
     private static final long serialVersionUID = 1L;

@@ -15,6 +15,8 @@ package io.jasyncio.stream;
  * }</pre>
  *
  * <p>Unchecked: it says the peer broke the protocol's size rule, not that I/O failed.
+ *
+ * <p>Its accessors never suspend and may be called from any thread.
  */
 public class LimitOverrunError extends RuntimeException {
     private static final long serialVersionUID = 1L;

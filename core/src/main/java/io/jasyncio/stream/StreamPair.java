@@ -15,6 +15,9 @@ import java.io.IOException;
  * }   // close(); add conn.waitClosed() inside the block to wait for the close
  * }</pre>
  *
+ * <p>{@link #reader()} and {@link #writer()} never suspend and may be called from any thread;
+ * the streams themselves are used on their loop's thread.
+ *
  * @param reader reads what the peer sends
  * @param writer writes to the peer and closes the connection
  */

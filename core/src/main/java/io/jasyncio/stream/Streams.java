@@ -131,12 +131,18 @@ public final class Streams {
         return new StreamPair(reader, new StreamWriter(c.transport(), protocol, protocol.flow, reader));
     }
 
-    /** {@link #startServer(ClientConnected, String, int, ServerOptions, int)} with the default options and limit. */
+    /**
+     * {@link #startServer(ClientConnected, String, int, ServerOptions, int)} with the default
+     * options and limit. Suspends only to resolve a host name.
+     */
     public static Server startServer(ClientConnected clientConnected, String host, int port) throws IOException {
         return startServer(clientConnected, host, port, ServerOptions.defaults(), DEFAULT_LIMIT);
     }
 
-    /** {@link #startServer(ClientConnected, String, int, ServerOptions, int)} with the default limit. */
+    /**
+     * {@link #startServer(ClientConnected, String, int, ServerOptions, int)} with the default
+     * limit. Suspends only to resolve a host name.
+     */
     public static Server startServer(ClientConnected clientConnected, String host, int port, ServerOptions options)
             throws IOException {
         return startServer(clientConnected, host, port, options, DEFAULT_LIMIT);
@@ -162,7 +168,10 @@ public final class Streams {
                 host, port, options);
     }
 
-    /** {@link #startUnixServer(ClientConnected, Path, ServerOptions, int)} with the default options and limit. */
+    /**
+     * {@link #startUnixServer(ClientConnected, Path, ServerOptions, int)} with the default options
+     * and limit. Does not suspend.
+     */
     public static Server startUnixServer(ClientConnected clientConnected, Path path) throws IOException {
         return startUnixServer(clientConnected, path, ServerOptions.defaults(), DEFAULT_LIMIT);
     }

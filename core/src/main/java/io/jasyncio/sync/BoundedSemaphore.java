@@ -11,6 +11,9 @@ package io.jasyncio.sync;
  * slots.release();
  * slots.release();   // IllegalStateException: BoundedSemaphore released too many times
  * }</pre>
+ *
+ * <p>Suspension and threads as for {@link Semaphore}: {@code acquire()} may suspend,
+ * {@code release()} does not; use it from the tasks of one loop.
  */
 public final class BoundedSemaphore extends Semaphore {
     private final int bound;

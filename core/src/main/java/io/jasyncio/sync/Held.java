@@ -31,7 +31,7 @@ public final class Held implements AutoCloseable {
         this.owner = owner;
     }
 
-    /** Releases what {@code hold()} acquired; later calls do nothing. */
+    /** Releases what {@code hold()} acquired; later calls do nothing. Does not suspend. */
     @Override
     public void close() {
         Releasable o = owner;

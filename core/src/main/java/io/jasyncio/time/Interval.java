@@ -46,13 +46,14 @@ public final class Interval {
         this.next = start;
     }
 
-    /** {@link #of(Duration, MissedTickPolicy) of(period, BURST)}, Tokio's default. */
+    /** {@link #of(Duration, MissedTickPolicy) of(period, BURST)}, Tokio's default. Does not suspend. */
     public static Interval of(Duration period) {
         return of(period, MissedTickPolicy.BURST);
     }
 
     /**
-     * An interval whose first tick is now, then one every {@code period}.
+     * An interval whose first tick is now, then one every {@code period}. Does not suspend; call
+     * it on the thread of the loop it ticks on (a task or a callback).
      *
      * @throws IllegalArgumentException if {@code period} is zero or negative
      * @throws IllegalStateException    if no event loop runs in this thread
@@ -66,7 +67,8 @@ public final class Interval {
 
     /**
      * An interval whose first tick is at loop time {@code start} (seconds of
-     * {@link EventLoop#time()}), then one every {@code period}.
+     * {@link EventLoop#time()}), then one every {@code period}. Does not suspend; call it on the
+     * thread of the loop it ticks on.
      *
      * @throws IllegalArgumentException if {@code period} is zero or negative, or {@code start} is NaN
      * @throws IllegalStateException    if no event loop runs in this thread

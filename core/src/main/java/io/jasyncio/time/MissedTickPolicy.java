@@ -13,6 +13,15 @@ package io.jasyncio.time;
  *   <li>{@link #SKIP}: the late tick fires now and the missed ones are dropped; the next is the
  *       next multiple of the period on the original schedule: 40, 50, ...</li>
  * </ul>
+ *
+ * <pre>{@code
+ * // A heartbeat must not come in bursts after a stall: SKIP keeps it on its 1 s grid.
+ * Interval heartbeat = Interval.of(Duration.ofSeconds(1), MissedTickPolicy.SKIP);
+ * while (true) {
+ *     heartbeat.tick();
+ *     peer.write(PING);
+ * }
+ * }</pre>
  */
 public enum MissedTickPolicy {
     /** Fire every missed tick, as fast as the caller asks, until caught up (Tokio's default). */
