@@ -1,5 +1,6 @@
 package io.jasyncio;
 
+import io.jasyncio.internal.Inbox;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
@@ -21,11 +22,18 @@ final class ThreadBridge {
 
     /** See {@link EventLoop#runInExecutor}; {@code result} is a fresh future of {@code loop}. */
     static <T> void runInExecutor(EventLoop loop, Executor executor, Callable<T> fn, Future<T> result) {
-        FutureTask<T> work = new FutureTask<>(fn) {
+        // The loop spins briefly for the result before it sleeps (Inbox.expect); settle() ends
+        // that once, whether the result arrives or the future is cancelled first.
+        Inbox<Handle> inbox = loop.inbox();
+        var work = new FutureTask<T>(fn) {
+            /** The expectation was withdrawn; loop thread only. */
+            private boolean settled;
+
             @Override
             protected void done() {
                 if (isCancelled()) return;
                 loop.callSoonThreadsafeIfOpen(() -> {
+                    settle();
                     if (result.done()) return;
                     if (state() == State.SUCCESS) {
                         result.setResult(resultNow());
@@ -34,11 +42,27 @@ final class ThreadBridge {
                     }
                 });
             }
+
+            void settle() {
+                if (!settled) {
+                    settled = true;
+                    inbox.arrived();
+                }
+            }
         };
         result.addDoneCallback(f -> {
-            if (f.cancelled()) work.cancel(false);
+            if (f.cancelled()) {
+                work.cancel(false);
+                work.settle();
+            }
         });
-        executor.execute(work);
+        inbox.expect();
+        try {
+            executor.execute(work);
+        } catch (Throwable t) {
+            work.settle();
+            throw t;
+        }
     }
 
     /** See {@link EventLoop#wrapFuture}; {@code f} is a fresh future of {@code loop}. */
