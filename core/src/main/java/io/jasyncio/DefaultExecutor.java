@@ -110,7 +110,8 @@ final class DefaultExecutor {
     private void spinForJobs(ThreadPoolExecutor owner) {
         if (spinNanos <= 0) return;
         if (misses >= MAX_MISSES && (++skipped & (PROBE_EVERY - 1)) != 0) return;
-        while (!owner.isShutdown() && handoff.compareAndSet(null, SPINNING)) {
+        // Queued jobs come first: spinning would only delay them.
+        while (!owner.isShutdown() && owner.getQueue().isEmpty() && handoff.compareAndSet(null, SPINNING)) {
             Runnable job = awaitHandoff();
             if (job == null) {
                 if (misses < MAX_MISSES) misses++;

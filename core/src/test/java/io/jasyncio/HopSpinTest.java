@@ -69,6 +69,36 @@ class HopSpinTest {
     }
 
     @Test
+    void aWorkerDoesNotSpinWhileJobsAreQueued() throws Exception {
+        DefaultExecutor executor = new DefaultExecutor(TimeUnit.SECONDS.toNanos(30));
+        int threads = Math.min(32, Runtime.getRuntime().availableProcessors() + 4);
+        CountDownLatch[] release = new CountDownLatch[threads];
+        CountDownLatch allBusy = new CountDownLatch(threads);
+        try {
+            for (int i = 0; i < threads; i++) {
+                CountDownLatch mine = release[i] = new CountDownLatch(1);
+                executor.executor().execute(() -> {
+                    allBusy.countDown();
+                    try {
+                        mine.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+            }
+            allBusy.await();
+            CompletableFuture<Void> queued = new CompletableFuture<>();
+            executor.executor().execute(() -> queued.complete(null)); // every thread is busy: it waits in the queue
+            release[0].countDown();
+            // The freed worker takes the queued job at once instead of spinning 30 s for a hand-off.
+            queued.get(10, TimeUnit.SECONDS);
+        } finally {
+            for (CountDownLatch l : release) l.countDown();
+            assertTrue(executor.shutdownAndJoin(Duration.ofSeconds(20)));
+        }
+    }
+
+    @Test
     void workersStopSpinningAfterRepeatedEmptySpins() throws Exception {
         DefaultExecutor executor = new DefaultExecutor(TimeUnit.MILLISECONDS.toNanos(5));
         try {

@@ -1,6 +1,7 @@
 package io.jasyncio.internal;
 
 import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.channels.Selector;
 import java.util.ArrayDeque;
@@ -62,6 +63,7 @@ class InboxSpinTest {
 
     @Test
     void aSpinNeverOutlastsTheSelectTimeout() throws Exception {
+        assumeTrue(Inbox.SPARE_CORES_LIMIT > 1, "the loop spins only with a core to spare");
         try (Selector selector = Selector.open()) {
             Inbox<Integer> inbox = new Inbox<>(selector, LONG_SPIN);
             inbox.expect();
@@ -75,6 +77,7 @@ class InboxSpinTest {
 
     @Test
     void afterRepeatedEmptySpinsTheLoopStopsSpinningUntilAProbe() throws Exception {
+        assumeTrue(Inbox.SPARE_CORES_LIMIT > 1, "the loop spins only with a core to spare");
         try (Selector selector = Selector.open()) {
             long spin = TimeUnit.MILLISECONDS.toNanos(20);
             Inbox<Integer> inbox = new Inbox<>(selector, spin);
@@ -91,6 +94,21 @@ class InboxSpinTest {
             inbox.offer(1);
             inbox.select(TimeUnit.MILLISECONDS.toNanos(40)); // the probe: its spin sees the offer
             assertEquals(0, inbox.misses());
+        }
+    }
+
+    @Test
+    void aLoopWithAsManyHopsInFlightAsCoresSleepsWithoutSpinning() throws Exception {
+        try (Selector selector = Selector.open()) {
+            Inbox<Integer> inbox = new Inbox<>(selector, LONG_SPIN);
+            for (int i = 0; i < Inbox.SPARE_CORES_LIMIT; i++) inbox.expect();
+            long cpu0 = ProcCpu.currentThread();
+            long t0 = System.nanoTime();
+            inbox.select(TimeUnit.MILLISECONDS.toNanos(300));
+            long wall = System.nanoTime() - t0;
+            long cpu = ProcCpu.currentThread() - cpu0;
+            assertTrue(wall >= TimeUnit.MILLISECONDS.toNanos(250), "returned early: " + wall / 1e6 + " ms");
+            assertTrue(cpu < TimeUnit.MILLISECONDS.toNanos(100), "spun for " + cpu / 1e6 + " ms though the workers need every core");
         }
     }
 }
