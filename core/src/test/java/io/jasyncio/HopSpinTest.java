@@ -1,6 +1,7 @@
 package io.jasyncio;
 
 import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jasyncio.internal.ProcCpu;
 import java.time.Duration;
@@ -33,6 +34,7 @@ class HopSpinTest {
 
     @Test
     void aJobSubmittedWhileAWorkerSpinsRunsOnThatWorker() throws Exception {
+        assumeTrue(Runtime.getRuntime().availableProcessors() > 1, "workers spin only with a core to spare");
         DefaultExecutor executor = new DefaultExecutor(TimeUnit.SECONDS.toNanos(30));
         CompletableFuture<Thread> first = new CompletableFuture<>();
         executor.executor().execute(() -> first.complete(Thread.currentThread()));
@@ -51,6 +53,7 @@ class HopSpinTest {
 
     @Test
     void aJobHandedToASpinningWorkerDoesNotSeeTheLastJobsInterrupt() throws Exception {
+        assumeTrue(Runtime.getRuntime().availableProcessors() > 1, "workers spin only with a core to spare");
         DefaultExecutor executor = new DefaultExecutor(TimeUnit.SECONDS.toNanos(30));
         try {
             CountDownLatch interrupted = new CountDownLatch(1);
@@ -99,7 +102,36 @@ class HopSpinTest {
     }
 
     @Test
+    void aWorkerDoesNotSpinWhileOtherJobsKeepEveryCoreBusy() throws Exception {
+        DefaultExecutor executor = new DefaultExecutor(TimeUnit.SECONDS.toNanos(30));
+        int others = Math.max(0, Runtime.getRuntime().availableProcessors() - 1);
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch othersRunning = new CountDownLatch(others);
+        try {
+            for (int i = 0; i < others; i++) {
+                executor.executor().execute(() -> {
+                    othersRunning.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+            }
+            othersRunning.await();
+            executor.executor().execute(() -> {});
+            // Its worker goes back to the pool at once rather than spinning 30 s on the last core.
+            awaitTrue(() -> executor.completedJobs() == 1, "the short job's worker returned to the pool");
+            assertFalse(executor.workerSpinning());
+        } finally {
+            release.countDown();
+            assertTrue(executor.shutdownAndJoin(Duration.ofSeconds(20)));
+        }
+    }
+
+    @Test
     void workersStopSpinningAfterRepeatedEmptySpins() throws Exception {
+        assumeTrue(Runtime.getRuntime().availableProcessors() > 1, "workers spin only with a core to spare");
         DefaultExecutor executor = new DefaultExecutor(TimeUnit.MILLISECONDS.toNanos(5));
         try {
             for (int i = 1; i <= DefaultExecutor.MAX_MISSES; i++) {
