@@ -27,15 +27,16 @@ import java.util.concurrent.atomic.AtomicReference;
  * parked worker. One worker at most spins at a time, only right after a job, so an idle
  * executor costs no CPU; nor does a worker spin while jobs wait in the queue or while the
  * other running jobs keep every core busy. When jobs come too far apart for the spin to catch them, spinning would
- * only add CPU: after {@link #MAX_MISSES} empty spins in a row workers stop spinning, and try
+ * only add CPU: after {@link #MAX_MISSES} empty spins in a row (or spins whose job came with
+ * others queued behind it, a burst) workers stop spinning, and try
  * again once every {@link #PROBE_EVERY} jobs, until a spin catches a job again.
  */
 final class DefaultExecutor {
     /** Bounded so that a worker wastes at most this much CPU after the last job of a burst. */
     static final long SPIN_NANOS = 20_000;
     static final int MAX_MISSES = 3;
-    /** A power of 2. */
-    static final int PROBE_EVERY = 64;
+    /** Coprime with the loop's probe period (Inbox.PROBE_EVERY, 16): see there why. */
+    static final int PROBE_EVERY = 17;
     /** The value of {@link #handoff} while a worker spins for a job. */
     private static final Runnable SPINNING = () -> {};
 
@@ -129,7 +130,7 @@ final class DefaultExecutor {
      */
     private void spinForJobs(ThreadPoolExecutor owner) {
         if (spinNanos <= 0) return;
-        if (misses >= MAX_MISSES && (++skipped & (PROBE_EVERY - 1)) != 0) return;
+        if (misses >= MAX_MISSES && ++skipped % PROBE_EVERY != 0) return;
         // Queued jobs come first: spinning would only delay them.
         while (!owner.isShutdown() && owner.getQueue().isEmpty() && running.get() < CORES - 1
                 && handoff.compareAndSet(null, SPINNING)) {
@@ -138,7 +139,6 @@ final class DefaultExecutor {
                 if (misses < MAX_MISSES) misses++;
                 return;
             }
-            misses = 0;
             // As the pool does before each job: a stale interrupt (from work cancelled with
             // interruption) must not hit the next job.
             if (!owner.isShutdown()) Thread.interrupted();
@@ -151,6 +151,12 @@ final class DefaultExecutor {
             } finally {
                 running.decrementAndGet();
             }
+            // A hit counts only if the jobs come one at a time. Jobs queued meanwhile mean bursts
+            // (many tasks hopping at once): the spinner catches the first job of each burst,
+            // the rest wake parked workers anyway, and the spins at the bursts' ends are waste
+            // (measured: up to ~35 % more CPU for 16 concurrent small-file tasks).
+            if (owner.getQueue().isEmpty()) misses = 0;
+            else if (misses < MAX_MISSES) misses++;
         }
     }
 

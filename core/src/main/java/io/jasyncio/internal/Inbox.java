@@ -63,8 +63,13 @@ public final class Inbox<E> {
     static final int SPARE_CORES_LIMIT = Runtime.getRuntime().availableProcessors();
     /** Empty spins in a row after which the loop stops spinning (jobs are long). */
     static final int MAX_MISSES = 3;
-    /** While spinning is off, one sleep in this many (a power of 2) still spins, to notice change. */
-    static final int PROBE_EVERY = 64;
+    /**
+     * While spinning is off, one sleep in this many (a power of 2) still spins, to notice change.
+     * Coprime with the executor's period (DefaultExecutor.PROBE_EVERY, 17): once both sides
+     * have switched off, a probe can only succeed when both probe in the same hop (the worker
+     * spinning for the job, the loop for its result), which then happens every 16 × 17 hops.
+     */
+    static final int PROBE_EVERY = 16;
 
     private final ConcurrentLinkedQueue<E> queue = new ConcurrentLinkedQueue<>();
     private final Selector selector;
