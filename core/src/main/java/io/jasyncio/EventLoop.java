@@ -663,11 +663,6 @@ public final class EventLoop implements AutoCloseable {
         }
     }
 
-    /** The way into this loop from other threads (ThreadBridge announces hops on it). */
-    io.jasyncio.internal.Inbox<Handle> inbox() {
-        return scheduler.inbox();
-    }
-
     /** {@link #callSoonThreadsafe} that reports instead of failing when the loop is closed. */
     boolean callSoonThreadsafeIfOpen(Runnable callback) {
         try {

@@ -1,6 +1,5 @@
 package io.jasyncio;
 
-import io.jasyncio.internal.Inbox;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
@@ -22,18 +21,11 @@ final class ThreadBridge {
 
     /** See {@link EventLoop#runInExecutor}; {@code result} is a fresh future of {@code loop}. */
     static <T> void runInExecutor(EventLoop loop, Executor executor, Callable<T> fn, Future<T> result) {
-        // The loop spins briefly for the result before it sleeps (Inbox.expect); settle() ends
-        // that once, whether the result arrives or the future is cancelled first.
-        Inbox<Handle> inbox = loop.inbox();
-        var work = new FutureTask<T>(fn) {
-            /** The expectation was withdrawn; loop thread only. */
-            private boolean settled;
-
+        FutureTask<T> work = new FutureTask<>(fn) {
             @Override
             protected void done() {
                 if (isCancelled()) return;
                 loop.callSoonThreadsafeIfOpen(() -> {
-                    settle();
                     if (result.done()) return;
                     if (state() == State.SUCCESS) {
                         result.setResult(resultNow());
@@ -42,27 +34,11 @@ final class ThreadBridge {
                     }
                 });
             }
-
-            void settle() {
-                if (!settled) {
-                    settled = true;
-                    inbox.arrived();
-                }
-            }
         };
         result.addDoneCallback(f -> {
-            if (f.cancelled()) {
-                work.cancel(false);
-                work.settle();
-            }
+            if (f.cancelled()) work.cancel(false);
         });
-        inbox.expect();
-        try {
-            executor.execute(work);
-        } catch (Throwable t) {
-            work.settle();
-            throw t;
-        }
+        executor.execute(work);
     }
 
     /** See {@link EventLoop#wrapFuture}; {@code f} is a fresh future of {@code loop}. */

@@ -27,16 +27,6 @@ import java.util.function.Consumer;
  * {@code armed} and wakes it; the CAS makes the wake-up happen once per sleep however many threads
  * offer at the same time. {@code Selector.wakeup()} is a system call, so avoiding redundant ones
  * matters under cross-thread load.
- *
- * <p>Hops in flight: when the loop has handed work to another thread and expects its result
- * soon ({@link #expect}), it spins for a few microseconds on the queue before arming, and only
- * then sleeps. A short job's result then arrives without the producer's {@code wakeup()} system
- * call and without the loop thread being descheduled and woken again. The spin is bounded
- * ({@link #SPIN_NANOS}) and happens only while a result is expected, so an idle loop (nothing in
- * flight) sleeps at once, as before; so does a loop with as many hops in flight as cores
- * ({@link #SPARE_CORES_LIMIT}). When jobs are long, spinning would only add CPU: after
- * {@link #MAX_MISSES} spins in a row that ended empty the loop stops spinning, and tries again
- * only once every {@link #PROBE_EVERY} sleeps, until a spin catches a result again.
  */
 public final class Inbox<E> {
     private static final VarHandle ARMED;
@@ -49,48 +39,13 @@ public final class Inbox<E> {
         }
     }
 
-    /**
-     * How long the loop spins for an expected offer before it sleeps in select: long enough
-     * for a small file call's worker to finish (a few µs), short enough that a long job wastes
-     * little (at most this much CPU per sleep).
-     */
-    public static final long SPIN_NANOS = 20_000;
-    /**
-     * The loop spins only while fewer hops than cores are in flight: then a core is left for the
-     * spin. With more, the workers need every core, and a spinning loop would slow them down
-     * (measured: 16 concurrent small-file tasks used ~40 % more CPU when the loop spun for them).
-     */
-    static final int SPARE_CORES_LIMIT = Runtime.getRuntime().availableProcessors();
-    /** Empty spins in a row after which the loop stops spinning (jobs are long). */
-    static final int MAX_MISSES = 3;
-    /**
-     * While spinning is off, one sleep in this many (a power of 2) still spins, to notice change.
-     * Coprime with the executor's period (DefaultExecutor.PROBE_EVERY, 17): once both sides
-     * have switched off, a probe can only succeed when both probe in the same hop (the worker
-     * spinning for the job, the loop for its result), which then happens every 16 × 17 hops.
-     */
-    static final int PROBE_EVERY = 16;
-
     private final ConcurrentLinkedQueue<E> queue = new ConcurrentLinkedQueue<>();
     private final Selector selector;
     @SuppressWarnings("unused") // accessed through ARMED
     private volatile boolean armed;
-    /** Offers announced by {@link #expect} and not yet {@link #arrived}; loop thread only. */
-    private int expected;
-    /** Spins in a row that ended without an offer, at most MAX_MISSES; loop thread only. */
-    private int misses;
-    /** Sleeps while spinning is off, to pick the probes; loop thread only. */
-    private int skipped;
-    private final long spinNanos;
 
     public Inbox(Selector selector) {
-        this(selector, SPIN_NANOS);
-    }
-
-    /** With a spin of {@code spinNanos} for expected offers (0: never spin); for tests. */
-    public Inbox(Selector selector, long spinNanos) {
         this.selector = selector;
-        this.spinNanos = spinNanos;
     }
 
     public Selector selector() {
@@ -111,24 +66,6 @@ public final class Inbox<E> {
         while ((r = queue.poll()) != null) {
             ready.add(r);
         }
-    }
-
-    /**
-     * The loop thread has handed work to another thread whose result comes back through this
-     * inbox: until the matching {@link #arrived}, the loop spins briefly before it sleeps.
-     */
-    public void expect() {
-        expected++;
-    }
-
-    /** The result announced by {@link #expect} arrived or will not come; loop thread only. */
-    public void arrived() {
-        expected--;
-    }
-
-    /** Offers expected and not yet arrived (see {@link #expect}); loop thread only. */
-    public int expected() {
-        return expected;
     }
 
     public boolean isEmpty() {
@@ -153,21 +90,6 @@ public final class Inbox<E> {
         if (timeoutNanos == 0) {
             return onReady == null ? selector.selectNow() : selector.selectNow(onReady);
         }
-        if (expected > 0 && expected < SPARE_CORES_LIMIT && shouldSpin()) {
-            long spun = spinForOffer(timeoutNanos);
-            if (spun < 0) {
-                misses = 0;
-                // The spin replaced the sleep; still poll I/O once, as the select would have.
-                if (selector.keys().isEmpty()) return 0;
-                return onReady == null ? selector.selectNow() : selector.selectNow(onReady);
-            }
-            if (misses < MAX_MISSES) misses++;
-            if (timeoutNanos > 0) {
-                // The spin used part of the wait; a spin as long as the timeout used all of it.
-                timeoutNanos -= spun;
-                if (timeoutNanos <= 0) return onReady == null ? selector.selectNow() : selector.selectNow(onReady);
-            }
-        }
         armed = true;
         try {
             if (!queue.isEmpty()) {
@@ -182,31 +104,5 @@ public final class Inbox<E> {
         } finally {
             armed = false;
         }
-    }
-
-    private boolean shouldSpin() {
-        if (spinNanos <= 0) return false;
-        return misses < MAX_MISSES || (++skipped & (PROBE_EVERY - 1)) == 0;
-    }
-
-    /**
-     * Spins until the queue has an item (then -1) or the spin, at most the timeout, ends (then
-     * the nanoseconds spent).
-     */
-    private long spinForOffer(long timeoutNanos) {
-        long spin = timeoutNanos < 0 ? spinNanos : Math.min(spinNanos, timeoutNanos);
-        long start = System.nanoTime();
-        long spent;
-        do {
-            if (!queue.isEmpty()) return -1;
-            Thread.onSpinWait();
-            spent = System.nanoTime() - start;
-        } while (spent < spin);
-        return spent;
-    }
-
-    /** Spins in a row that found nothing (at most MAX_MISSES); for tests. */
-    int misses() {
-        return misses;
     }
 }
