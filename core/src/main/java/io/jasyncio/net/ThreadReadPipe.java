@@ -59,26 +59,14 @@ final class ThreadReadPipe extends ReadPipe {
         for (int i = 0; i < CHUNKS; i++) free.add(new Chunk());
         this.thread = Thread.ofPlatform().daemon().name("jasyncio-pipe-" + name).unstarted(this::readLoop);
         this.io = IoLoop.of(loop);
-        this.releaser = new Releaser();
+        this.releaser = PipeEnds.releaser(this, this::release);
         io.track(releaser);
         scheduleStart();
     }
 
     private final IoLoop io;
-    private final Releaser releaser;
-
     /** What the loop's close runs if the transport was never closed: ends the thread. */
-    private final class Releaser implements Runnable {
-        @Override
-        public void run() {
-            release();
-        }
-
-        @Override
-        public String toString() {
-            return ThreadReadPipe.this.toString();
-        }
-    }
+    private final Runnable releaser;
 
     /** The reader thread's body. */
     private void readLoop() {

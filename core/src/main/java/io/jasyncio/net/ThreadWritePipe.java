@@ -38,26 +38,14 @@ final class ThreadWritePipe extends WritePipe {
         this.out = out;
         this.thread = Thread.ofPlatform().daemon().name("jasyncio-pipe-" + name).start(this::writeLoop);
         this.io = IoLoop.of(loop);
-        this.releaser = new Releaser();
+        this.releaser = PipeEnds.releaser(this, this::release);
         io.track(releaser);
         scheduleStart();
     }
 
     private final IoLoop io;
-    private final Releaser releaser;
-
     /** What the loop's close runs if the transport was never closed: ends the thread. */
-    private final class Releaser implements Runnable {
-        @Override
-        public void run() {
-            release();
-        }
-
-        @Override
-        public String toString() {
-            return ThreadWritePipe.this.toString();
-        }
-    }
+    private final Runnable releaser;
 
     @Override
     void send(ByteBuffer data) {

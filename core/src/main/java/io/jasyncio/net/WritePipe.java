@@ -117,14 +117,7 @@ abstract sealed class WritePipe implements WriteTransport permits SelectorWriteP
     }
 
     private void callConnectionLost(Throwable exc) {
-        try {
-            protocol.connectionLost(exc);
-        } catch (Throwable t) {
-            SelectorTransport.rethrowIfFatal(t);
-            loop.callExceptionHandler(ErrorContext.of("protocol.connectionLost() failed (" + this + ")", t));
-        } finally {
-            release();
-        }
+        PipeEnds.callConnectionLost(loop, this, () -> protocol.connectionLost(exc), this::release);
     }
 
     // ---- WriteTransport ----
