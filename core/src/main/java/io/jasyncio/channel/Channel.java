@@ -1,5 +1,8 @@
 package io.jasyncio.channel;
 
+import static io.jasyncio.internal.Waiters.wakeUpAll;
+import static io.jasyncio.internal.Waiters.wakeUpNext;
+
 import io.jasyncio.Asyncio;
 import io.jasyncio.CancelledError;
 import io.jasyncio.EventLoop;
@@ -440,26 +443,6 @@ public final class Channel<T> implements Iterable<T> {
         return new ChannelClosed(cancelled
                 ? "Channel was cancelled by its receiving side: nothing can be received"
                 : "Channel is closed and every value was received");
-    }
-
-    // ---- waking ----
-
-    /** Removes waiters up to the first one not done yet and wakes it (done ones were cancelled). */
-    private static void wakeUpNext(ArrayDeque<Future<Void>> waiters) {
-        Future<Void> w;
-        while ((w = waiters.pollFirst()) != null) {
-            if (!w.done()) {
-                w.setResult(null);
-                return;
-            }
-        }
-    }
-
-    private static void wakeUpAll(ArrayDeque<Future<Void>> waiters) {
-        Future<Void> w;
-        while ((w = waiters.pollFirst()) != null) {
-            if (!w.done()) w.setResult(null);
-        }
     }
 
     /**

@@ -1,5 +1,8 @@
 package io.jasyncio.sync;
 
+import static io.jasyncio.internal.Waiters.wakeUpAll;
+import static io.jasyncio.internal.Waiters.wakeUpNext;
+
 import io.jasyncio.CancelledError;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
@@ -281,26 +284,6 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
         // Every blocked task must re-check the state to see the shutdown.
         wakeUpAll(getters);
         wakeUpAll(putters);
-    }
-
-    // ---- waking ----
-
-    /** Removes waiters up to the first one not done yet and wakes it (done ones were cancelled). */
-    private static void wakeUpNext(ArrayDeque<Future<Void>> waiters) {
-        Future<Void> w;
-        while ((w = waiters.pollFirst()) != null) {
-            if (!w.done()) {
-                w.setResult(null);
-                return;
-            }
-        }
-    }
-
-    private static void wakeUpAll(ArrayDeque<Future<Void>> waiters) {
-        Future<Void> w;
-        while ((w = waiters.pollFirst()) != null) {
-            if (!w.done()) w.setResult(null);
-        }
     }
 
     private QueueShutDown shutDown() {
