@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# loops-bench.sh: the Protocol echo on a LoopGroup of 1 loop vs 2 loops (bench's GroupEcho),
+# loops-bench.sh: the Protocol echo on a LoopGroup of 1 loop vs 2 loops (the EchoServer example with a loop count),
 # alternating A B A B ..., each round loaded by ../shared/bench's echoload. Prints per round the
 # req/s and server CPU µs/request of both, their ratio (2 loops / 1 loop) and the 1-minute load
 # average, then the medians of the ratios.
@@ -25,12 +25,12 @@ load=${ECHOLOAD:-$out/echoload}
 mkdir -p "$out/classes"
 "$jdk/bin/javac" -nowarn -d "$out/classes" \
   $(find "$root/core/src/main/java" -name '*.java' ! -name module-info.java) \
-  "$root/bench/src/main/java/io/jasyncio/bench/GroupEcho.java"
+  "$root/examples/src/main/java/io/jasyncio/examples/EchoServer.java"
 java="$jdk/bin/java --add-opens java.base/java.lang=ALL-UNNAMED -cp $out/classes"
 port=8886
 # one measurement: start the server with $1 loops, load it, print "req/s cpu_us/req", stop it
 measure() {
-  taskset -c "$scpus" $java io.jasyncio.bench.GroupEcho $port "$1" >"$out/srv.log" 2>&1 &
+  taskset -c "$scpus" $java io.jasyncio.examples.EchoServer $port "$1" >"$out/srv.log" 2>&1 &
   srv=$!
   for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
   local c0 c1 r

@@ -9,7 +9,9 @@ import io.jasyncio.examples.Clients;
 import io.jasyncio.examples.EchoServer;
 import io.jasyncio.examples.LineClient;
 import io.jasyncio.examples.RunningServer;
+import io.jasyncio.loops.LoopGroup;
 import io.jasyncio.net.DatagramEndpoint;
+import io.jasyncio.net.Server;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -43,6 +45,21 @@ class EchoExamplesTest {
              LineClient nc = new LineClient("nc", "127.0.0.1", Integer.toString(server.port))) {
             nc.send("hello");
             nc.expectLine("hello");
+        }
+    }
+
+    @Test
+    void protocolEchoServerOnTwoLoopsEchoesEveryConnection() throws Exception {
+        try (LoopGroup group = LoopGroup.start(2)) {
+            List<Server> servers = EchoServer.startOn(group, "127.0.0.1", 0);
+            assertThat(servers).hasSize(2);
+            int port = servers.get(0).port();
+            assertThat(servers.get(1).port()).isEqualTo(port);
+            for (int i = 0; i < 8; i++) {
+                String line = "connection " + i;
+                List<String> back = Asyncio.run(() -> EchoClient.echo("127.0.0.1", port, List.of(line)));
+                assertThat(back).containsExactly(line);
+            }
         }
     }
 
