@@ -30,12 +30,17 @@ class CtrlCTest {
         return now;
     }
 
+    /** Waits for the child's "ready" line, sends it one SIGINT and returns the rest of its output. */
+    private static String ctrlCWhenReady(ChildJvm child) throws Exception {
+        child.awaitLine("ready");
+        SignalHandlerTest.kill("INT", child.pid());
+        return child.readRest();
+    }
+
     @Test
     void firstCtrlCCancelsTheMainTaskRunsItsCleanupAndExitsWith130() throws Exception {
         try (ChildJvm child = ChildJvm.start(ServeUntilCtrlC.class)) {
-            child.awaitLine("ready");
-            SignalHandlerTest.kill("INT", child.pid());
-            String out = child.readRest();
+            String out = ctrlCWhenReady(child);
             assertEquals(130, child.exitStatus(), out);
             assertTrue(out.contains("child task finally ran"), out);
             assertTrue(out.contains("task group finished: CancelledError"), out);
@@ -48,9 +53,7 @@ class CtrlCTest {
     @Test
     void runThrowsKeyboardInterruptCausedByTheMainTasksCancellation() throws Exception {
         try (ChildJvm child = ChildJvm.start(ServeUntilCtrlC.class, "catch")) {
-            child.awaitLine("ready");
-            SignalHandlerTest.kill("INT", child.pid());
-            String out = child.readRest();
+            String out = ctrlCWhenReady(child);
             assertEquals(0, child.exitStatus(), out);
             assertTrue(out.contains("caught KeyboardInterrupt caused by io.jasyncio.CancelledError"), out);
             assertTrue(out.contains("SIGINT handler after run: java.lang.Terminator$"), out);
@@ -74,9 +77,7 @@ class CtrlCTest {
     @Test
     void aSigintHandlerSetByTheProgramIsLeftAlone() throws Exception {
         try (ChildJvm child = ChildJvm.start(OwnSigintHandler.class)) {
-            child.awaitLine("ready");
-            SignalHandlerTest.kill("INT", child.pid());
-            String out = child.readRest();
+            String out = ctrlCWhenReady(child);
             assertEquals(0, child.exitStatus(), out);
             assertTrue(out.contains("own handler ran"), out);
             assertTrue(out.contains("main finished normally"), out);
@@ -113,7 +114,7 @@ class CtrlCTest {
      */
     @Test
     void interruptingTheRunThreadCancelsABusyMainTask() throws Exception {
-        interruptBusyMainTask(() -> {});
+        interruptBusyMainTask(Thread.ofPlatform().name("busy-runner"), () -> {});
     }
 
     /**
@@ -124,7 +125,7 @@ class CtrlCTest {
     void interruptingTheRunThreadStillWorksAfterACallbackDidChannelIoOnTheLoopThread(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
         java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("f"), "x");
-        interruptBusyMainTask(() -> {
+        interruptBusyMainTask(Thread.ofPlatform().name("busy-runner"), () -> {
             Future<Long> size = Asyncio.getRunningLoop().createFuture();
             Asyncio.getRunningLoop().callSoon(() -> {
                 try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
@@ -137,13 +138,18 @@ class CtrlCTest {
         });
     }
 
-    private static void interruptBusyMainTask(AsyncRunnable prelude) throws Exception {
+    /**
+     * Runs {@code Asyncio.run} on a thread made by {@code caller} with a main task that never
+     * parks for long (a {@code sleep(0)} loop after {@code prelude}), interrupts that thread and
+     * checks the main task was cancelled and the interrupt status kept.
+     */
+    private static void interruptBusyMainTask(Thread.Builder caller, AsyncRunnable prelude) throws Exception {
         CountDownLatch spinning = new CountDownLatch(1);
         AtomicReference<Throwable> outcome = new AtomicReference<>();
         AtomicReference<Boolean> interruptedAfter = new AtomicReference<>();
         long[] steps = {0};
         var giveUp = new java.util.concurrent.atomic.AtomicBoolean();
-        Thread runner = Thread.ofPlatform().name("busy-runner").start(() -> {
+        Thread runner = caller.start(() -> {
             try {
                 Asyncio.run(() -> {
                     prelude.run();
@@ -160,8 +166,7 @@ class CtrlCTest {
         });
         assertTrue(spinning.await(30, TimeUnit.SECONDS));
         runner.interrupt();
-        runner.join(TimeUnit.SECONDS.toMillis(30));
-        if (runner.isAlive()) {
+        if (!runner.join(Duration.ofSeconds(30))) {
             giveUp.set(true);
             runner.join();
             throw new AssertionError("the interrupt was lost: the busy main task ran on (" + steps[0] + " steps)");
@@ -174,30 +179,7 @@ class CtrlCTest {
     /** Asyncio.run from a virtual thread runs the loop on a platform thread; the interrupt goes there. */
     @Test
     void interruptingAVirtualThreadInRunCancelsTheMainTask() throws Exception {
-        CountDownLatch spinning = new CountDownLatch(1);
-        AtomicReference<Throwable> outcome = new AtomicReference<>();
-        AtomicReference<Boolean> interruptedAfter = new AtomicReference<>();
-        var giveUp = new java.util.concurrent.atomic.AtomicBoolean();
-        Thread caller = Thread.ofVirtual().start(() -> {
-            try {
-                Asyncio.run(() -> {
-                    spinning.countDown();
-                    while (!giveUp.get()) Asyncio.sleep(Duration.ZERO);
-                });
-            } catch (Throwable e) {
-                outcome.set(e);
-            }
-            interruptedAfter.set(Thread.currentThread().isInterrupted());
-        });
-        assertTrue(spinning.await(30, TimeUnit.SECONDS));
-        caller.interrupt();
-        if (!caller.join(Duration.ofSeconds(30))) {
-            giveUp.set(true);
-            caller.join();
-            throw new AssertionError("the interrupt of the calling virtual thread was ignored");
-        }
-        assertInstanceOf(CancelledError.class, outcome.get());
-        assertTrue(interruptedAfter.get());
+        interruptBusyMainTask(Thread.ofVirtual(), () -> {});
     }
 
     // ---- child JVM mains ----
