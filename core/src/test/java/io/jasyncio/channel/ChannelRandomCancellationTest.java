@@ -3,6 +3,9 @@ package io.jasyncio.channel;
 import static io.jasyncio.channel.ChannelTesting.awaitAll;
 import static io.jasyncio.channel.ChannelTesting.run;
 import static io.jasyncio.channel.ChannelTesting.runReady;
+import static io.jasyncio.sync.SyncTesting.cancelOldestOther;
+import static io.jasyncio.sync.SyncTesting.cancelRandom;
+import static io.jasyncio.sync.SyncTesting.untilNothingMoves;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.jasyncio.Asyncio;
@@ -12,7 +15,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import java.util.function.IntSupplier;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -30,31 +32,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ChannelRandomCancellationTest {
     private static final int TASKS = 300;
 
-    private static void cancelOldestOther(List<Task<?>> tasks) {
-        Task<?> me = Asyncio.currentTask();
-        for (Task<?> t : tasks) {
-            if (t != me && !t.done() && t.cancelling() == 0) {
-                t.cancel("chaos");
-                return;
-            }
-        }
-    }
 
-    private static void cancelRandom(List<Task<?>> tasks, Random rnd) {
-        List<Task<?>> live = tasks.stream().filter(t -> !t.done()).toList();
-        if (!live.isEmpty()) live.get(rnd.nextInt(live.size())).cancel("chaos");
-    }
 
-    private static void untilNothingMoves(IntSupplier state) {
-        int stable = 0;
-        int last = state.getAsInt();
-        while (stable < 3) {
-            runReady();
-            int now = state.getAsInt();
-            stable = now == last ? stable + 1 : 0;
-            last = now;
-        }
-    }
 
     /**
      * Senders and receivers arrive in random order on channels {@code a} and {@code b}; with

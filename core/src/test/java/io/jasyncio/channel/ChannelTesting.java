@@ -1,15 +1,9 @@
 package io.jasyncio.channel;
 
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.jasyncio.AsyncRunnable;
 import io.jasyncio.sync.SyncTesting;
-import io.jasyncio.Asyncio;
-import io.jasyncio.CancelledError;
-import io.jasyncio.EventLoop;
 import io.jasyncio.Task;
-import io.jasyncio.TimerHandle;
-import java.time.Duration;
 import java.util.List;
 
 /** Helpers shared by the tests of this package (as sync's SyncTesting). */
@@ -30,16 +24,8 @@ final class ChannelTesting {
         SyncTesting.runReady(n);
     }
 
-    /** Awaits every task; returns how many ended cancelled. Anything else they threw fails the test. */
+    /** Awaits every task; returns how many ended cancelled: see SyncTesting. */
     static int awaitAll(List<? extends Task<?>> tasks) {
-        int cancelled = 0;
-        for (Task<?> t : tasks) {
-            try {
-                t.await();
-            } catch (CancelledError e) {
-                cancelled++;
-            }
-        }
-        return cancelled;
+        return SyncTesting.awaitAll(tasks);
     }
 }

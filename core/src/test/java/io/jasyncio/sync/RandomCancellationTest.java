@@ -1,7 +1,11 @@
 package io.jasyncio.sync;
 
 import static io.jasyncio.sync.SyncTesting.run;
+import static io.jasyncio.sync.SyncTesting.awaitAll;
+import static io.jasyncio.sync.SyncTesting.cancelOldestOther;
+import static io.jasyncio.sync.SyncTesting.cancelRandom;
 import static io.jasyncio.sync.SyncTesting.runReady;
+import static io.jasyncio.sync.SyncTesting.untilNothingMoves;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.jasyncio.Asyncio;
@@ -12,7 +16,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import java.util.function.IntSupplier;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -28,56 +31,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class RandomCancellationTest {
     private static final int TASKS = 400;
-
-    /**
-     * Cancels the oldest live task other than the current one that is not being cancelled
-     * already (those may linger, e.g. re-acquiring a condition's lock, and would absorb the
-     * chaos), if any.
-     */
-    private static void cancelOldestOther(List<Task<?>> tasks) {
-        Task<?> me = Asyncio.currentTask();
-        for (Task<?> t : tasks) {
-            if (t != me && !t.done() && t.cancelling() == 0) {
-                t.cancel("chaos");
-                return;
-            }
-        }
-    }
-
-    /** Cancels a random live task. */
-    private static void cancelRandom(List<Task<?>> tasks, Random rnd) {
-        List<Task<?>> live = tasks.stream().filter(t -> !t.done()).toList();
-        if (!live.isEmpty()) live.get(rnd.nextInt(live.size())).cancel("chaos");
-    }
-
-    /** Awaits every task; returns how many ended cancelled. Anything else they threw fails the test. */
-    private static int awaitAll(List<Task<?>> tasks) {
-        int cancelled = 0;
-        for (Task<?> t : tasks) {
-            try {
-                t.await();
-            } catch (CancelledError e) {
-                cancelled++;
-            }
-        }
-        return cancelled;
-    }
-
-    /**
-     * Runs ready tasks until {@code state} has not changed for a few rounds: every task is then
-     * waiting for something that only the test can provide. Each round is one deterministic
-     * {@link SyncTesting#runReady()}.
-     */
-    private static void untilNothingMoves(IntSupplier state) {
-        int stable = 0;
-        int last = state.getAsInt();
-        while (stable < 3) {
-            runReady();
-            int now = state.getAsInt();
-            stable = now == last ? stable + 1 : 0;
-            last = now;
-        }
-    }
 
     @ParameterizedTest
     @ValueSource(longs = {1, 7, 42, 1234, 987654321})

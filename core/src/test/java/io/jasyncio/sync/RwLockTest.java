@@ -168,30 +168,13 @@ class RwLockTest {
                             else readersIn[0]--;
                         }
                     }
-                    if (chaos) {
-                        // Usually the waiter just granted the lock: the dangerous moment.
-                        for (Task<?> t : tasks) {
-                            if (t != Asyncio.currentTask() && !t.done() && t.cancelling() == 0) {
-                                t.cancel("chaos");
-                                break;
-                            }
-                        }
-                    }
+                    // Usually the waiter just granted the lock: the dangerous moment.
+                    if (chaos) SyncTesting.cancelOldestOther(tasks);
                 }));
-                if (rnd.nextInt(5) == 0) {
-                    List<Task<?>> live = tasks.stream().filter(t -> !t.done()).toList();
-                    if (!live.isEmpty()) live.get(rnd.nextInt(live.size())).cancel("chaos");
-                }
+                if (rnd.nextInt(5) == 0) SyncTesting.cancelRandom(tasks, rnd);
                 if (rnd.nextInt(3) == 0) runReady(rnd.nextInt(3));
             }
-            int cancelled = 0;
-            for (Task<?> t : tasks) {
-                try {
-                    t.await();
-                } catch (CancelledError e) {
-                    cancelled++;
-                }
-            }
+            int cancelled = SyncTesting.awaitAll(tasks);
             assertTrue(cancelled > 40, "the test should cancel many waiters, cancelled " + cancelled);
             assertFalse(lock.writeLocked());
             assertEquals(0, lock.readers());

@@ -4,10 +4,14 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.jasyncio.AsyncRunnable;
 import io.jasyncio.Asyncio;
+import io.jasyncio.CancelledError;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Task;
 import io.jasyncio.TimerHandle;
 import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.function.IntSupplier;
 
 /** Helpers shared by the tests of this package (and by the channel tests, whose waits work the same way). */
 public final class SyncTesting {
@@ -62,5 +66,55 @@ public final class SyncTesting {
     /** {@link #runReady()} {@code n} times. */
     public static void runReady(int n) {
         for (int i = 0; i < n; i++) runReady();
+    }
+
+    /**
+     * Cancels the oldest live task other than the current one that is not being cancelled
+     * already (those may linger, e.g. re-acquiring a condition's lock, and would absorb the
+     * chaos), if any.
+     */
+    public static void cancelOldestOther(List<? extends Task<?>> tasks) {
+        Task<?> me = Asyncio.currentTask();
+        for (Task<?> t : tasks) {
+            if (t != me && !t.done() && t.cancelling() == 0) {
+                t.cancel("chaos");
+                return;
+            }
+        }
+    }
+
+    /** Cancels a random live task of {@code tasks}, if any. */
+    public static void cancelRandom(List<? extends Task<?>> tasks, Random rnd) {
+        List<? extends Task<?>> live = tasks.stream().filter(t -> !t.done()).toList();
+        if (!live.isEmpty()) live.get(rnd.nextInt(live.size())).cancel("chaos");
+    }
+
+    /** Awaits every task; returns how many ended cancelled. Anything else they threw fails the test. */
+    public static int awaitAll(List<? extends Task<?>> tasks) {
+        int cancelled = 0;
+        for (Task<?> t : tasks) {
+            try {
+                t.await();
+            } catch (CancelledError e) {
+                cancelled++;
+            }
+        }
+        return cancelled;
+    }
+
+    /**
+     * Runs ready tasks until {@code state} has not changed for a few rounds: every task is then
+     * waiting for something that only the test can provide. Each round is one deterministic
+     * {@link #runReady()}.
+     */
+    public static void untilNothingMoves(IntSupplier state) {
+        int stable = 0;
+        int last = state.getAsInt();
+        while (stable < 3) {
+            runReady();
+            int now = state.getAsInt();
+            stable = now == last ? stable + 1 : 0;
+            last = now;
+        }
     }
 }
