@@ -168,7 +168,11 @@ final class SlowStepMonitor {
         boolean needReport = age >= nextReportAge;
         if (!needSample && !needReport) return true;
         Task<?> task = h.task();
-        Thread target = task != null ? task.thread() : loop.loopThread();
+        // Never task.thread(): from this thread that could make a second virtual thread for a task
+        // whose first step (on the loop thread) is still making its own. Not made yet: the step
+        // runs on the loop thread itself.
+        Thread made = task != null ? task.threadIfMade() : null;
+        Thread target = made != null ? made : loop.loopThread();
         if (target == null) return true;
         StackTraceElement[] stack = target.getStackTrace();
         long at = System.nanoTime();

@@ -149,11 +149,13 @@ public final class Task<T> extends Future<T> {
 
     /**
      * The virtual thread that carries this task (visible in thread dumps under the task's name),
-     * or null once the task is done.
+     * or null once the task is done. Any thread may ask; from another thread than the loop's the
+     * answer is also null while the task has not started yet (its thread is made lazily, and only
+     * by its loop: a thread made by a second thread would race with the one the loop starts).
      */
     public Thread thread() {
         Thread t = thread;
-        if (t == null && !done()) thread = t = VirtualThreads.newThread(step, getName(), step);
+        if (t == null && !done() && loop.isOwnerThread()) thread = t = VirtualThreads.newThread(step, getName(), step);
         return t;
     }
 

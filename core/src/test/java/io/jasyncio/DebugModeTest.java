@@ -53,9 +53,11 @@ class DebugModeTest {
     void fastStepsAreNotReported() {
         LogCapture logs = LogCapture.start();
         try {
+            // A threshold no step of this test nears even at load 20 (the first step loads classes):
+            // what is checked is that steps under the threshold are not reported, whatever it is.
             Asyncio.run(() -> {
                 for (int i = 0; i < 100; i++) Asyncio.sleep(0);
-            }, DEBUG);
+            }, DEBUG.slowCallbackDuration(Duration.ofSeconds(10)));
         } finally {
             logs.stop();
         }

@@ -71,6 +71,36 @@ class TaskTest {
         });
     }
 
+    /**
+     * Debug mode's watchdog asks for the thread of a slow step's task from its own thread. If that
+     * made the (lazily made) virtual thread, it raced with the loop making and starting its own
+     * for the task's first step, and the task then failed every await with "not in a task".
+     */
+    @Test
+    void askingAnotherThreadForANotYetStartedTasksThreadMakesNone() {
+        Asyncio.run(() -> {
+            EventLoop loop = Asyncio.getRunningLoop();
+            Future<Thread> seenFromOutside = loop.createFuture();
+            Task<Boolean>[] task = new Task[1];
+            // In a callback the loop thread is busy here, so the task cannot take its first step meanwhile.
+            loop.callSoon(() -> {
+                task[0] = loop.createTask(() -> Asyncio.currentTask().thread() == Thread.currentThread());
+                Thread[] seen = new Thread[1];
+                Thread other = Thread.ofPlatform().start(() -> seen[0] = task[0].thread());
+                try {
+                    other.join();
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+                assertNull(task[0].threadIfMade(), "a thread was made outside the loop");
+                seenFromOutside.setResult(seen[0]);
+            });
+            assertNull(seenFromOutside.await());
+            assertTrue(task[0].await(), "the task runs on the thread it reports");
+            assertNull(task[0].thread(), "done: no thread");
+        });
+    }
+
     @Test
     void cancelBeforeTheFirstStepNeverRunsTheBody() {
         List<String> ran = new ArrayList<>();
