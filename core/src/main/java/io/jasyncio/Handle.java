@@ -31,6 +31,13 @@ public class Handle {
         this.context = context;
     }
 
+    /** A handle that is its own callback (a subclass implementing Runnable): no separate lambda object. */
+    Handle(EventLoop loop, Object context) {
+        this.loop = loop;
+        this.callback = (Runnable) this;
+        this.context = context;
+    }
+
     /**
      * Keeps the callback from running if it has not run yet; idempotent. Does not suspend.
      *

@@ -16,8 +16,12 @@ import java.util.ArrayDeque;
  */
 final class DrainFlow implements BaseProtocol {
     private final EventLoop loop;
-    /** Completes when the connection is lost: null, or the error it was lost with. */
-    private final Future<Void> closed;
+    /**
+     * Completes when the connection is lost: null, or the error it was lost with. Made when
+     * {@link #closeWaiter()} is first asked for (most connections never are), so an idle
+     * connection does not hold it.
+     */
+    private Future<Void> closed;
     // `paused` between the transport's pauseWriting and resumeWriting.
     private boolean paused;
     private boolean connectionLost;
@@ -25,12 +29,14 @@ final class DrainFlow implements BaseProtocol {
     private Throwable lossError;
     /** The "Connection lost" error drain() raised last, so the handler's end can be recognized. */
     private SocketException lostRaised;
-    /** Tasks in drain(); each future completes with null or the error drain() must throw. */
-    private final ArrayDeque<Future<Throwable>> drainWaiters = new ArrayDeque<>();
+    /**
+     * Tasks in drain(); each future completes with null or the error drain() must throw. Null
+     * until the first drain() that has to wait: an idle connection holds no queue.
+     */
+    private ArrayDeque<Future<Throwable>> drainWaiters;
 
     DrainFlow(EventLoop loop) {
         this.loop = loop;
-        this.closed = loop.createFuture();
     }
 
     @Override
@@ -41,27 +47,32 @@ final class DrainFlow implements BaseProtocol {
     @Override
     public void resumeWriting() {
         paused = false;
+        wakeDrainers(null);
+    }
+
+    private void wakeDrainers(Throwable exc) {
+        if (drainWaiters == null) return;
         for (Future<Throwable> w : drainWaiters) {
-            if (!w.done()) w.setResult(null);
+            if (!w.done()) w.setResult(exc);
         }
     }
 
     @Override
     public void connectionLost(Throwable exc) {
-        if (!closed.done()) {
-            if (exc == null) {
-                closed.setResult(null);
-            } else {
-                closed.setException(exc);
-                closed.exception(); // retrieved: nobody has to waitClosed() to silence the report
-            }
-        }
+        if (connectionLost) return;
         connectionLost = true;
         lossError = exc;
-        if (paused) {
-            for (Future<Throwable> w : drainWaiters) {
-                if (!w.done()) w.setResult(exc);
-            }
+        if (closed != null) completeClosed();
+        if (paused) wakeDrainers(exc);
+    }
+
+    private void completeClosed() {
+        if (closed.done()) return;
+        if (lossError == null) {
+            closed.setResult(null);
+        } else {
+            closed.setException(lossError);
+            closed.exception(); // retrieved: nobody has to waitClosed() to silence the report
         }
     }
 
@@ -70,6 +81,7 @@ final class DrainFlow implements BaseProtocol {
         if (connectionLost) throw lostRaised = new SocketException("Connection lost");
         if (!paused) return;
         Future<Throwable> w = loop.createFuture();
+        if (drainWaiters == null) drainWaiters = new ArrayDeque<>(2);
         drainWaiters.add(w);
         Throwable failure;
         try {
@@ -93,7 +105,12 @@ final class DrainFlow implements BaseProtocol {
         return false;
     }
 
+    /** Completes when the connection is lost (at once if it already was). */
     Future<Void> closeWaiter() {
+        if (closed == null) {
+            closed = loop.createFuture();
+            if (connectionLost) completeClosed();
+        }
         return closed;
     }
 }

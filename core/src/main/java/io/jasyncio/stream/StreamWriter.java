@@ -183,6 +183,11 @@ public final class StreamWriter implements AutoCloseable {
         flow.drainHelper();
     }
 
+    /** The reader of the same connection, or null (a subprocess's stdin has none). */
+    StreamReader reader() {
+        return reader;
+    }
+
     private void throwReaderError() throws IOException {
         if (reader != null) {
             Throwable exc = reader.exception();

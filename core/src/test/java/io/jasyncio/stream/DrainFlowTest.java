@@ -1,0 +1,97 @@
+package io.jasyncio.stream;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jasyncio.Asyncio;
+import io.jasyncio.Future;
+import io.jasyncio.Task;
+import java.io.IOException;
+import java.net.SocketException;
+import java.time.Duration;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * DrainFlow makes its close future and its drain-waiter queue only when first needed (an idle
+ * connection holds neither); these pin that the late-made ones behave as the eager ones did.
+ */
+@Timeout(30)
+class DrainFlowTest {
+
+    @Test
+    void closeWaiterAskedForAfterACleanLossIsAlreadyDone() {
+        Asyncio.run(() -> {
+            DrainFlow flow = new DrainFlow(Asyncio.getRunningLoop());
+            flow.connectionLost(null);
+            Future<Void> closed = flow.closeWaiter();
+            assertTrue(closed.done());
+            assertNull(closed.result());
+            assertSame(closed, flow.closeWaiter(), "one future for every caller");
+        });
+    }
+
+    @Test
+    void closeWaiterAskedForAfterAFailedLossCarriesTheFirstError() {
+        Asyncio.run(() -> {
+            DrainFlow flow = new DrainFlow(Asyncio.getRunningLoop());
+            IOException first = new IOException("reset");
+            flow.connectionLost(first);
+            flow.connectionLost(new IOException("second report, ignored"));
+            Future<Void> closed = flow.closeWaiter();
+            assertTrue(closed.done());
+            assertSame(first, closed.exception());
+        });
+    }
+
+    @Test
+    void closeWaiterMadeBeforeTheLossCompletesWithIt() {
+        Asyncio.run(() -> {
+            DrainFlow flow = new DrainFlow(Asyncio.getRunningLoop());
+            Future<Void> closed = flow.closeWaiter();
+            assertFalse(closed.done());
+            IOException lost = new IOException("broken pipe");
+            flow.connectionLost(lost);
+            assertSame(lost, closed.exception());
+        });
+    }
+
+    @Test
+    void drainWaitsWhilePausedAndEndsOnResumeOrLoss() {
+        Asyncio.run(() -> {
+            DrainFlow flow = new DrainFlow(Asyncio.getRunningLoop());
+            flow.drainHelper(); // not paused: returns at once, makes no queue
+            flow.pauseWriting();
+            Task<Void> a = Asyncio.createTask(() -> {
+                flow.drainHelper();
+                return null;
+            });
+            Task<Void> b = Asyncio.createTask(() -> {
+                flow.drainHelper();
+                return null;
+            });
+            Asyncio.sleep(Duration.ZERO);
+            assertFalse(a.done() || b.done(), "drain() returned while writing was paused");
+            flow.resumeWriting();
+            a.await();
+            b.await();
+
+            flow.pauseWriting();
+            Task<Void> c = Asyncio.createTask(() -> {
+                flow.drainHelper();
+                return null;
+            });
+            Asyncio.sleep(Duration.ZERO);
+            IOException lost = new IOException("connection reset");
+            flow.connectionLost(lost);
+            // The task failed with the loss itself (checked, so await() wraps it).
+            CompletionException e = assertThrows(CompletionException.class, c::await);
+            assertSame(lost, e.getCause());
+            assertThrows(SocketException.class, flow::drainHelper, "drain() after the loss");
+        });
+    }
+}
