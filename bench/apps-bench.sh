@@ -107,9 +107,11 @@ wrk_run() {
   c0=$(cpu_ticks "${PID[$1]}")
   out=$(taskset -c 1 wrk -t1 -c50 -d"$2"s "http://127.0.0.1:$1/")
   c1=$(cpu_ticks "${PID[$1]}")
-  echo "$out" | awk -v dc=$((c1 - c0)) -v tck="$tck" '
+  echo "$out" | awk -v dc=$((c1 - c0)) -v tck="$tck" -v port="$1" '
     /requests in/ {n=$1} /Requests\/sec/ {rps=$2} /Non-2xx|Socket errors/ {bad=bad $0}
-    END {if (bad != "") print "wrk reported errors: " bad > "/dev/stderr"; printf "%s %d %.3f\n", rps, n, dc * 1e6 / tck / n}'
+    END {if (bad != "") print "wrk reported errors: " bad > "/dev/stderr"
+         if (n == 0) {print "wrk served no request on port " port > "/dev/stderr"; print "0 0 nan"; exit}
+         printf "%s %d %.3f\n", rps, n, dc * 1e6 / tck / n}'
 }
 # redis-benchmark on port with pipeline p, n requests per test -> "set get us/req" (us/req over both tests)
 rb_run() {

@@ -9,7 +9,7 @@ same response bytes. (bench/http_hello.py, the older contender, only counts b"\\
 What both modes do, as the Java example: lines end at LF (a CR before it is dropped); one empty
 line before a request line is skipped; the request line is METHOD SP TARGET SP HTTP/1.x with a
 token method and a target starting with "/" (or "*"), else 400 (505 for another HTTP version);
-a control character in a line is a 400; at most 100 header fields (431); a line longer than 8 KiB
+a control character in a line is a 400; at most 100 header fields (431; repeats count); a line longer than 8 KiB
 is a 414 (request line) or 431 (header); header names must be tokens and are lower-cased, values
 stripped, repeated headers joined with ", "; Transfer-Encoding is a 501; Content-Length must be a
 non-negative integer (400) of at most 1 MiB (413) and that many body bytes are read. After an
@@ -72,8 +72,9 @@ def parse_request_line(line):
     return method, target, ("HTTP/1.0" if version == "HTTP/1.0" else "HTTP/1.1")
 
 
-def add_header(headers, line):
-    if len(headers) == MAX_HEADERS:
+def add_header(headers, fields, line):
+    """Adds the header line to headers; fields: how many header lines came before it."""
+    if fields == MAX_HEADERS:  # fields, not names: repeats of one name count too
         raise BadRequest(431, "more than %d header fields" % MAX_HEADERS)
     check_ctl(line, "header line")
     colon = line.find(b":")
@@ -162,13 +163,15 @@ async def serve_stream(reader, writer):
                     break
                 method, target, version = parse_request_line(line)
                 headers = {}
+                fields = 0
                 while True:
                     h = await read_line(reader, 431, "header line")
                     if h is None:
                         raise asyncio.IncompleteReadError(b"", None)
                     if not h:
                         break
-                    add_header(headers, h)
+                    add_header(headers, fields, h)
+                    fields += 1
                 n = body_length(headers)
                 body = await reader.readexactly(n) if n else b""
             except BadRequest as e:
@@ -243,6 +246,7 @@ class HttpProtocol(asyncio.Protocol):
         line = buf[pos:nl - 1 if nl > pos and buf[nl - 1] == 13 else nl]
         method, target, version = parse_request_line(line)
         headers = {}
+        fields = 0
         p = nl + 1
         while True:
             nl = self.line_end(buf, p, 431, "header line")
@@ -252,7 +256,8 @@ class HttpProtocol(asyncio.Protocol):
             p = nl + 1
             if not h:
                 break
-            add_header(headers, h)
+            add_header(headers, fields, h)
+            fields += 1
         n = body_length(headers)
         if len(buf) - p < n:
             return None
