@@ -17,7 +17,8 @@
 # wrk -t1 on one core saturates at about the rate of every server here, so req/s alone cannot
 # tell them apart: each run also records the server's CPU time (utime+stime of the whole process,
 # from /proc/PID/stat, before and after the run) divided by the requests served: "us/req". The
-# efficiency ratio other/jasyncio of that number is what the targets are judged on.
+# efficiency ratio other/jasyncio of that number is what the targets are judged on. User and system
+# time are shown apart: the kernel's loopback TCP is most of every server's cost.
 #
 # usage: bench/apps-bench.sh [rounds] [secs]     (build first: ./mvnw -q -pl examples,bench -am package -DskipTests)
 #        PARTS="http resp" (default): which benchmarks to run, e.g. PARTS=http
@@ -67,7 +68,7 @@ start() { # name port command...   (taskset execs the server, so $! is the serve
 }
 load() { cut -d' ' -f1 /proc/loadavg; }
 tck=$(getconf CLK_TCK)
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # utime + stime of every thread of the process
+cpu_ticks() { awk '{print $14, $15}' "/proc/$1/stat"; } # utime and stime of every thread of the process
 
 echo "# apps-bench rounds=$rounds secs=$secs warm=${warm}s parts='$parts' jdk=$jdk cpus=$(nproc) load1_start=$(load)"
 http=() resp=()
@@ -101,25 +102,26 @@ if [ $do_resp = 1 ]; then
   resp=(jasyncio:16380 redis:16381)
 fi
 
-# wrk on port for secs -> "req/s requests us/req" (us/req: server CPU per request)
+# wrk on port for secs -> "req/s requests us/req user-us/req sys-us/req" (server CPU per request)
 wrk_run() {
-  local c0 c1 out
-  c0=$(cpu_ticks "${PID[$1]}")
+  local u0 s0 u1 s1 out
+  read -r u0 s0 < <(cpu_ticks "${PID[$1]}")
   out=$(taskset -c 1 wrk -t1 -c50 -d"$2"s "http://127.0.0.1:$1/")
-  c1=$(cpu_ticks "${PID[$1]}")
-  echo "$out" | awk -v dc=$((c1 - c0)) -v tck="$tck" -v port="$1" '
+  read -r u1 s1 < <(cpu_ticks "${PID[$1]}")
+  echo "$out" | awk -v du=$((u1 - u0)) -v ds=$((s1 - s0)) -v tck="$tck" -v port="$1" '
     /requests in/ {n=$1} /Requests\/sec/ {rps=$2} /Non-2xx|Socket errors/ {bad=bad $0}
     END {if (bad != "") print "wrk reported errors: " bad > "/dev/stderr"
-         if (n == 0) {print "wrk served no request on port " port > "/dev/stderr"; print "0 0 nan"; exit}
-         printf "%s %d %.3f\n", rps, n, dc * 1e6 / tck / n}'
+         if (n == 0) {print "wrk served no request on port " port > "/dev/stderr"; print "0 0 nan nan nan"; exit}
+         f = 1e6 / tck / n
+         printf "%s %d %.3f %.3f %.3f\n", rps, n, (du + ds) * f, du * f, ds * f}'
 }
 # redis-benchmark on port with pipeline p, n requests per test -> "set get us/req" (us/req over both tests)
 rb_run() {
-  local c0 c1 out
-  c0=$(cpu_ticks "${PID[$1]}")
+  local u0 s0 u1 s1 out
+  read -r u0 s0 < <(cpu_ticks "${PID[$1]}")
   out=$(taskset -c 1 redis-benchmark -p "$1" -t set,get -c 50 -P "$2" -n "$3" -q 2>/dev/null | tr '\r' '\n')
-  c1=$(cpu_ticks "${PID[$1]}")
-  echo "$out" | awk -v dc=$((c1 - c0)) -v tck="$tck" -v n="$3" '/^SET:/ {s=$2} /^GET:/ {g=$2} END {printf "%s %s %.3f\n", s, g, dc * 1e6 / tck / (2 * n)}'
+  read -r u1 s1 < <(cpu_ticks "${PID[$1]}")
+  echo "$out" | awk -v dc=$((u1 + s1 - u0 - s0)) -v tck="$tck" -v n="$3" '/^SET:/ {s=$2} /^GET:/ {g=$2} END {printf "%s %s %.3f\n", s, g, dc * 1e6 / tck / (2 * n)}'
 }
 
 # Warm-up (JIT): every server gets the same load once, results dropped.
@@ -130,9 +132,9 @@ declare -A R
 for r in $(seq 1 "$rounds"); do
   echo "# round $r load1=$(load)"
   for c in "${http[@]}"; do
-    read -r rps n us < <(wrk_run "${c#*:}" "$secs")
-    R[http,${c%%:*},$r]=$rps; R[httpcpu,${c%%:*},$r]=$us
-    echo "round $r http ${c%%:*} $rps req/s $us us/req ($n requests)"
+    read -r rps n us usr sys < <(wrk_run "${c#*:}" "$secs")
+    R[http,${c%%:*},$r]=$rps; R[httpcpu,${c%%:*},$r]=$us; R[httpusr,${c%%:*},$r]=$usr; R[httpsys,${c%%:*},$r]=$sys
+    echo "round $r http ${c%%:*} $rps req/s $us us/req (user $usr sys $sys; $n requests)"
   done
   for p in 16 1; do
     [ ${#resp[@]} -gt 0 ] || break
@@ -159,6 +161,8 @@ echo "#   efficiency: other's server CPU per request / jasyncio's, higher is bet
 if [ ${#http[@]} -gt 0 ]; then
   medians http req/s "${http[@]}"
   medians httpcpu us/req "${http[@]}"
+  medians httpusr user-us/req "${http[@]}"
+  medians httpsys sys-us/req "${http[@]}"
   for c in "${http[@]:1}"; do ratios http jasyncio "${c%%:*}" "http req/s"; done
   for c in "${http[@]:1}"; do ratios httpcpu "${c%%:*}" jasyncio "http efficiency"; done
 fi
