@@ -3,6 +3,10 @@
 asyncio's Protocol API (its fastest path), answering every request with the same 14-byte body as
 jasyncio's HttpServer example. Handles pipelined requests; no request bodies.
 
+It does not parse HTTP: it counts b"\r\n\r\n" and answers a constant, so it does less work per
+request than the Java example (request line, headers, Content-Length, Connection: close, 400s).
+bench/http_parsing.py is the like-for-like contender; this one stays as the "asyncio-hello" row.
+
     python3 bench/http_hello.py PORT [uvloop]
 """
 import asyncio

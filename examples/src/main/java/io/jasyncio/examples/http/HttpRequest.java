@@ -66,48 +66,61 @@ public record HttpRequest(String method, String target, String version, Map<Stri
      * @throws IOException         if the connection broke
      */
     static HttpRequest read(StreamReader reader) throws IOException, BadRequest {
+        // The parsing works on the line's bytes and makes Strings only of what the request keeps
+        // (target, header names and values): a keep-alive client's every request passes here.
         byte[] line = readLine(reader, 414, "request line");
         // RFC 9112 2.2: a server SHOULD ignore at least one empty line before the request line.
-        if (line != null && line.length == 0) line = readLine(reader, 414, "request line");
+        if (line != null && end(line) == 0) line = readLine(reader, 414, "request line");
         if (line == null) return null;
-        String requestLine = ascii(line, "request line");
-        int sp1 = requestLine.indexOf(' ');
-        int sp2 = sp1 < 0 ? -1 : requestLine.indexOf(' ', sp1 + 1);
-        if (sp1 <= 0 || sp2 < 0 || requestLine.indexOf(' ', sp2 + 1) >= 0) {
-            throw new BadRequest(400, "malformed request line (want METHOD SP TARGET SP HTTP/1.x): " + shorten(requestLine));
+        int end = end(line);
+        checkControls(line, end, "request line");
+        int sp1 = indexOf(line, ' ', 0, end);
+        int sp2 = sp1 < 0 ? -1 : indexOf(line, ' ', sp1 + 1, end);
+        if (sp1 <= 0 || sp2 < 0 || indexOf(line, ' ', sp2 + 1, end) >= 0) {
+            throw new BadRequest(400, "malformed request line (want METHOD SP TARGET SP HTTP/1.x): " + text(line, 0, end));
         }
-        String method = requestLine.substring(0, sp1);
-        String target = requestLine.substring(sp1 + 1, sp2);
-        String version = requestLine.substring(sp2 + 1);
-        if (!isToken(method)) throw new BadRequest(400, "malformed method: " + shorten(method));
-        if (target.isEmpty() || (target.charAt(0) != '/' && !target.equals("*"))) {
-            throw new BadRequest(400, "malformed request target (want an absolute path): " + shorten(target));
+        if (!isToken(line, 0, sp1)) throw new BadRequest(400, "malformed method: " + text(line, 0, sp1));
+        String method = method(line, sp1);
+        boolean star = sp2 == sp1 + 2 && line[sp1 + 1] == '*';
+        if (sp2 == sp1 + 1 || (line[sp1 + 1] != '/' && !star)) {
+            throw new BadRequest(400, "malformed request target (want an absolute path): " + text(line, sp1 + 1, sp2));
         }
-        if (!version.startsWith("HTTP/1.") || version.length() != 8 || !Character.isDigit(version.charAt(7))) {
-            throw new BadRequest(version.startsWith("HTTP/") ? 505 : 400, "unsupported protocol version: " + shorten(version));
+        String target = star ? "*" : new String(line, sp1 + 1, sp2 - sp1 - 1, StandardCharsets.ISO_8859_1);
+        // "HTTP/1." and one digit; a later minor version is read as 1.1 (RFC 9110 2.5).
+        int v = sp2 + 1;
+        if (end - v != 8 || !startsWith(line, v, HTTP_1) || line[end - 1] < '0' || line[end - 1] > '9') {
+            throw new BadRequest(startsWith(line, v, HTTP_SLASH) ? 505 : 400, "unsupported protocol version: " + text(line, v, end));
         }
-        if (!version.equals("HTTP/1.0")) version = "HTTP/1.1";
+        String version = line[end - 1] == '0' ? "HTTP/1.0" : "HTTP/1.1";
 
         Map<String, String> headers = new LinkedHashMap<>();
-        while (true) {
+        for (int fields = 0; ; fields++) {
             byte[] h = readLine(reader, 431, "header line");
             if (h == null) throw new IncompleteReadError(new byte[0], -1);
-            if (h.length == 0) break;
-            if (headers.size() == MAX_HEADERS) throw new BadRequest(431, "more than " + MAX_HEADERS + " header fields");
-            String field = ascii(h, "header line");
-            int colon = field.indexOf(':');
-            if (colon <= 0 || !isToken(field.substring(0, colon))) {
+            int hend = end(h);
+            if (hend == 0) break;
+            // Counts fields, not names: a thousand "X: y" lines would otherwise grow one value forever.
+            if (fields == MAX_HEADERS) throw new BadRequest(431, "more than " + MAX_HEADERS + " header fields");
+            checkControls(h, hend, "header line");
+            int colon = indexOf(h, ':', 0, hend);
+            if (colon <= 0 || !isToken(h, 0, colon)) {
                 // Covers obsolete line folding too (a line starting with whitespace): RFC 9112 5.2.
-                throw new BadRequest(400, "malformed header line (want NAME: VALUE): " + shorten(field));
+                throw new BadRequest(400, "malformed header line (want NAME: VALUE): " + text(h, 0, hend));
             }
-            String name = field.substring(0, colon).toLowerCase(Locale.ROOT);
-            String value = field.substring(colon + 1).strip();
-            headers.merge(name, value, (a, b) -> a + ", " + b);
+            for (int i = 0; i < colon; i++) {
+                if (h[i] >= 'A' && h[i] <= 'Z') h[i] += 'a' - 'A'; // the array is ours: lower-case in place
+            }
+            int from = colon + 1;
+            int to = hend;
+            while (from < to && (h[from] == ' ' || h[from] == '\t')) from++;
+            while (to > from && (h[to - 1] == ' ' || h[to - 1] == '\t')) to--;
+            headers.merge(new String(h, 0, colon, StandardCharsets.ISO_8859_1),
+                    new String(h, from, to - from, StandardCharsets.ISO_8859_1), (a, b) -> a + ", " + b);
         }
         if (headers.containsKey("transfer-encoding")) {
             throw new BadRequest(501, "Transfer-Encoding is not supported by this example: send Content-Length");
         }
-        byte[] body = new byte[0];
+        byte[] body = NO_BODY;
         String length = headers.get("content-length");
         if (length != null) {
             long n;
@@ -123,7 +136,17 @@ public record HttpRequest(String method, String target, String version, Map<Stri
         return new HttpRequest(method, target, version, headers, body);
     }
 
-    /** A line without its CRLF (or bare LF), null at EOF before any byte. */
+    private static final byte[] NO_BODY = new byte[0];
+    private static final byte[] HTTP_1 = "HTTP/1.".getBytes(StandardCharsets.ISO_8859_1);
+    private static final byte[] HTTP_SLASH = "HTTP/".getBytes(StandardCharsets.ISO_8859_1);
+    /** tchar of RFC 9110 5.6.2, by byte value. */
+    private static final boolean[] TOKEN = new boolean[128];
+
+    static {
+        for (char c : "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ".toCharArray()) TOKEN[c] = true;
+    }
+
+    /** A line with its LF, which it must end with; null at EOF before any byte. */
     private static byte[] readLine(StreamReader reader, int tooLongStatus, String what) throws IOException, BadRequest {
         byte[] line;
         try {
@@ -132,30 +155,62 @@ public record HttpRequest(String method, String target, String version, Map<Stri
             throw new BadRequest(tooLongStatus, what + " too long");
         }
         if (line.length == 0) return null;
-        int end = line.length;
-        if (line[end - 1] != '\n') throw new IncompleteReadError(line, -1); // EOF inside the line
-        end--;
-        if (end > 0 && line[end - 1] == '\r') end--;
-        return end == line.length ? line : java.util.Arrays.copyOf(line, end);
+        if (line[line.length - 1] != '\n') throw new IncompleteReadError(line, -1); // EOF inside the line
+        return line;
     }
 
-    private static String ascii(byte[] b, String what) throws BadRequest {
-        for (byte c : b) {
+    /** Where the line's content ends: before its LF or CRLF. */
+    private static int end(byte[] line) {
+        int end = line.length - 1;
+        return end > 0 && line[end - 1] == '\r' ? end - 1 : end;
+    }
+
+    /** The common methods as constants, so that most requests make no String for theirs. */
+    private static String method(byte[] line, int len) {
+        if (len == 3 && startsWith(line, 0, GET)) return "GET";
+        if (len == 4 && startsWith(line, 0, HEAD)) return "HEAD";
+        if (len == 4 && startsWith(line, 0, POST)) return "POST";
+        return new String(line, 0, len, StandardCharsets.ISO_8859_1);
+    }
+
+    private static final byte[] GET = {'G', 'E', 'T'};
+    private static final byte[] HEAD = {'H', 'E', 'A', 'D'};
+    private static final byte[] POST = {'P', 'O', 'S', 'T'};
+
+    private static void checkControls(byte[] b, int end, String what) throws BadRequest {
+        for (int i = 0; i < end; i++) {
+            byte c = b[i];
             // Control characters (other than tab) are never valid here; bytes >= 0x80 only in values, as obs-text.
             if ((c >= 0 && c < 0x20 && c != '\t') || c == 0x7f) throw new BadRequest(400, "control character in " + what);
         }
-        return new String(b, StandardCharsets.ISO_8859_1);
     }
 
-    private static boolean isToken(String s) {
-        if (s.isEmpty()) return false;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
-            if (!ok) return false;
+    private static boolean isToken(byte[] b, int from, int to) {
+        if (from == to) return false;
+        for (int i = from; i < to; i++) {
+            if (b[i] < 0 || !TOKEN[b[i]]) return false;
         }
         return true;
+    }
+
+    private static int indexOf(byte[] b, char c, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (b[i] == c) return i;
+        }
+        return -1;
+    }
+
+    private static boolean startsWith(byte[] b, int at, byte[] prefix) {
+        if (b.length - at < prefix.length) return false;
+        for (int i = 0; i < prefix.length; i++) {
+            if (b[at + i] != prefix[i]) return false;
+        }
+        return true;
+    }
+
+    /** Bytes {@code [from, to)} as text for an error message, shortened. */
+    private static String text(byte[] b, int from, int to) {
+        return shorten(new String(b, from, to - from, StandardCharsets.ISO_8859_1));
     }
 
     private static String shorten(String s) {
