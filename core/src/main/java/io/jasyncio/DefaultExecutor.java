@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -11,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 /**
  * A loop's default executor for {@link EventLoop#runInExecutor} and {@link Asyncio#toThread}:
  * platform threads, as many as asyncio's default (min(32, cpus + 4)), idle ones retired after 60 s.
- * Jobs run in submission order; a job wakes the worker that went idle last ({@link LifoWorkerQueue}).
  *
  * <p>It remembers its threads so that {@link #shutdownAndJoin} can join them, as asyncio's
  * {@code shutdown_default_executor()} does: a pool reports termination while its last workers
@@ -33,8 +33,7 @@ final class DefaultExecutor {
             }
             return t;
         };
-        // LIFO wake-up of idle workers: a run of one-at-a-time hops stays on one warm thread.
-        pool = new ThreadPoolExecutor(max, max, 60, TimeUnit.SECONDS, new LifoWorkerQueue(), tracking);
+        pool = new ThreadPoolExecutor(max, max, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), tracking);
         pool.allowCoreThreadTimeOut(true);
     }
 
