@@ -118,7 +118,9 @@ public final class EventLoop implements AutoCloseable {
 
     /**
      * Schedules {@code callback} from any thread, waking the loop if it sleeps. The one way for
-     * other threads to hand work to a loop.
+     * other threads to hand work to a loop. The callback runs in the calling thread's current
+     * context (a copy of it, as asyncio's {@code call_soon_threadsafe}), not in whatever the loop
+     * happens to run at that moment.
      *
      * @throws IllegalStateException if the loop is closed
      */
@@ -130,7 +132,9 @@ public final class EventLoop implements AutoCloseable {
     public Handle callSoonThreadsafe(Runnable callback, Context context) {
         checkCallback(callback);
         checkOpen();
-        Handle h = new Handle(this, callback, capture(context));
+        // The caller's context, as asyncio's copy_context() in the calling thread: not this
+        // loop's current step, which another thread may not read (it belongs to the loop thread).
+        Handle h = new Handle(this, callback, context != null ? context : Context.currentMap());
         scheduler.offer(h);
         return h;
     }

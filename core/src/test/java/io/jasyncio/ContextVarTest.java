@@ -151,4 +151,29 @@ class ContextVarTest {
             USER.set("nobody");
         }
     }
+
+    /**
+     * A callback handed over from another thread used to capture "the loop's current context"
+     * read from that other thread, i.e. whatever task the loop ran at that moment: here the
+     * spinning task's "task's value" leaked into a callback that a plain thread scheduled.
+     */
+    @Test
+    void callSoonThreadsafeFromAnotherThreadCapturesThatThreadsContextNotTheRunningTasks() {
+        String seen = Asyncio.run(() -> {
+            EventLoop loop = Asyncio.getRunningLoop();
+            USER.set("task's value");
+            Future<String> got = loop.createFuture();
+            java.util.concurrent.atomic.AtomicBoolean scheduled = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread other = Thread.ofPlatform().start(() -> {
+                USER.set("other thread's value");
+                loop.callSoonThreadsafe(() -> got.setResult(USER.get()));
+                scheduled.set(true);
+            });
+            // Keep this task's step on the loop thread while the other thread schedules.
+            while (!scheduled.get()) Thread.onSpinWait();
+            other.join();
+            return got.await();
+        });
+        assertEquals("other thread's value", seen);
+    }
 }

@@ -92,6 +92,11 @@ final class ThreadReadPipe extends ReadPipe {
             }
         } catch (IOException e) {
             if (!stop) post(e);
+        } catch (RuntimeException | Error e) {
+            // A stream that fails otherwise must still end the transport: a thread that died
+            // silently would leave the protocol waiting for data or EOF forever.
+            if (!stop) post(new IOException("the pipe's reader thread failed: " + e, e));
+            if (e instanceof Error) throw e;
         } catch (InterruptedException e) {
             // closed while waiting: end quietly
         }

@@ -20,7 +20,8 @@ import java.util.ArrayDeque;
  *
  * <h2>Threads</h2>
  * The thread ends when the transport closes (after writing everything, then closing the stream,
- * so the reader sees EOF), at the first write error, or when the loop closes. A write blocked on
+ * so the reader sees EOF), at the first write error (anything else the stream throws is reported
+ * the same way, as an {@code IOException} with it as the cause), or when the loop closes. A write blocked on
  * a reader that neither reads nor exits cannot be interrupted: the thread ends when that reader
  * goes away (for a subprocess: when the child exits or is killed).
  */
@@ -91,11 +92,12 @@ final class ThreadWritePipe extends WritePipe {
                 if (!post(() -> wrote(written))) break;
             }
         } catch (IOException e) {
-            boolean stopped;
-            synchronized (queue) {
-                stopped = stop;
-            }
-            if (!stopped) post(() -> writeFailed(e));
+            if (!stopped()) post(() -> writeFailed(e));
+        } catch (RuntimeException | Error e) {
+            // A stream that fails otherwise (a bug in it, an OutOfMemoryError) must still end the
+            // transport: a thread that died silently would leave drain() waiting forever.
+            if (!stopped()) post(() -> writeFailed(new IOException("the pipe's writer thread failed: " + e, e)));
+            if (e instanceof Error) throw e;
         } catch (InterruptedException e) {
             // the loop closed: end
         } finally {
@@ -104,6 +106,12 @@ final class ThreadWritePipe extends WritePipe {
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.DEBUG, "closing a pipe failed", e);
             }
+        }
+    }
+
+    private boolean stopped() {
+        synchronized (queue) {
+            return stop;
         }
     }
 

@@ -254,7 +254,7 @@ final class ProcessTransport implements SubprocessTransport {
         sentSignals |= 1L << signal;
         if (signal == Signals.SIGTERM) process.destroy();
         else if (signal == Signals.SIGKILL) process.destroyForcibly();
-        else Signals.sendWithKill(pid, signal);
+        else Signals.send(pid, signal);
     }
 
     @Override

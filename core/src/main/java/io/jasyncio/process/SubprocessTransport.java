@@ -33,13 +33,17 @@ public interface SubprocessTransport extends BaseTransport {
 
     /**
      * Sends signal {@code signal} (e.g. 15 for SIGTERM); does nothing once the child has exited.
-     * SIGTERM and SIGKILL go through {@link Process#destroy()}/{@link Process#destroyForcibly()};
-     * Java has no call for other signals, so they are sent by running {@code kill -s NAME pid},
-     * which blocks the loop for the few milliseconds that takes.
+     * Does not suspend; loop thread only. SIGTERM and SIGKILL go through
+     * {@link Process#destroy()}/{@link Process#destroyForcibly()}. Java has no call for other
+     * signals: they go to the C library's {@code kill(2)} through {@code java.lang.foreign} when
+     * the JVM allows jasyncio native access ({@code --enable-native-access=ALL-UNNAMED}), at
+     * once and without a process; otherwise the {@code kill} command is run, which blocks the
+     * loop for the few milliseconds that takes.
      *
      * @throws IllegalArgumentException if {@code signal} is not between 1 and 64
      * @throws IllegalStateException    once the transport has finished (asyncio's ProcessLookupError),
-     *                                  or if the {@code kill} command failed
+     *                                  if sending is not permitted, or if the {@code kill} command
+     *                                  is missing or failed (the message says how to avoid it)
      */
     void sendSignal(int signal);
 

@@ -285,6 +285,65 @@ class PipesTest {
         });
     }
 
+    /**
+     * The writer thread used to catch only IOException: a stream that threw anything else killed
+     * it silently, the transport never heard, and drain() (or this protocol) waited forever.
+     */
+    @Test
+    void aWriteStreamThatThrowsUncheckedClosesThePipeWithTheErrorInsteadOfHanging() {
+        Asyncio.run(() -> {
+            IllegalStateException boom = new IllegalStateException("boom from the stream");
+            java.io.OutputStream broken = new java.io.OutputStream() {
+                @Override
+                public void write(int b) {
+                    throw boom;
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) {
+                    throw boom;
+                }
+            };
+            PipeConnection<WriteTransport, Source> out = Pipes.connectWritePipe(Source::new, broken);
+            Thread writer = ((ThreadWritePipe) out.transport()).thread();
+            out.transport().write(new byte[200_000]); // above the high-water mark: paused
+            assertEquals(List.of("pause"), out.protocol().events);
+            Throwable exc = Asyncio.waitFor(out.protocol().lost, Duration.ofSeconds(20));
+            assertInstanceOf(IOException.class, exc);
+            assertSame(boom, exc.getCause());
+            assertTrue(exc.getMessage().contains("writer thread failed"), exc.getMessage());
+            writer.join(10_000);
+            assertFalse(writer.isAlive());
+        });
+    }
+
+    /** The reader thread's counterpart: the protocol hears the error instead of waiting for EOF forever. */
+    @Test
+    void aReadStreamThatThrowsUncheckedClosesThePipeWithTheErrorInsteadOfHanging() {
+        Asyncio.run(() -> {
+            UnsupportedOperationException boom = new UnsupportedOperationException("boom from the stream");
+            InputStream broken = new InputStream() {
+                @Override
+                public int read() {
+                    throw boom;
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) {
+                    throw boom;
+                }
+            };
+            PipeConnection<ReadTransport, Sink> in = Pipes.connectReadPipe(Sink::new, broken);
+            Throwable exc = Asyncio.waitFor(in.protocol().lost, Duration.ofSeconds(20));
+            assertInstanceOf(IOException.class, exc);
+            assertSame(boom, exc.getCause());
+            assertTrue(exc.getMessage().contains("reader thread failed"), exc.getMessage());
+            Thread reader = ((ThreadReadPipe) in.transport()).thread();
+            reader.join(10_000);
+            assertFalse(reader.isAlive());
+        });
+    }
+
     @Test
     void badPipesArePreciseErrors(@TempDir Path dir) {
         Asyncio.run(() -> {

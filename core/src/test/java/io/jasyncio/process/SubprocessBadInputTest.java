@@ -57,6 +57,102 @@ class SubprocessBadInputTest {
         });
     }
 
+    /** A shell that prints "ready", then answers SIGUSR1 with "got-usr1" and exit status 5. */
+    private static Subprocess usr1Catcher() throws Exception {
+        Subprocess p = Subprocesses.createSubprocessShell(SubprocessOptions.defaults().stdout(Stdio.PIPE),
+                "trap 'echo got-usr1; exit 5' USR1; echo ready; while :; do sleep 0.05; done");
+        assertEquals("ready\n", new String(p.stdout().readLine(), US_ASCII));
+        return p;
+    }
+
+    /**
+     * The tests' JVM allows native access (see the Surefire argLine), so a signal Java has no call
+     * for goes to kill(2) directly: with the kill command made unrunnable it still arrives.
+     */
+    @Test
+    void withNativeAccessASignalIsSentByKillItselfWithoutRunningACommand() {
+        assertTrue(Signals.usesNativeKill(), "the tests run with --enable-native-access=ALL-UNNAMED");
+        Signals.killCommand = "/nonexistent/jasyncio-kill";
+        try {
+            Asyncio.run(() -> {
+                Subprocess p = usr1Catcher();
+                p.sendSignal("USR1");
+                assertEquals("got-usr1\n", new String(p.stdout().readLine(), US_ASCII));
+                assertEquals(5, p.waitFor());
+            });
+        } finally {
+            Signals.killCommand = "kill";
+        }
+    }
+
+    /** kill(2) on a process that is gone (the child exited after the caller saw it alive) is not an error. */
+    @Test
+    void killOfAProcessThatIsGoneIsNotAnError() throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        Signals.killCommand = "/nonexistent/jasyncio-kill"; // so that only kill(2) can pass
+        try {
+            Signals.send(gone.pid(), 10);
+        } finally {
+            Signals.killCommand = "kill";
+        }
+    }
+
+    @Test
+    void withoutNativeAccessTheKillCommandDeliversTheSignal() {
+        Signals.nativeDisabled = true;
+        try {
+            Asyncio.run(() -> {
+                Subprocess p = usr1Catcher();
+                p.sendSignal(10);
+                assertEquals("got-usr1\n", new String(p.stdout().readLine(), US_ASCII));
+                assertEquals(5, p.waitFor());
+            });
+        } finally {
+            Signals.nativeDisabled = false;
+        }
+    }
+
+    @Test
+    void withoutNativeAccessAMissingKillCommandIsAPreciseErrorSayingWhatToDo() {
+        Signals.nativeDisabled = true;
+        Signals.killCommand = "/nonexistent/jasyncio-kill";
+        try {
+            Asyncio.run(() -> {
+                Subprocess p = Subprocesses.createSubprocessExec(SubprocessOptions.defaults(), "sleep", "30");
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> p.sendSignal("HUP"));
+                assertTrue(e.getMessage().contains("cannot send signal HUP to " + p.pid()), e.getMessage());
+                assertTrue(e.getMessage().contains("'/nonexistent/jasyncio-kill' command failed"), e.getMessage());
+                assertTrue(e.getMessage().contains("install the kill command"), e.getMessage());
+                assertTrue(e.getMessage().contains("--enable-native-access=ALL-UNNAMED"), e.getMessage());
+                assertInstanceOf(java.io.IOException.class, e.getCause());
+                p.kill();
+                assertEquals(-9, p.waitFor());
+            });
+        } finally {
+            Signals.nativeDisabled = false;
+            Signals.killCommand = "kill";
+        }
+    }
+
+    @Test
+    void withoutNativeAccessAFailingKillCommandIsAPreciseError() {
+        Signals.nativeDisabled = true;
+        Signals.killCommand = "false"; // runs, and fails with status 1
+        try {
+            Asyncio.run(() -> {
+                Subprocess p = Subprocesses.createSubprocessExec(SubprocessOptions.defaults(), "sleep", "30");
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> p.sendSignal(40));
+                assertTrue(e.getMessage().contains("'false -40 " + p.pid() + "' failed (status 1)"), e.getMessage());
+                p.kill();
+                assertEquals(-9, p.waitFor());
+            });
+        } finally {
+            Signals.nativeDisabled = false;
+            Signals.killCommand = "kill";
+        }
+    }
+
     @Test
     void unknownSignalNamesAndNumbersArePreciseErrors() {
         Asyncio.run(() -> {

@@ -17,19 +17,6 @@ class ThreadPipesSubprocessTest extends SubprocessTest {
         return true;
     }
 
-    /**
-     * Known bug, open (issue 11's note of 2026-12-07): on this thread-served fallback,
-     * communicate() of 10 MiB through cat hung once in a fresh-clone CI run at low load, with
-     * drain() on stdin waiting forever; it passed in every other run that day. Not found yet, so
-     * the test is switched off here rather than left to fail CI at random. The selectable-pipe
-     * path, the default on Linux, still runs it in SubprocessTest.
-     */
-    @Override
-    @Test
-    @org.junit.jupiter.api.Disabled("known hang on the thread-pipe fallback, see the Javadoc of this method")
-    void communicateSendsAndReceivesTenMebibytesThroughCatWithoutDeadlock() {
-    }
-
     @Test
     void theFallbackReallyUsesThreadsAndTheyEndWithThePipes() throws Exception {
         Thread[] threads = new Thread[3];
