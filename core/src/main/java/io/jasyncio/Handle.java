@@ -32,6 +32,16 @@ public class Handle {
     }
 
     /**
+     * For a subclass that is its own callback (it implements {@link Runnable}): one object per
+     * scheduled call instead of a handle plus a capturing lambda.
+     */
+    Handle(EventLoop loop, Object context) {
+        this.loop = loop;
+        this.callback = (Runnable) this;
+        this.context = context;
+    }
+
+    /**
      * Keeps the callback from running if it has not run yet; idempotent. Does not suspend.
      *
      * @throws IllegalStateException if called from another thread than the loop's while it
