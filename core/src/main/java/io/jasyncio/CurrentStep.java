@@ -15,9 +15,22 @@ import io.jasyncio.internal.ContextMap;
 final class CurrentStep {
     /** The task whose continuation the loop thread is running, or null in a callback. */
     private Task<?> task;
+    /**
+     * The virtual thread of {@link #task} while its step runs, else null: how "am I on this
+     * loop?" is answered without asking the JDK for the carrier (see EventLoop#onLoop). Written
+     * only by the loop thread. Another thread may read a stale value, but it can only be the
+     * thread of one of this loop's tasks, and such a thread runs nowhere but on this loop: a
+     * caller that finds itself here is on the loop.
+     */
+    private Thread taskThread;
     /** The context of the running callback: one object reused, its map set per callback. */
     private final Context callbackContext = new Context();
     private Context callback = callbackContext;
+
+    /** The virtual thread of the task whose step runs now, or null (see {@link #taskThread}). */
+    Thread taskThread() {
+        return taskThread;
+    }
 
     /** The running task, whatever thread asks (the loop's own checks compare threads). */
     Task<?> task() {
@@ -64,11 +77,14 @@ final class CurrentStep {
     /** Runs one step of {@code t}: its continuation, until it suspends or finishes. */
     void runTaskStep(Task<?> t, Runnable continuation) {
         Task<?> saved = task;
+        Thread savedThread = taskThread;
         task = t;
+        taskThread = t.threadIfMade();
         try {
             continuation.run();
         } finally {
             task = saved;
+            taskThread = savedThread;
         }
     }
 }

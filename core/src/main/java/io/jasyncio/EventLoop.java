@@ -541,18 +541,30 @@ public final class EventLoop implements AutoCloseable {
     /** Whether the caller runs on this loop's thread: in a callback or in one of its tasks. */
     boolean isLoopThread() {
         Thread t = thread;
-        return t != null && VirtualThreads.currentCarrier() == t;
+        return t != null && onLoop(t);
+    }
+
+    /**
+     * Whether the caller is carried by {@code loopThread}, this loop's running thread: it is that
+     * thread (a callback), or the virtual thread of the task whose step the loop runs now. The
+     * hot path of every check and wake-up; two reads and two compares, where asking the JDK for
+     * the carrier thread was a method-handle call. A task's virtual thread is carried by no
+     * other thread (the loop is its scheduler), so the identity test is exact.
+     */
+    private boolean onLoop(Thread loopThread) {
+        Thread me = Thread.currentThread();
+        return me == loopThread || me == current.taskThread();
     }
 
     /** Whether the caller may use this loop's unsynchronized state: on its thread, or it is idle. */
     boolean isOwnerThread() {
         Thread t = thread;
-        return t == null || VirtualThreads.currentCarrier() == t;
+        return t == null || onLoop(t);
     }
 
     void checkThread(String what) {
         Thread t = thread;
-        if (t != null && VirtualThreads.currentCarrier() != t) {
+        if (t != null && !onLoop(t)) {
             throw new IllegalStateException(what + " was called from thread '" + Thread.currentThread().getName()
                     + "' but the event loop runs in thread '" + t.getName()
                     + "': loop objects are not thread-safe; use loop.callSoonThreadsafe() from other threads");
@@ -663,7 +675,8 @@ public final class EventLoop implements AutoCloseable {
 
     /** Appends from whatever thread the JDK resumes a task on. */
     void scheduleFromAnyThread(Handle h) {
-        if (VirtualThreads.currentCarrier() == thread) {
+        Thread t = thread;
+        if (t != null && onLoop(t)) {
             scheduler.add(h);
         } else if (closed) {
             LOG.log(System.Logger.Level.WARNING, "a task was resumed after its event loop closed and cannot run: {0}", h);

@@ -76,7 +76,10 @@ public class Future<T> implements java.util.concurrent.Future<T> {
      * message (a String or null) or the {@link CancelledError} the task's body threw.
      */
     private Object outcome;
-    /** Null, one entry, or an ArrayList of entries; an entry is a waiting Task or a DoneCallback. */
+    /**
+     * Null, one entry, or an ArrayList of entries; an entry is a waiting Task, a DoneCallback, a
+     * {@link DoneSink} or a LatchWaiter.
+     */
     private Object callbacks;
 
     Future(EventLoop loop) {
@@ -399,6 +402,21 @@ public class Future<T> implements java.util.concurrent.Future<T> {
         scheduleCallbacks();
     }
 
+    /**
+     * An internal listener that many futures share (gather's): told synchronously, on the loop
+     * thread, when a future it was added to with {@link #addDoneSink} is done. It must itself go
+     * through the ready queue before acting, as a done callback would (see GatheringFuture).
+     */
+    interface DoneSink {
+        void futureDone(Future<?> f);
+    }
+
+    /** Registers {@code sink} on this pending future; loop thread only (the caller checked it). */
+    final void addDoneSink(DoneSink sink) {
+        if (state != PENDING) throw new IllegalStateException("addDoneSink on a done future: " + this);
+        addEntry(sink);
+    }
+
     /** Registers a task waiting in {@link #await()}; it is woken when the future is done. */
     final void addWaiter(Task<?> task) {
         if (state != PENDING) {
@@ -446,6 +464,9 @@ public class Future<T> implements java.util.concurrent.Future<T> {
     private void dispatch(Object entry) {
         if (entry instanceof Task<?> task) {
             task.wake();
+        } else if (entry instanceof DoneSink sink) {
+            // Before the Handle case: a sink may itself be a handle (gather's is).
+            sink.futureDone(this);
         } else if (entry instanceof Handle h) {
             loop.scheduleSoon(h);
         } else {
@@ -493,13 +514,16 @@ public class Future<T> implements java.util.concurrent.Future<T> {
         return sb.append(']').toString();
     }
 
-    /** A user callback, scheduled as a handle when the future is done. */
+    /**
+     * A user callback, scheduled as a handle when the future is done. It is its own Runnable, so
+     * that a registration is one object, not a handle plus a lambda capturing fn and the future.
+     */
     private static final class DoneCallback<T> extends Handle implements Runnable {
         final Consumer<? super Future<T>> fn;
         private final Future<T> future;
 
         DoneCallback(EventLoop loop, Future<T> future, Consumer<? super Future<T>> fn, Object context) {
-            super(loop, context); // its own callback: 16 bytes less than a capturing lambda per callback
+            super(loop, context);
             this.fn = fn;
             this.future = future;
         }

@@ -1,5 +1,6 @@
 package io.jasyncio;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -54,59 +55,97 @@ final class GatheringFuture<R> extends Future<List<R>> {
             outer.setResult(List.of());
             return outer;
         }
-        Gathering<R> g = new Gathering<>(returnExceptions);
         EventLoop loop = null;
-        Map<Object, Future<?>> argToFut = new IdentityHashMap<>();
+        Gathering<R> g = null;
+        // Only futures are de-duplicated (see below): no map at all for a list of coroutines.
+        Map<Object, Future<?>> argToFut = null;
         List<Future<?>> children = new ArrayList<>(args.size());
-        List<Future<?>> doneFuts = new ArrayList<>();
+        List<Future<?>> doneFuts = null;
         for (Object arg : args) {
             if (arg == null) throw new NullPointerException("gather() argument " + children.size() + " is null");
-            Future<?> fut = argToFut.get(arg);
-            if (fut == null) {
-                if (arg instanceof Future<?> f) {
-                    if (loop != null && f.loop != loop) {
-                        throw new IllegalArgumentException("The future belongs to a different loop than the other "
-                                + "awaitables of this gather(): " + f);
-                    }
-                    fut = f;
-                    // A coroutine is a reusable function in Java, not a one-shot object: each
-                    // occurrence runs once, so only futures are de-duplicated.
-                    argToFut.put(arg, fut);
-                } else {
-                    @SuppressWarnings("unchecked")
-                    Coroutine<Object> coro = (Coroutine<Object>) arg;
-                    fut = (loop != null ? loop : Asyncio.getRunningLoop()).createTask(coro);
+            Future<?> fut;
+            if (arg instanceof Future<?> f) {
+                if (argToFut == null) argToFut = new IdentityHashMap<>();
+                else if (argToFut.containsKey(f)) {
+                    children.add(f);
+                    continue;
                 }
-                if (loop == null) loop = fut.loop;
-                g.nfuts++;
-                if (fut.done()) {
-                    doneFuts.add(fut);
-                } else {
-                    fut.addDoneCallback(g);
+                if (loop != null && f.loop != loop) {
+                    throw new IllegalArgumentException("The future belongs to a different loop than the other "
+                            + "awaitables of this gather(): " + f);
                 }
+                fut = f;
+                // A coroutine is a reusable function in Java, not a one-shot object: each
+                // occurrence runs once, so only futures are de-duplicated.
+                argToFut.put(f, f);
+            } else {
+                @SuppressWarnings("unchecked")
+                Coroutine<Object> coro = (Coroutine<Object>) arg;
+                fut = (loop != null ? loop : Asyncio.getRunningLoop()).createTask(coro);
+            }
+            if (loop == null) {
+                loop = fut.loop;
+                loop.checkThread("gather()");
+                // The callback context is the caller's now, once for all children (asyncio's
+                // add_done_callback captures the same context for each of them).
+                g = new Gathering<>(loop, returnExceptions);
+            }
+            g.nfuts++;
+            if (fut.done()) {
+                if (doneFuts == null) doneFuts = new ArrayList<>();
+                doneFuts.add(fut);
+            } else {
+                fut.addDoneSink(g);
             }
             children.add(fut);
         }
         GatheringFuture<R> outer = new GatheringFuture<>(loop, children);
         g.outer = outer;
-        for (Future<?> f : doneFuts) g.accept(f);
+        if (doneFuts != null) {
+            for (Future<?> f : doneFuts) g.accept(f);
+        }
         return outer;
     }
 
-    /** The children's done callback: asyncio's {@code _done_callback} closure. */
-    private static final class Gathering<R> implements java.util.function.Consumer<Future<?>> {
+    /**
+     * The children's done callback: asyncio's {@code _done_callback} closure, one object for all
+     * children. A child that finishes is queued here and this handle is appended to the ready
+     * queue once per child, exactly where a done callback of that child would have gone; each
+     * run takes the oldest finished child. So the gather costs no callback object per child and
+     * keeps asyncio's order (one loop iteration between a child finishing and being counted).
+     */
+    private static final class Gathering<R> extends Handle implements Runnable, Future.DoneSink {
         final boolean returnExceptions;
         /** Null until every child is hooked (bpo-46672: a child may finish before that). */
         GatheringFuture<R> outer;
         int nfuts;
         int nfinished;
+        /** Children done whose turn in the ready queue has not come yet, oldest first. */
+        private final ArrayDeque<Future<?>> finished = new ArrayDeque<>();
 
-        Gathering(boolean returnExceptions) {
+        Gathering(EventLoop loop, boolean returnExceptions) {
+            super(loop, loop.currentContextMap());
             this.returnExceptions = returnExceptions;
         }
 
         @Override
-        public void accept(Future<?> fut) {
+        public void futureDone(Future<?> child) {
+            finished.add(child);
+            loop.scheduleSoon(this);
+        }
+
+        @Override
+        public void run() {
+            accept(finished.poll());
+        }
+
+        @Override
+        public String toString() {
+            return "Handle[gather() child done callback]";
+        }
+
+        /** Counts one finished child; asyncio's _done_callback body. */
+        void accept(Future<?> fut) {
             nfinished++;
             GatheringFuture<R> out = outer;
             if (out == null || out.done()) {

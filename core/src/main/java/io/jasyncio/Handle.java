@@ -31,7 +31,10 @@ public class Handle {
         this.context = context;
     }
 
-    /** A handle that is its own callback (a subclass implementing Runnable): no separate lambda object. */
+    /**
+     * For a subclass that is its own callback (it implements {@link Runnable}): one object per
+     * scheduled call instead of a handle plus a capturing lambda.
+     */
     Handle(EventLoop loop, Object context) {
         this.loop = loop;
         this.callback = (Runnable) this;

@@ -10,8 +10,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Lookups are frequent ({@link Asyncio#sleep}, {@link Asyncio#getRunningLoop}, contexts) and
  * nearly always come from the loop that ran last, so a plain field caches it in front of the map.
- * The cache may be stale or raced; it is trusted only when that loop's thread is the caller's
- * carrier, which holds only while the loop runs there.
+ * The cache may be stale or raced; it is trusted only when the caller is on that loop (its thread
+ * or its running task's thread, see EventLoop#isLoopThread), which holds only while the loop runs
+ * there. Only a miss asks the JDK for the carrier thread.
  */
 final class RunningLoops {
     private static final ConcurrentHashMap<Thread, EventLoop> RUNNING = new ConcurrentHashMap<>();
@@ -22,9 +23,10 @@ final class RunningLoops {
 
     /** The loop running in (or carrying) the current thread, or null. */
     static EventLoop current() {
-        Thread carrier = io.jasyncio.internal.VirtualThreads.currentCarrier();
         EventLoop last = lastRunning;
-        if (last != null && last.loopThread() == carrier) return last;
+        if (last != null && last.isLoopThread()) return last;
+        // Slow path (another loop ran last, or none runs here): find the loop by the carrier.
+        Thread carrier = io.jasyncio.internal.VirtualThreads.currentCarrier();
         EventLoop loop = RUNNING.get(carrier);
         if (loop != null) lastRunning = loop;
         return loop;

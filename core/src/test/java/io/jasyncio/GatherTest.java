@@ -279,4 +279,72 @@ class GatherTest {
         List<Integer> results = Asyncio.run(() -> Asyncio.gather(() -> 1).await());
         assertThrows(UnsupportedOperationException.class, () -> results.add(2));
     }
+
+    @Test
+    void eachChildIsCountedAtTheReadyQueuePlaceItsDoneCallbackWouldHave() {
+        // One shared callback object serves every child; it must still run where a per-child
+        // done callback would: after the callbacks registered before the gather, before those
+        // registered after it, one child per turn, in the order the children finished.
+        List<String> seen = new ArrayList<>();
+        Asyncio.run(() -> {
+            EventLoop loop = Asyncio.getRunningLoop();
+            Future<String> f1 = loop.createFuture();
+            Future<String> f2 = loop.createFuture();
+            Future<List<String>>[] outer = new Future[1];
+            f1.addDoneCallback(x -> seen.add("A1 " + outer[0].done()));
+            f2.addDoneCallback(x -> seen.add("A2 " + outer[0].done()));
+            outer[0] = Asyncio.gather(f1, f2);
+            f1.addDoneCallback(x -> seen.add("B1 " + outer[0].done()));
+            f2.addDoneCallback(x -> seen.add("B2 " + outer[0].done()));
+            loop.callSoon(() -> {
+                f1.setResult("one");
+                f2.setException(new IllegalStateException("two failed"));
+            });
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> outer[0].await());
+            assertEquals("two failed", e.getMessage());
+        });
+        assertEquals(List.of("A1 false", "B1 false", "A2 false", "B2 true"), seen);
+    }
+
+    @Test
+    void tenThousandCoroutineChildrenAreAllCountedInArgumentOrder() {
+        int n = 10_000;
+        List<Coroutine<Integer>> coros = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int k = i;
+            // Half finish in their first step, half after yielding: both ways of being counted.
+            coros.add(() -> {
+                if (k % 2 == 1) Asyncio.sleep(Duration.ZERO);
+                return k;
+            });
+        }
+        List<Integer> results = Asyncio.run(() -> Asyncio.gather(coros).await());
+        assertEquals(n, results.size());
+        for (int i = 0; i < n; i++) assertEquals(i, results.get(i));
+    }
+
+    @Test
+    void aGatherStartedFromAnotherThreadFailsWithoutStartingAnything() throws Exception {
+        EventLoop loop = new EventLoop();
+        try {
+            Future<String> f = loop.createFuture();
+            Throwable[] thrown = new Throwable[1];
+            loop.runUntilComplete(() -> {
+                Thread other = Thread.ofPlatform().start(() -> {
+                    try {
+                        Asyncio.gather(f);
+                    } catch (Throwable t) {
+                        thrown[0] = t;
+                    }
+                });
+                other.join();
+                f.setResult("done");
+                return null;
+            });
+            IllegalStateException e = assertInstanceOf(IllegalStateException.class, thrown[0]);
+            assertTrue(e.getMessage().contains("callSoonThreadsafe"), e.getMessage());
+        } finally {
+            loop.close();
+        }
+    }
 }

@@ -3,6 +3,8 @@ package io.jasyncio.bench;
 import io.jasyncio.Asyncio;
 import io.jasyncio.Task;
 import io.jasyncio.sync.Queue;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -23,6 +25,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@link #pingPong}: unbounded queues, {@code put}/{@code get}.</li>
  *   <li>{@link #pingPongMaxsize1}: the same with {@code maxsize = 1}, so the full-queue check is
  *       exercised too (neither side ever has to wait for room).</li>
+ *   <li>{@link #arrayBlockingQueueVirtualThreads}: the baseline without jasyncio (issue 12): the
+ *       same round trips through two {@code ArrayBlockingQueue(1)} between two plain virtual
+ *       threads on the JDK's default scheduler (which may run them on two carriers).</li>
  * </ul>
  *
  * Each invocation is one {@code Asyncio.run} doing {@link #ROUND_TRIPS} round trips, so the
@@ -48,6 +53,34 @@ public class QueueBench {
     @OperationsPerInvocation(ROUND_TRIPS)
     public int pingPongMaxsize1() {
         return run(1);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(ROUND_TRIPS)
+    public int arrayBlockingQueueVirtualThreads() throws InterruptedException {
+        BlockingQueue<Integer> ping = new ArrayBlockingQueue<>(1);
+        BlockingQueue<Integer> pong = new ArrayBlockingQueue<>(1);
+        Thread echo = Thread.ofVirtual().start(() -> {
+            try {
+                for (int i = 0; i < ROUND_TRIPS; i++) pong.put(ping.take());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        int[] sum = new int[1];
+        Thread main = Thread.ofVirtual().start(() -> {
+            try {
+                for (int i = 0; i < ROUND_TRIPS; i++) {
+                    ping.put(TOKEN);
+                    sum[0] += pong.take();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        main.join();
+        echo.join();
+        return sum[0];
     }
 
     private static int run(int maxsize) {

@@ -13,7 +13,9 @@ import java.util.concurrent.ForkJoinWorkerThread;
  *   <li>{@code java.lang.ThreadBuilders$VirtualThreadBuilder(Executor)}, which builds a virtual
  *       thread whose scheduler is our event loop instead of the JDK's ForkJoinPool;</li>
  *   <li>{@code Thread.currentCarrierThread()}, which tells, from inside a task's virtual thread,
- *       which loop thread carries it (an intrinsic, as cheap as {@code Thread.currentThread()}).</li>
+ *       which loop thread carries it. Only the slow paths use it (finding the running loop on a
+ *       cache miss, names in messages): the loop's own checks compare {@code currentThread()}
+ *       with the loop thread and the thread of the task it runs now (EventLoop#onLoop).</li>
  * </ul>
  * Both need {@code --add-opens java.base/java.lang=ALL-UNNAMED}. Without it the lookup fails once,
  * here, and every attempt to create a loop reports {@link #MISSING_FLAG_MESSAGE}.
