@@ -182,7 +182,7 @@ public final class CancelScope {
 
     private void enter() {
         if (state != State.CREATED) throw new IllegalStateException("CancelScope has already been entered: a scope runs one body, once");
-        EventLoop loop = EventLoop.runningLoopOrNull();
+        EventLoop loop = RunningLoops.current();
         Task<?> current = loop != null ? loop.currentTask() : null;
         if (current == null) {
             throw new IllegalStateException("CancelScope must be used inside a task (started by Asyncio.run() or createTask()), "

@@ -28,7 +28,7 @@ final class GatheringFuture<R> extends Future<List<R>> {
 
     @Override
     public boolean cancel(String message) {
-        loop.checkThread("Future.cancel()");
+        loop.owner.checkThread("Future.cancel()");
         if (done()) return false;
         boolean any = false;
         for (Future<?> child : children) {

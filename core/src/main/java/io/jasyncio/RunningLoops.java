@@ -24,7 +24,7 @@ final class RunningLoops {
     static EventLoop current() {
         Thread carrier = io.jasyncio.internal.VirtualThreads.currentCarrier();
         EventLoop last = lastRunning;
-        if (last != null && last.loopThread() == carrier) return last;
+        if (last != null && last.owner.thread() == carrier) return last;
         EventLoop loop = RUNNING.get(carrier);
         if (loop != null) lastRunning = loop;
         return loop;

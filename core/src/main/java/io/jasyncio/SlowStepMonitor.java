@@ -168,7 +168,7 @@ final class SlowStepMonitor {
         boolean needReport = age >= nextReportAge;
         if (!needSample && !needReport) return true;
         Task<?> task = h.task();
-        Thread target = task != null ? task.thread() : loop.loopThread();
+        Thread target = task != null ? task.thread() : loop.owner.thread();
         if (target == null) return true;
         StackTraceElement[] stack = target.getStackTrace();
         long at = System.nanoTime();

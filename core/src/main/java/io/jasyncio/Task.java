@@ -187,7 +187,7 @@ public final class Task<T> extends Future<T> {
      */
     @Override
     public boolean cancel(String message) {
-        loop.checkThread("Task.cancel()");
+        loop.owner.checkThread("Task.cancel()");
         if (done()) {
             markRetrieved(); // as Future.cancel: the caller has dealt with a failed task
             return false;
@@ -221,7 +221,7 @@ public final class Task<T> extends Future<T> {
      * {@link CancelledError} on purpose.
      */
     public int uncancel() {
-        loop.checkThread("Task.uncancel()");
+        loop.owner.checkThread("Task.uncancel()");
         if (cancelsRequested > 0) {
             cancelsRequested--;
             if (cancelsRequested == 0) {
@@ -266,7 +266,7 @@ public final class Task<T> extends Future<T> {
 
     /** Queues the first step; the virtual thread is made when it runs (see {@link Step#invoke}). */
     void start() {
-        loop.scheduleSoon(step);
+        loop.scheduler.add(step);
     }
 
     /**
@@ -286,7 +286,7 @@ public final class Task<T> extends Future<T> {
             eagerMode = INLINE;
             starting = true;
             thread().start();
-            loop.runUrgent(); // eager grandchildren started by that first step, then their creators
+            loop.scheduler.runUrgent(); // eager grandchildren started by that first step, then their creators
         } else {
             creator.yieldForEagerChild(this);
         }
@@ -355,7 +355,7 @@ public final class Task<T> extends Future<T> {
         } else {
             fail(failure);
         }
-        loop.taskFinished(this);
+        loop.tasks.finished(this);
     }
 
     /**
@@ -466,7 +466,7 @@ public final class Task<T> extends Future<T> {
                 // everything else. The urgent queue is LIFO, so push ourselves first, then start
                 // the child, whose first step lands in front of us.
                 eagerChild = null;
-                loop.pushUrgent(this);
+                loop.scheduler.pushUrgent(this);
                 child.eagerMode = URGENT;
                 child.starting = true;
                 child.thread().start();
@@ -477,14 +477,14 @@ public final class Task<T> extends Future<T> {
                 int mode = eagerMode;
                 eagerMode = 0;
                 if (mode == URGENT) {
-                    loop.pushUrgent(this);
+                    loop.scheduler.pushUrgent(this);
                 } else if (mode == INLINE) {
                     invoke(); // in a callback on the loop thread: the eager first step, now
                 } else {
-                    loop.scheduleSoon(this);
+                    loop.scheduler.add(this);
                 }
             } else if (continuation == this.continuation) {
-                loop.scheduleFromAnyThread(this);
+                loop.scheduler.addFromAnyThread(this);
             } else {
                 // A virtual thread that the task's code started itself inherited this scheduler;
                 // it is not a task, so it runs in parallel elsewhere, as Java code expects.
@@ -505,7 +505,7 @@ public final class Task<T> extends Future<T> {
                 starting = true;
                 thread().start();
             } else {
-                loop.runTaskStep(Task.this, c);
+                loop.current.runTaskStep(Task.this, c);
                 if (done()) {
                     // The thread has terminated: let it go (the continuation refers to it too).
                     continuation = null;

@@ -127,7 +127,7 @@ public final class TaskGroup implements AutoCloseable {
 
     private TaskGroup(boolean cancelsBody) {
         this.cancelsBody = cancelsBody;
-        EventLoop running = EventLoop.runningLoopOrNull();
+        EventLoop running = RunningLoops.current();
         Task<?> current = running != null ? running.currentTask() : null;
         if (current == null) {
             throw new IllegalStateException("TaskGroup cannot determine the parent task: use it inside a task "

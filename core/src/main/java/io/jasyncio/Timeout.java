@@ -169,7 +169,7 @@ public final class Timeout {
 
     private void enter() {
         if (state != State.CREATED) throw new IllegalStateException("Timeout has already been entered");
-        EventLoop loop = EventLoop.runningLoopOrNull();
+        EventLoop loop = RunningLoops.current();
         Task<?> current = loop != null ? loop.currentTask() : null;
         if (current == null) {
             throw new IllegalStateException("Timeout should be used inside a task (started by Asyncio.run() or createTask()), "
