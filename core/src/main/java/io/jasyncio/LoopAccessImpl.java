@@ -36,6 +36,12 @@ final class LoopAccessImpl extends LoopAccess {
     }
 
     @Override
+    public void redeliverCancel(Task<?> task, String message) {
+        task.uncancel();
+        task.request(Task.HERE, message, false);
+    }
+
+    @Override
     public EventLoop runningLoopOrNull() {
         return RunningLoops.current();
     }

@@ -85,6 +85,14 @@ public final class Task<T> extends Future<T> {
     /** Set while this task yields so that an eager child's first step runs before it resumes. */
     private Task<?> eagerChild;
 
+    /**
+     * The innermost {@link CancelScope} active in this task, linked to the outer ones through
+     * {@code CancelScope.outer}; null (the common case) when none is. A request for cancellation
+     * from outside the innermost shielded scope is held there instead of being delivered (see
+     * {@link #request}). 4 bytes per task; the no-scope path reads it once per cancel().
+     */
+    CancelScope cancelScopes;
+
     /** Where the task was created, recorded in debug mode (see TaskDebug); null otherwise. */
     StackTraceElement[] creationStack;
 
@@ -187,12 +195,40 @@ public final class Task<T> extends Future<T> {
      */
     @Override
     public boolean cancel(String message) {
+        return request(WHOLE_TASK, message, false);
+    }
+
+    /** The scope a plain {@link #cancel(String)} aims at: the whole task, outside every scope. */
+    static final long WHOLE_TASK = 0;
+    /** A request made from where the task runs now, inside every scope active: no shield holds it. */
+    static final long HERE = Long.MAX_VALUE;
+
+    /**
+     * Requests cancellation on behalf of the scope entered as {@code scope} (its number from
+     * {@code LoopTasks.nextScope()}, or {@link #WHOLE_TASK}): what {@link #cancel(String)},
+     * {@link Timeout}, {@link TaskGroup} and {@link CancelScope} all come through. If a shielded
+     * CancelScope entered after that scope is active, the request is held by the innermost such
+     * shield and comes back here when the shield ends or is lowered (ADR 0006). A held request
+     * is not counted by {@link #cancelling()} until then, so that a Timeout or TaskGroup inside
+     * the shield still recognises its own cancellation. {@code counted}: the request is already
+     * in the count (one taken back from a shield that held it after it was counted).
+     */
+    boolean request(long scope, String message, boolean counted) {
         loop.owner.checkThread("Task.cancel()");
         if (done()) {
             markRetrieved(); // as Future.cancel: the caller has dealt with a failed task
             return false;
         }
-        cancelsRequested++;
+        CancelScope scopes = cancelScopes;
+        if (scopes != null) {
+            CancelScope shield = scopes.innermostShield();
+            if (shield != null && scope < shield.number()) {
+                shield.hold(scope, message, counted);
+                return true;
+            }
+        }
+        if (!counted) cancelsRequested++;
+        else if (cancelsRequested == 0) return true; // withdrawn by uncancel() while held
         Future<?> waiter = waitingOn;
         if (waiter != null && waiter.cancel(message)) {
             // The awaited future carries the cancellation into this task when it wakes. Keep
@@ -209,7 +245,11 @@ public final class Task<T> extends Future<T> {
         return true;
     }
 
-    /** How many cancellation requests are pending: requests minus {@link #uncancel()} calls. */
+    /**
+     * How many cancellation requests are pending: requests minus {@link #uncancel()} calls.
+     * Requests that a shielded {@link CancelScope} holds back are counted only once the shield
+     * lets them through.
+     */
     public int cancelling() {
         return cancelsRequested;
     }
@@ -308,6 +348,30 @@ public final class Task<T> extends Future<T> {
             eagerChild = null;
             child.start();
         }
+    }
+
+    /**
+     * The requests a scope entered now must treat as not its own when it exits: those counted by
+     * {@link #cancelling()}, less one still on its way into the coroutine (requested, not yet
+     * thrown). That one will surface inside the scope as someone else's cancellation; counting
+     * it at entry would let the scope mistake it for its own if both arrive as one
+     * {@link CancelledError} — which a shield makes possible, by holding the pending request
+     * until the scope's own deadline has fired too (ADR 0006).
+     */
+    int cancellingAtScopeEntry() {
+        return mustCancel && cancelsRequested > 0 ? cancelsRequested - 1 : cancelsRequested;
+    }
+
+    /**
+     * A shielded scope becomes active (entered, or shield set) while a request made before it
+     * is pending but not yet thrown into the coroutine: hand it to the shield, still counted, so
+     * that it is not thrown inside. One already sent as an interrupt to a JDK call cannot be
+     * taken back from another thread and is left to be delivered.
+     */
+    void holdPendingCancel(CancelScope shield) {
+        if (!mustCancel || interruptedForCancel) return;
+        mustCancel = false;
+        shield.hold(WHOLE_TASK, pendingCancelMessage, true);
     }
 
     /**
