@@ -191,7 +191,9 @@ public final class Task<T> extends Future<T> {
      * Requests cancellation: a {@link CancelledError} with {@code message} is thrown into the
      * coroutine at its next suspension point. Returns false if the task is already done (a
      * failed task's exception then counts as retrieved, as in {@link Future#cancel(String)}).
-     * Repeated requests are counted (see {@link #cancelling()}).
+     * Repeated requests are counted (see {@link #cancelling()}). While the task runs inside a
+     * shielded {@link CancelScope}, the request waits until the shield ends or is lowered (it
+     * still returns true). Does not suspend; loop thread only.
      */
     @Override
     public boolean cancel(String message) {

@@ -351,6 +351,49 @@ class CancelScopeShieldTest {
     }
 
     @Test
+    void aCancellationRearmedByAChannelInsideAShieldIsNotHeldByIt() {
+        // ADR 0005/0006: a send whose value was taken in the instant it was cancelled returns and
+        // re-requests the cancellation; that one got through the shield, so it must not be held.
+        run(() -> {
+            List<String> log = new ArrayList<>();
+            io.jasyncio.channel.Channel<String> ch = io.jasyncio.channel.Channel.rendezvous();
+            CancelScope inner = CancelScope.create();
+            Task<Void> sender = Asyncio.createTask(() -> shielded().run(() -> inner.run(() -> {
+                ch.send("v");
+                log.add("sent");
+                Asyncio.sleep(Duration.ofHours(1));
+                log.add("not reached");
+            })));
+            Asyncio.sleep(Duration.ofMillis(1)); // the sender waits in send()
+            assertEquals("v", ch.receive());
+            inner.cancel(); // same step: the send was done, the cancellation comes on top
+            sender.await();
+            assertEquals(List.of("sent"), log);
+            assertTrue(inner.cancelledCaught());
+            assertEquals(0.001, now(), 1e-6);
+        });
+    }
+
+    @Test
+    void aTaskGroupInsideAShieldReRequestsACancellationItHadToKeepWithoutTheShieldHoldingIt() {
+        run(() -> {
+            CancelScope x = CancelScope.create();
+            later(5, x::cancel);
+            assertThrows(ExceptionGroup.class, () -> shielded().run(() -> x.run(() -> TaskGroup.run(tg -> tg.createTask(() -> {
+                try {
+                    Asyncio.sleep(Duration.ofHours(1));
+                } catch (CancelledError e) {
+                    throw new IllegalStateException("child fails when cancelled");
+                }
+            })))));
+            // The group got x's cancellation while waiting, threw its error and re-requested the
+            // cancellation from where it was (inside the shield); x withdrew it on the way out.
+            Asyncio.sleep(Duration.ZERO);
+            assertEquals(0, Asyncio.currentTask().cancelling());
+        });
+    }
+
+    @Test
     void theShieldCannotBeMovedFromAnotherThreadWhileActive() throws Exception {
         AtomicReference<Throwable> error = new AtomicReference<>();
         Asyncio.run(() -> {
