@@ -75,7 +75,7 @@ public final class Asyncio {
     public static <T> T run(Coroutine<T> main, RunOptions options) {
         if (main == null) throw new NullPointerException("main");
         if (options == null) throw new NullPointerException("options");
-        if (EventLoop.runningLoopOrNull() != null) {
+        if (RunningLoops.current() != null) {
             throw new IllegalStateException("Asyncio.run() cannot be called from a running event loop");
         }
         if (Thread.currentThread().isVirtual()) {
@@ -236,7 +236,7 @@ public final class Asyncio {
      * @throws IllegalStateException if none runs here
      */
     public static EventLoop getRunningLoop() {
-        EventLoop loop = EventLoop.runningLoopOrNull();
+        EventLoop loop = RunningLoops.current();
         if (loop == null) {
             throw new IllegalStateException("no running event loop in thread '" + Thread.currentThread().getName()
                     + "': call this from inside a task started by Asyncio.run() or a callback of a running loop");
@@ -619,11 +619,11 @@ public final class Asyncio {
     }
 
     private static Task<?> currentTaskOrFail(String what) {
-        EventLoop loop = EventLoop.runningLoopOrNull();
+        EventLoop loop = RunningLoops.current();
         if (loop == null) {
             throw new IllegalStateException(what + " can only suspend inside a task: no event loop runs in thread '"
                     + Thread.currentThread().getName() + "'; start the code with Asyncio.run()");
         }
-        return loop.requireCurrentTask(what);
+        return loop.current.requireTask(loop, what);
     }
 }

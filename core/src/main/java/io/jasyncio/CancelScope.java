@@ -1,6 +1,8 @@
 package io.jasyncio;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -37,11 +39,30 @@ import java.util.Objects;
  *   <li>{@link #cancel()} after the scope ended does nothing.</li>
  * </ul>
  *
- * <p><b>Not built yet:</b> Trio's {@code shield}. Shielding needs every source of cancellation of
- * a task (plain {@code task.cancel()}, {@code Timeout}, task groups) to say which scope it
- * targets, so that a shield can hold back the ones from outside it: a change to {@code Task} and
- * {@code Timeout} that this class does not make. Until then, {@link Asyncio#shield} protects
- * work run in another task.
+ * <h2>Shield</h2>
+ * A shielded scope ({@link #shield(boolean) shield(true)}, Trio's {@code shield = True}) holds
+ * back every cancellation aimed at something outside it while it is the innermost shielded
+ * scope of its task: an outer scope's {@code cancel()} or deadline, an outer {@link Timeout}, a
+ * {@link TaskGroup} cancelling its body or its children, a plain {@code task.cancel()}. The body
+ * is not woken; the request waits in the scope, uncounted by {@link Task#cancelling()}, and is
+ * delivered at the first suspension point after the scope ends or the shield is lowered — so an
+ * outer {@code Timeout} still ends in {@code TimeoutError}, and a task group still cancels and
+ * collects its children. Cancellations from inside — the scope's own {@code cancel()} or
+ * deadline, a {@code Timeout}, task group or scope entered within it — work as usual. Unlike
+ * {@link Asyncio#shield}, the shielded code runs in the same task. ADR 0006 explains the design.
+ *
+ * <pre>{@code
+ * try {
+ *     serve(conn);
+ * } finally {
+ *     // say goodbye even when cancelled, but give up after 5 s
+ *     CancelScope goodbye = CancelScope.after(Duration.ofSeconds(5));
+ *     goodbye.shield(true);
+ *     goodbye.run(() -> conn.sendGoodbye());
+ * }
+ * }</pre>
+ * A cancellation requested and not yet delivered when the shield goes up (made before it) is held
+ * too; one already delivered, whose {@code CancelledError} is on its way, is not taken back.
  *
  * <p>A scope is entered once, by one task; use it on the loop thread.
  */
@@ -59,6 +80,17 @@ public final class CancelScope {
     private boolean cancelledCaught;
     /** The task's cancellation requests at entry: more left at exit are not ours. */
     private int cancellingOnEntry;
+    /** Whether requests from outside are held while this is the innermost shielded scope. */
+    private boolean shield;
+    /** This scope's number, from LoopTasks.nextScope() at entry; 0 before. */
+    private long number;
+    /** The next active CancelScope further out in the same task (Task.cancelScopes is the innermost). */
+    private CancelScope outer;
+    /** Requests this shield holds back, in arrival order; null when none (the usual case). */
+    private List<Held> held;
+
+    /** A cancellation held by a shield: who asked, with what message, and whether it is counted. */
+    private record Held(long scope, String message, boolean counted) {}
 
     private CancelScope(double deadline) {
         this.deadline = deadline;
@@ -146,6 +178,34 @@ public final class CancelScope {
         return cancelCalled;
     }
 
+    /** Whether this scope shields its body from cancellations aimed outside it. */
+    public boolean shield() {
+        return shield;
+    }
+
+    /**
+     * Raises or lowers the shield, before or during the body (Trio's {@code scope.shield = ...}).
+     * Raised, cancellations aimed outside the scope are held while it is the innermost shielded
+     * scope of its task, including one requested and not yet delivered (see the class doc).
+     * Lowered, the held ones are requested again: delivered at the body's next suspension point
+     * (at once if it is suspended), or held by a shield further out. Does nothing after the scope
+     * ended. Does not suspend; call it on the loop thread (the body, another task, a callback).
+     *
+     * @throws IllegalStateException if called from another thread than the loop's while the
+     *                               scope is active
+     */
+    public void shield(boolean on) {
+        if (state == State.ACTIVE) task.loop.owner.checkThread("CancelScope.shield()");
+        if (shield == on) return;
+        shield = on;
+        if (state != State.ACTIVE) return;
+        if (on) {
+            if (task.cancelScopes.innermostShield() == this) task.holdPendingCancel(this);
+        } else {
+            releaseHeld();
+        }
+    }
+
     /** Whether the scope's own cancellation ended the body (and was swallowed). */
     public boolean cancelledCaught() {
         return cancelledCaught;
@@ -182,15 +242,19 @@ public final class CancelScope {
 
     private void enter() {
         if (state != State.CREATED) throw new IllegalStateException("CancelScope has already been entered: a scope runs one body, once");
-        EventLoop loop = EventLoop.runningLoopOrNull();
+        EventLoop loop = RunningLoops.current();
         Task<?> current = loop != null ? loop.currentTask() : null;
         if (current == null) {
             throw new IllegalStateException("CancelScope must be used inside a task (started by Asyncio.run() or createTask()), "
                     + "not in thread '" + Thread.currentThread().getName() + "'");
         }
         task = current;
-        cancellingOnEntry = current.cancelling();
+        cancellingOnEntry = current.cancellingAtScopeEntry();
+        number = loop.tasks.nextScope();
+        outer = current.cancelScopes;
+        current.cancelScopes = this;
         state = State.ACTIVE;
+        if (shield) current.holdPendingCancel(this);
         if (cancelCalled) request();
         else schedule();
     }
@@ -217,7 +281,34 @@ public final class CancelScope {
             timer.cancel();
             timer = null;
         }
-        task.cancel("cancelled by " + this);
+        task.request(number, "cancelled by " + this, false);
+    }
+
+    /** This scope's entry number: requests from scopes with a smaller one come from outside it. */
+    long number() {
+        return number;
+    }
+
+    /** The innermost shielded scope from this one outwards, or null. */
+    CancelScope innermostShield() {
+        for (CancelScope s = this; s != null; s = s.outer) {
+            if (s.shield) return s;
+        }
+        return null;
+    }
+
+    /** Keeps a request from outside until the shield ends or is lowered; see Task.request. */
+    void hold(long scope, String message, boolean counted) {
+        if (held == null) held = new ArrayList<>(2);
+        held.add(new Held(scope, message, counted));
+    }
+
+    /** Requests the held cancellations again, in order: delivered, or held by a shield further out. */
+    private void releaseHeld() {
+        List<Held> h = held;
+        held = null;
+        if (h == null) return;
+        for (Held r : h) task.request(r.scope, r.message, r.counted);
     }
 
     /** Returns whether the body's exception is this scope's own cancellation, to be swallowed. */
@@ -227,17 +318,22 @@ public final class CancelScope {
             if (byInterrupt != null) exc = byInterrupt;
         }
         state = State.EXITED;
+        task.cancelScopes = outer;
+        outer = null;
         if (timer != null) {
             timer.cancel();
             timer = null;
         }
-        if (!requested) return false;
+        boolean swallow = false;
         // Always withdraw our request, delivered or not; swallow only if nobody else's is left.
-        if (task.uncancel() <= cancellingOnEntry && exc instanceof CancelledError) {
+        if (requested && task.uncancel() <= cancellingOnEntry && exc instanceof CancelledError) {
             cancelledCaught = true;
-            return true;
+            swallow = true;
         }
-        return false;
+        // Last: what this shield held was not ours, and goes on out (delivered at the next
+        // suspension point, or held by a shield further out).
+        releaseHeld();
+        return swallow;
     }
 
     @Override
@@ -245,6 +341,7 @@ public final class CancelScope {
         StringBuilder sb = new StringBuilder("CancelScope[").append(state.name().toLowerCase());
         if (deadline != Double.POSITIVE_INFINITY) sb.append(String.format(" deadline=%.3f", deadline));
         if (cancelCalled) sb.append(" cancel called");
+        if (shield) sb.append(" shielded");
         return sb.append(']').toString();
     }
 }

@@ -101,20 +101,20 @@ public final class Context {
 
     /** The contents of the current context, without making a task's Context object. */
     static ContextMap currentMap() {
-        EventLoop loop = EventLoop.runningLoopOrNull();
-        return loop != null ? loop.currentContextMap() : OTHER_THREADS.get().map;
+        EventLoop loop = RunningLoops.current();
+        return loop != null ? loop.current.contextMap() : OTHER_THREADS.get().map;
     }
 
     /** The context of the running task or callback, or of this thread when no loop runs here. */
     static Context current() {
-        EventLoop loop = EventLoop.runningLoopOrNull();
-        return loop != null ? loop.currentContext() : OTHER_THREADS.get();
+        EventLoop loop = RunningLoops.current();
+        return loop != null ? loop.current.context() : OTHER_THREADS.get();
     }
 
     private static void setCurrent(Context context) {
-        EventLoop loop = EventLoop.runningLoopOrNull();
+        EventLoop loop = RunningLoops.current();
         if (loop != null) {
-            loop.setCurrentContext(context);
+            loop.current.setContext(context);
         } else {
             OTHER_THREADS.set(context);
         }

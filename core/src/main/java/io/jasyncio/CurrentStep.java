@@ -37,6 +37,13 @@ final class CurrentStep {
         return task;
     }
 
+    /** The running task of {@code loop}, which must be the calling thread; else says where the caller is. */
+    Task<?> requireTask(EventLoop loop, String what) {
+        Task<?> t = task;
+        if (t != null && t.thread() == Thread.currentThread()) return t;
+        throw RunningLoops.notInTaskOf(loop, what);
+    }
+
     Context context() {
         Task<?> t = task;
         return t != null ? t.context() : callback;

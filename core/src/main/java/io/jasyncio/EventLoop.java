@@ -1,10 +1,7 @@
 package io.jasyncio;
 
-import io.jasyncio.internal.ContextMap;
 import io.jasyncio.internal.VirtualThreads;
-import java.nio.channels.Selector;
 import java.time.Duration;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -41,26 +38,25 @@ import java.util.concurrent.Executor;
  * reads, and returns at once.
  */
 public final class EventLoop implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger("io.jasyncio");
-
-    // Each concern lives in its own class, one instance per loop, named after what it owns: the
-    // scheduling core (ready queue, timers, I/O readiness, one iteration) is LoopScheduler, the
-    // hot path, reached through one final field; CurrentStep knows what runs now. This class is
-    // the facade, and keeps what every concern checks: the loop's thread and whether it is closed.
+    // Each concern lives in its own class, one instance per loop, named after what it owns; this
+    // class is only the public facade. The package reaches the concerns through these final
+    // fields: LoopOwner (the loop's thread, closed or not: what every concern checks),
+    // LoopScheduler (ready queue, timers, I/O readiness, one iteration: the hot path),
+    // CurrentStep (what runs now, its context), LoopTasks (the live tasks), LoopClose.
     // Invariant: all of it is touched only by the loop thread while it runs, or by any single
-    // thread while it does not.
-    private final LoopScheduler scheduler;
-    private final LoopTasks tasks = new LoopTasks();
+    // thread while it does not (LoopOwner's fields and LoopScheduler.offer excepted).
+    final CurrentStep current = new CurrentStep();
+    final LoopOwner owner = new LoopOwner(current);
+    final LoopScheduler scheduler;
+    final LoopTasks tasks = new LoopTasks();
+    final LoopClose closing = new LoopClose();
     private final LoopErrors errors = new LoopErrors();
     private final LoopExecutors executors = new LoopExecutors();
-    private final LoopClose closing = new LoopClose();
     private TaskFactory taskFactory;
-    private volatile Thread thread;
-    private volatile boolean closed;
     /** Virtual time (see {@link VirtualClock}), or null for System.nanoTime(). */
     private final VirtualClock clock;
-    /** The running task step or callback and its context. */
-    private final CurrentStep current = new CurrentStep();
+    /** asyncio's add_reader/add_writer; created on first use, loop thread only. */
+    private FdCallbacks fdCallbacks;
 
     /**
      * Creates a loop; run it with {@link #runForever} or {@link #runUntilComplete}.
@@ -108,10 +104,10 @@ public final class EventLoop implements AutoCloseable {
 
     /** Like {@link #callSoon(Runnable)}, running the callback in {@code context}. */
     public Handle callSoon(Runnable callback, Context context) {
-        checkCallback(callback);
-        checkThread("callSoon()");
-        checkOpen();
-        Handle h = new Handle(this, callback, capture(context));
+        if (callback == null) throw new NullPointerException("callback");
+        owner.checkThread("callSoon()");
+        owner.checkOpen();
+        Handle h = new Handle(this, callback, context != null ? context : current.contextMap());
         scheduler.add(h);
         return h;
     }
@@ -130,8 +126,8 @@ public final class EventLoop implements AutoCloseable {
 
     /** Like {@link #callSoonThreadsafe(Runnable)}, running the callback in {@code context}. */
     public Handle callSoonThreadsafe(Runnable callback, Context context) {
-        checkCallback(callback);
-        checkOpen();
+        if (callback == null) throw new NullPointerException("callback");
+        owner.checkOpen();
         // The caller's context, as asyncio's copy_context() in the calling thread: not this
         // loop's current step, which another thread may not read (it belongs to the loop thread).
         Handle h = new Handle(this, callback, context != null ? context : Context.currentMap());
@@ -164,10 +160,10 @@ public final class EventLoop implements AutoCloseable {
     }
 
     private TimerHandle schedule(long deadline, Runnable callback, Context context) {
-        checkCallback(callback);
-        checkThread("callLater()/callAt()");
-        checkOpen();
-        TimerHandle h = new TimerHandle(this, deadline, callback, capture(context));
+        if (callback == null) throw new NullPointerException("callback");
+        owner.checkThread("callLater()/callAt()");
+        owner.checkOpen();
+        TimerHandle h = new TimerHandle(this, deadline, callback, context != null ? context : current.contextMap());
         scheduler.addTimer(h);
         return h;
     }
@@ -215,8 +211,8 @@ public final class EventLoop implements AutoCloseable {
         TaskFactory factory = taskFactory;
         if (factory != null) {
             if (coro == null) throw new NullPointerException("coro");
-            checkThread("createTask()");
-            checkOpen();
+            owner.checkThread("createTask()");
+            owner.checkOpen();
             Task<T> task = factory.createTask(this, coro, name, context);
             if (task == null) throw new NullPointerException("the task factory returned null: " + factory);
             return task;
@@ -244,9 +240,9 @@ public final class EventLoop implements AutoCloseable {
      */
     public <T> Task<T> createTask(Coroutine<T> coro, String name, Context context, boolean eagerStart) {
         if (coro == null) throw new NullPointerException("coro");
-        checkThread("createTask()");
-        checkOpen();
-        return tasks.create(this, coro, name, context != null ? context : currentContextMap(), eagerStart && thread != null);
+        owner.checkThread("createTask()");
+        owner.checkOpen();
+        return tasks.create(this, coro, name, context != null ? context : current.contextMap(), eagerStart && owner.thread() != null);
     }
 
     /**
@@ -255,7 +251,7 @@ public final class EventLoop implements AutoCloseable {
      * {@link Asyncio#eagerTaskFactory()} makes every new task start eagerly.
      */
     public void setTaskFactory(TaskFactory factory) {
-        checkThread("setTaskFactory()");
+        owner.checkThread("setTaskFactory()");
         this.taskFactory = factory;
     }
 
@@ -266,7 +262,7 @@ public final class EventLoop implements AutoCloseable {
 
     /** The tasks of this loop that are not done yet. */
     public Set<Task<?>> allTasks() {
-        checkThread("allTasks()");
+        owner.checkThread("allTasks()");
         return tasks.asSet();
     }
 
@@ -287,26 +283,11 @@ public final class EventLoop implements AutoCloseable {
      *                               this thread, or the caller is a virtual thread
      */
     public void runForever() {
-        checkOpen();
-        Thread me = Thread.currentThread();
-        if (thread != null) {
-            throw new IllegalStateException("This event loop is already running");
-        }
-        if (me.isVirtual()) {
-            // A virtual thread cannot carry other virtual threads (the JDK throws
-            // WrongThreadException); Asyncio.run moves to a platform thread for this case.
-            throw new IllegalStateException("an event loop must run on a platform thread, not the virtual thread " + me
-                    + ": use Asyncio.run(), which starts a platform thread when called from a virtual thread");
-        }
-        if (!RunningLoops.enter(me, this)) {
-            throw new IllegalStateException("Cannot run the event loop while another loop is running in this thread");
-        }
-        thread = me;
+        Thread me = owner.enter(this);
         try {
             scheduler.runUntilStopped();
         } finally {
-            thread = null;
-            RunningLoops.exit(me, this);
+            owner.exit(this, me);
             scheduler.afterRun(me);
             // JFR events are committed by another thread (see JfrEvents): let it catch up, so
             // that a recording stopped after this returns holds the whole run.
@@ -321,8 +302,8 @@ public final class EventLoop implements AutoCloseable {
      * @throws IllegalStateException if the loop stopped before the future was done
      */
     public <T> T runUntilComplete(Future<T> future) {
-        checkOpen();
-        if (thread != null) throw new IllegalStateException("This event loop is already running");
+        owner.checkOpen();
+        if (owner.thread() != null) throw new IllegalStateException("This event loop is already running");
         if (future.loop != this) {
             throw new IllegalArgumentException("The future belongs to a different loop than this one: " + future);
         }
@@ -356,16 +337,16 @@ public final class EventLoop implements AutoCloseable {
      * {@code callSoonThreadsafe(loop::stop)}.
      */
     public void stop() {
-        checkThread("stop()");
+        owner.checkThread("stop()");
         scheduler.stop();
     }
 
     public boolean isRunning() {
-        return thread != null;
+        return owner.thread() != null;
     }
 
     public boolean isClosed() {
-        return closed;
+        return owner.closed();
     }
 
     /**
@@ -378,21 +359,14 @@ public final class EventLoop implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (thread != null) throw new IllegalStateException("Cannot close a running event loop");
-        if (closed || !closing.begin()) return;
+        if (owner.thread() != null) throw new IllegalStateException("Cannot close a running event loop");
+        if (owner.closed() || !closing.begin()) return;
         closing.runHooks(this);
-        closed = true;
+        owner.markClosed();
         tasks.reportLeftPending();
         scheduler.clear();
         LoopClose.release(scheduler.inbox());
         executors.shutdownNow();
-    }
-
-    /** Registers {@code hook} to run at {@link #close()}; see LoopAccess.addCloseHook. */
-    void addCloseHook(Runnable hook) {
-        checkThread("addCloseHook()");
-        checkOpen();
-        closing.addHook(hook);
     }
 
     /**
@@ -413,7 +387,7 @@ public final class EventLoop implements AutoCloseable {
      * }</pre>
      */
     public void setRandomSchedule(long seed) {
-        checkThread("setRandomSchedule()");
+        owner.checkThread("setRandomSchedule()");
         scheduler.setShuffler(new ScheduleShuffler(seed));
     }
 
@@ -505,8 +479,8 @@ public final class EventLoop implements AutoCloseable {
      */
     public <T> Future<T> runInExecutor(Executor executor, Callable<T> fn) {
         if (fn == null) throw new NullPointerException("fn");
-        checkThread("runInExecutor()");
-        checkOpen();
+        owner.checkThread("runInExecutor()");
+        owner.checkOpen();
         return executors.runInExecutor(this, executor, fn);
     }
 
@@ -517,7 +491,7 @@ public final class EventLoop implements AutoCloseable {
      * {@link #runInExecutor} calls with the default executor fail.
      */
     public Future<Void> shutdownDefaultExecutor(Duration timeout) {
-        checkThread("shutdownDefaultExecutor()");
+        owner.checkThread("shutdownDefaultExecutor()");
         return executors.shutdownDefault(this, timeout);
     }
 
@@ -527,86 +501,11 @@ public final class EventLoop implements AutoCloseable {
      */
     public <T> Future<T> wrapFuture(CompletableFuture<T> cf) {
         if (cf == null) throw new NullPointerException("cf");
-        checkThread("wrapFuture()");
+        owner.checkThread("wrapFuture()");
         return executors.wrap(this, cf);
     }
 
-    // ---- internals for this package ----
-
-    /** The loop running in (or carrying) the current thread, or null. */
-    static EventLoop runningLoopOrNull() {
-        return RunningLoops.current();
-    }
-
-    /** Whether the caller runs on this loop's thread: in a callback or in one of its tasks. */
-    boolean isLoopThread() {
-        Thread t = thread;
-        return t != null && onLoop(t);
-    }
-
-    /**
-     * Whether the caller is carried by {@code loopThread}, this loop's running thread: it is that
-     * thread (a callback), or the virtual thread of the task whose step the loop runs now. The
-     * hot path of every check and wake-up; two reads and two compares, where asking the JDK for
-     * the carrier thread was a method-handle call. A task's virtual thread is carried by no
-     * other thread (the loop is its scheduler), so the identity test is exact.
-     */
-    private boolean onLoop(Thread loopThread) {
-        Thread me = Thread.currentThread();
-        return me == loopThread || me == current.taskThread();
-    }
-
-    /** Whether the caller may use this loop's unsynchronized state: on its thread, or it is idle. */
-    boolean isOwnerThread() {
-        Thread t = thread;
-        return t == null || onLoop(t);
-    }
-
-    void checkThread(String what) {
-        Thread t = thread;
-        if (t != null && !onLoop(t)) {
-            throw new IllegalStateException(what + " was called from thread '" + Thread.currentThread().getName()
-                    + "' but the event loop runs in thread '" + t.getName()
-                    + "': loop objects are not thread-safe; use loop.callSoonThreadsafe() from other threads");
-        }
-    }
-
-    void checkOpen() {
-        if (closed) throw new IllegalStateException("Event loop is closed");
-    }
-
-    private static void checkCallback(Runnable callback) {
-        if (callback == null) throw new NullPointerException("callback");
-    }
-
-    /** The current task of this loop, which must be the calling thread. */
-    Task<?> requireCurrentTask(String what) {
-        Task<?> t = current.task();
-        if (t != null && t.thread() == Thread.currentThread()) return t;
-        throw RunningLoops.notInTaskOf(this, what);
-    }
-
-    Context currentContext() {
-        return current.context();
-    }
-
-    /** The contents of the current context: what callbacks and new tasks capture. */
-    ContextMap currentContextMap() {
-        return current.contextMap();
-    }
-
-    void setCurrentContext(Context context) {
-        current.setContext(context);
-    }
-
-    private Object capture(Context explicit) {
-        return explicit != null ? explicit : currentContextMap();
-    }
-
     // ---- readiness callbacks (asyncio's add_reader/add_writer; logic in FdCallbacks) ----
-
-    /** Created on first use; loop thread only. */
-    private FdCallbacks fdCallbacks;
 
     private FdCallbacks fdCallbacks() {
         FdCallbacks f = fdCallbacks;
@@ -661,98 +560,5 @@ public final class EventLoop implements AutoCloseable {
     /** Stops the writer callback of {@code channel}; returns whether there was one. Loop thread only. */
     public boolean removeWriter(java.nio.channels.SelectableChannel channel) {
         return fdCallbacks().remove(channel, false);
-    }
-
-    /** The selector the loop sleeps in; channels register here with a Handle attached (I/O). */
-    Selector selector() {
-        return scheduler.selector();
-    }
-
-    /** Appends to the ready queue; the caller is on the loop thread or the loop is idle. */
-    void scheduleSoon(Handle h) {
-        scheduler.add(h);
-    }
-
-    /** Appends from whatever thread the JDK resumes a task on. */
-    void scheduleFromAnyThread(Handle h) {
-        Thread t = thread;
-        if (t != null && onLoop(t)) {
-            scheduler.add(h);
-        } else if (closed) {
-            LOG.log(System.Logger.Level.WARNING, "a task was resumed after its event loop closed and cannot run: {0}", h);
-        } else {
-            scheduler.offer(h);
-        }
-    }
-
-    /** {@link #callSoonThreadsafe} that reports instead of failing when the loop is closed. */
-    boolean callSoonThreadsafeIfOpen(Runnable callback) {
-        try {
-            callSoonThreadsafe(callback);
-            return true;
-        } catch (IllegalStateException closedLoop) {
-            return false;
-        }
-    }
-
-    /** Sets what an interrupt of the loop thread does while it runs; for {@link Runner}. */
-    void setInterruptHandler(Runnable handler) {
-        scheduler.setInterruptHandler(handler);
-    }
-
-    /** Whether the loop thread was interrupted since the last call; clears the record. */
-    boolean takeInterrupt() {
-        return scheduler.takeInterrupt();
-    }
-
-    void timerCancelled() {
-        scheduler.timerCancelled();
-    }
-
-    void taskFinished(Task<?> t) {
-        tasks.finished(t);
-    }
-
-    List<Task<?>> pendingTasksSnapshot() {
-        return tasks.snapshot();
-    }
-
-    // ---- for the developer tools (VirtualClock, SlowStepMonitor, TaskDump); loop thread ----
-
-    /** The thread running this loop, or null. */
-    Thread loopThread() {
-        return thread;
-    }
-
-    /** The scheduling core, for the virtual clock's idleness checks. */
-    LoopScheduler scheduler() {
-        return scheduler;
-    }
-
-    /** Pending tasks parked in a JDK call rather than in one of our suspension points. */
-    List<Task<?>> tasksBlockedOutsideLoop() {
-        return tasks.blockedOutsideLoop(current.task());
-    }
-
-    // ---- running handles ----
-
-    /** Queues a task step to run before anything else (eager start); see LoopScheduler.urgent. */
-    void pushUrgent(Handle h) {
-        scheduler.pushUrgent(h);
-    }
-
-    /** Runs the urgent steps, including those they push, until none is left. Loop thread only. */
-    void runUrgent() {
-        scheduler.runUrgent();
-    }
-
-    /** Runs a callback in its context and sends what it throws to the exception handler. */
-    void runCallback(Handle h, Runnable callback) {
-        current.runCallback(this, h, callback);
-    }
-
-    /** Runs one step of {@code task}: its continuation, until it suspends or finishes. */
-    void runTaskStep(Task<?> task, Runnable continuation) {
-        current.runTaskStep(task, continuation);
     }
 }

@@ -43,12 +43,12 @@ final class FdCallbacks {
         Objects.requireNonNull(channel, "channel");
         Objects.requireNonNull(callback, "callback");
         String what = read ? "addReader()" : "addWriter()";
-        loop.checkThread(what);
-        loop.checkOpen();
+        loop.owner.checkThread(what);
+        loop.owner.checkOpen();
         int op = read ? readOp(channel) : writeOp(channel);
         Watch w = watches.get(channel);
         if (w == null) w = watch(channel);
-        Handle h = new Handle(loop, callback, loop.currentContextMap());
+        Handle h = new Handle(loop, callback, loop.current.contextMap());
         Handle old;
         if (read) {
             old = w.reader;
@@ -63,7 +63,7 @@ final class FdCallbacks {
 
     boolean remove(SelectableChannel channel, boolean read) {
         Objects.requireNonNull(channel, "channel");
-        loop.checkThread(read ? "removeReader()" : "removeWriter()");
+        loop.owner.checkThread(read ? "removeReader()" : "removeWriter()");
         Watch w = watches.get(channel);
         if (w == null) return false;
         Handle h = read ? w.reader : w.writer;
@@ -99,7 +99,7 @@ final class FdCallbacks {
             throw new IllegalArgumentException("the channel must be non-blocking: call configureBlocking(false) first: " + channel);
         }
         if (!channel.isOpen()) throw new IllegalArgumentException("the channel is closed", new ClosedChannelException());
-        Selector selector = loop.selector();
+        Selector selector = loop.scheduler.selector();
         SelectionKey existing = channel.keyFor(selector);
         if (existing != null && existing.isValid()) {
             throw new IllegalStateException("the channel is already used by a transport, server or Sockets wait of this "
@@ -122,7 +122,7 @@ final class FdCallbacks {
         watches.remove(channel);
         WatchedKeys.remove(w.key);
         w.key.cancel();
-        flushCancelled(loop.selector());
+        flushCancelled(loop.scheduler.selector());
     }
 
     /** Deregisters cancelled keys now, so the channel can be closed or registered again at once. */

@@ -175,7 +175,7 @@ public class Future<T> implements java.util.concurrent.Future<T> {
      * @return false if the future was already done
      */
     public boolean cancel(String message) {
-        loop.checkThread("Future.cancel()");
+        loop.owner.checkThread("Future.cancel()");
         if (state != PENDING) {
             markRetrieved();
             return false;
@@ -199,11 +199,11 @@ public class Future<T> implements java.util.concurrent.Future<T> {
     /** Like {@link #addDoneCallback(Consumer)}, running the callback in {@code context}. */
     public final void addDoneCallback(Consumer<? super Future<T>> fn, Context context) {
         if (fn == null) throw new NullPointerException("fn");
-        loop.checkThread("Future.addDoneCallback()");
-        DoneCallback<T> cb = new DoneCallback<>(loop, this, fn, context != null ? context : loop.currentContextMap());
+        loop.owner.checkThread("Future.addDoneCallback()");
+        DoneCallback<T> cb = new DoneCallback<>(loop, this, fn, context != null ? context : loop.current.contextMap());
         if (state != PENDING) {
-            loop.checkOpen(); // as callSoon: a closed loop would never run it
-            loop.scheduleSoon(cb);
+            loop.owner.checkOpen(); // as callSoon: a closed loop would never run it
+            loop.scheduler.add(cb);
         } else {
             addEntry(cb);
         }
@@ -215,7 +215,7 @@ public class Future<T> implements java.util.concurrent.Future<T> {
      * @return how many were removed
      */
     public final int removeDoneCallback(Consumer<? super Future<T>> fn) {
-        loop.checkThread("Future.removeDoneCallback()");
+        loop.owner.checkThread("Future.removeDoneCallback()");
         Object cbs = callbacks;
         if (cbs instanceof DoneCallback<?> single) {
             if (single.fn == fn) {
@@ -242,7 +242,7 @@ public class Future<T> implements java.util.concurrent.Future<T> {
      */
     public final T await() {
         if (state == PENDING) {
-            loop.requireCurrentTask("await()").awaitFuture(this);
+            loop.current.requireTask(loop, "await()").awaitFuture(this);
         }
         return result();
     }
@@ -257,14 +257,14 @@ public class Future<T> implements java.util.concurrent.Future<T> {
                 addDoneCallback(f -> f.copyTo(cf));
             }
         };
-        if (loop.isOwnerThread()) {
+        if (loop.owner.isOwnerThread()) {
             link.run();
         } else {
             loop.callSoonThreadsafe(link);
         }
         cf.whenComplete((r, e) -> {
             if (cf.isCancelled() && !done()) {
-                loop.callSoonThreadsafeIfOpen(this::cancel);
+                ThreadBridge.callSoonIfOpen(loop, this::cancel);
             }
         });
         return cf;
@@ -302,7 +302,7 @@ public class Future<T> implements java.util.concurrent.Future<T> {
     @Deprecated
     @Override
     public final boolean cancel(boolean mayInterruptIfRunning) {
-        if (loop.isOwnerThread()) return cancel();
+        if (loop.owner.isOwnerThread()) return cancel();
         CompletableFuture<Boolean> answer = new CompletableFuture<>();
         loop.callSoonThreadsafe(() -> answer.complete(cancel()));
         return answer.join();
@@ -339,7 +339,7 @@ public class Future<T> implements java.util.concurrent.Future<T> {
     }
 
     private CountDownLatch waitFromOtherThread() {
-        if (loop.isLoopThread()) {
+        if (loop.owner.isLoopThread()) {
             throw new IllegalStateException("get() on the event loop thread would block the loop forever: use await() inside a task");
         }
         CountDownLatch latch = new CountDownLatch(1);
@@ -366,7 +366,7 @@ public class Future<T> implements java.util.concurrent.Future<T> {
     // ---- completion, for this package ----
 
     final void complete(T value) {
-        loop.checkThread("Future.setResult()");
+        loop.owner.checkThread("Future.setResult()");
         if (state != PENDING) throw new InvalidStateError(stateName() + ": " + this);
         outcome = value;
         STATE.setRelease(this, FINISHED);
@@ -375,7 +375,7 @@ public class Future<T> implements java.util.concurrent.Future<T> {
 
     final void fail(Throwable error) {
         if (error == null) throw new NullPointerException("error");
-        loop.checkThread("Future.setException()");
+        loop.owner.checkThread("Future.setException()");
         if (state != PENDING) throw new InvalidStateError(stateName() + ": " + this);
         Unretrieved u = new Unretrieved(loop, error, this instanceof Task<?> ? "Task exception was never retrieved" : "Future exception was never retrieved");
         outcome = u;
@@ -468,7 +468,7 @@ public class Future<T> implements java.util.concurrent.Future<T> {
             // Before the Handle case: a sink may itself be a handle (gather's is).
             sink.futureDone(this);
         } else if (entry instanceof Handle h) {
-            loop.scheduleSoon(h);
+            loop.scheduler.add(h);
         } else {
             ((LatchWaiter) entry).latch.countDown();
         }
@@ -564,7 +564,7 @@ public class Future<T> implements java.util.concurrent.Future<T> {
         public void run() {
             if (retrieved) return;
             ErrorContext ctx = ErrorContext.of(message + ": " + what, error);
-            if (!loop.callSoonThreadsafeIfOpen(() -> loop.callExceptionHandler(ctx))) {
+            if (!ThreadBridge.callSoonIfOpen(loop, () -> loop.callExceptionHandler(ctx))) {
                 LoopErrors.log(ctx);
             }
         }

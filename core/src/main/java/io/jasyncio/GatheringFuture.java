@@ -29,7 +29,7 @@ final class GatheringFuture<R> extends Future<List<R>> {
 
     @Override
     public boolean cancel(String message) {
-        loop.checkThread("Future.cancel()");
+        loop.owner.checkThread("Future.cancel()");
         if (done()) return false;
         boolean any = false;
         for (Future<?> child : children) {
@@ -85,7 +85,7 @@ final class GatheringFuture<R> extends Future<List<R>> {
             }
             if (loop == null) {
                 loop = fut.loop;
-                loop.checkThread("gather()");
+                loop.owner.checkThread("gather()");
                 // The callback context is the caller's now, once for all children (asyncio's
                 // add_done_callback captures the same context for each of them).
                 g = new Gathering<>(loop, returnExceptions);
@@ -124,14 +124,14 @@ final class GatheringFuture<R> extends Future<List<R>> {
         private final ArrayDeque<Future<?>> finished = new ArrayDeque<>();
 
         Gathering(EventLoop loop, boolean returnExceptions) {
-            super(loop, loop.currentContextMap());
+            super(loop, loop.current.contextMap());
             this.returnExceptions = returnExceptions;
         }
 
         @Override
         public void futureDone(Future<?> child) {
             finished.add(child);
-            loop.scheduleSoon(this);
+            loop.scheduler.add(this);
         }
 
         @Override

@@ -49,7 +49,7 @@ public class Handle {
      */
     public void cancel() {
         if (!cancelled) {
-            loop.checkThread("Handle.cancel()");
+            loop.owner.checkThread("Handle.cancel()");
             cancelled = true;
             callback = null;
         }
@@ -69,7 +69,7 @@ public class Handle {
     void invoke() {
         Runnable cb = callback;
         if (cancelled || cb == null) return;
-        loop.runCallback(this, cb);
+        loop.current.runCallback(loop, this, cb);
     }
 
     @Override

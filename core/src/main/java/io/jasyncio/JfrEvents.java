@@ -218,7 +218,7 @@ final class JfrEvents {
     }
 
     private static String loopName(EventLoop loop) {
-        Thread t = loop.loopThread();
+        Thread t = loop.owner.thread();
         return t != null ? t.getName() : null;
     }
 

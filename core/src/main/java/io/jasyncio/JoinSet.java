@@ -66,7 +66,7 @@ public final class JoinSet<T> {
      */
     public Task<T> spawn(Coroutine<T> coro, String name) {
         Objects.requireNonNull(coro, "coro");
-        loop.checkThread("JoinSet.spawn()");
+        loop.owner.checkThread("JoinSet.spawn()");
         Task<T> task = loop.createTask(coro, name);
         running.add(task);
         task.addDoneCallback(this::onDone);
@@ -94,7 +94,7 @@ public final class JoinSet<T> {
      * @throws IllegalStateException if called outside a task of the set's loop
      */
     public Task<T> joinNext() {
-        loop.requireCurrentTask("JoinSet.joinNext()");
+        loop.current.requireTask(loop, "JoinSet.joinNext()");
         while (finished.isEmpty()) {
             if (running.isEmpty()) return null;
             Future<Void> joiner = loop.createFuture();
@@ -118,7 +118,7 @@ public final class JoinSet<T> {
      * @throws IllegalStateException if called off the set's loop
      */
     public Task<T> tryJoinNext() {
-        loop.checkThread("JoinSet.tryJoinNext()");
+        loop.owner.checkThread("JoinSet.tryJoinNext()");
         return finished.pollFirst();
     }
 
@@ -129,7 +129,7 @@ public final class JoinSet<T> {
      * @throws IllegalStateException if called off the set's loop
      */
     public void cancelAll() {
-        loop.checkThread("JoinSet.cancelAll()");
+        loop.owner.checkThread("JoinSet.cancelAll()");
         for (Task<T> t : new ArrayList<>(running)) t.cancel();
     }
 
@@ -144,7 +144,7 @@ public final class JoinSet<T> {
      * @throws IllegalStateException if called outside a task of the set's loop
      */
     public void shutdown() {
-        loop.requireCurrentTask("JoinSet.shutdown()");
+        loop.current.requireTask(loop, "JoinSet.shutdown()");
         cancelAll();
         Task<T> t;
         while ((t = joinNext()) != null) {

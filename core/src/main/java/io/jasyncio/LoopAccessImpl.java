@@ -14,27 +14,35 @@ final class LoopAccessImpl extends LoopAccess {
 
     @Override
     public Selector selector(EventLoop loop) {
-        return loop.selector();
+        return loop.scheduler.selector();
     }
 
     @Override
     public Handle ioHandle(EventLoop loop, Runnable onReady) {
         if (onReady == null) throw new NullPointerException("onReady");
-        return new Handle(loop, onReady, loop.currentContextMap());
+        return new Handle(loop, onReady, loop.current.contextMap());
     }
 
     @Override
     public void checkThread(EventLoop loop, String what) {
-        loop.checkThread(what);
+        loop.owner.checkThread(what);
     }
 
     @Override
     public void addCloseHook(EventLoop loop, Runnable hook) {
-        loop.addCloseHook(hook);
+        loop.owner.checkThread("addCloseHook()");
+        loop.owner.checkOpen();
+        loop.closing.addHook(hook);
+    }
+
+    @Override
+    public void redeliverCancel(Task<?> task, String message) {
+        task.uncancel();
+        task.request(Task.HERE, message, false);
     }
 
     @Override
     public EventLoop runningLoopOrNull() {
-        return EventLoop.runningLoopOrNull();
+        return RunningLoops.current();
     }
 }

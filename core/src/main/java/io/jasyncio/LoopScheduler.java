@@ -31,7 +31,11 @@ import java.util.function.Consumer;
 final class LoopScheduler {
     private static final Duration DEFAULT_SLOW_CALLBACK = Duration.ofMillis(100);
 
+    private static final System.Logger LOG = System.getLogger("io.jasyncio");
+
     private final EventLoop loop;
+    /** The loop's thread and closed state, read by {@link #addFromAnyThread}. */
+    private final LoopOwner owner;
     private final ArrayDeque<Handle> ready = new ArrayDeque<>(256);
     /**
      * Task steps that must run before anything else, outside the ready queue's accounting: an
@@ -67,6 +71,7 @@ final class LoopScheduler {
 
     LoopScheduler(EventLoop loop, VirtualClock clock) {
         this.loop = loop;
+        this.owner = loop.owner;
         this.clock = clock;
         try {
             inbox = new Inbox<>(Selector.open());
@@ -92,6 +97,17 @@ final class LoopScheduler {
     /** Hands {@code h} over from any thread, waking the loop if it sleeps. */
     void offer(Handle h) {
         inbox.offer(h);
+    }
+
+    /** Appends from whatever thread the JDK resumes a task on. */
+    void addFromAnyThread(Handle h) {
+        if (owner.isLoopThread()) {
+            ready.add(h);
+        } else if (owner.closed()) {
+            LOG.log(System.Logger.Level.WARNING, "a task was resumed after its event loop closed and cannot run: {0}", h);
+        } else {
+            inbox.offer(h);
+        }
     }
 
     void addTimer(TimerHandle h) {

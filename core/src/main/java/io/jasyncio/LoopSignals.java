@@ -75,8 +75,8 @@ final class LoopSignals {
     /** {@link EventLoop#addSignalHandler}: runs {@code callback} on {@code loop} at each delivery. */
     static void add(EventLoop loop, String signal, Runnable callback) {
         if (callback == null) throw new NullPointerException("callback");
-        loop.checkThread("addSignalHandler()");
-        loop.checkOpen();
+        loop.owner.checkThread("addSignalHandler()");
+        loop.owner.checkOpen();
         String name = checkName(signal);
         Context context = Context.copyCurrent();
         install(loop, name, sig -> deliver(loop, callback, context));
@@ -133,7 +133,7 @@ final class LoopSignals {
      * so the signal gets back the handler it had before the loop took it.
      */
     static boolean remove(EventLoop loop, String signal) {
-        loop.checkThread("removeSignalHandler()");
+        loop.owner.checkThread("removeSignalHandler()");
         return removeIfInstalled(loop, checkName(signal), null);
     }
 

@@ -23,6 +23,17 @@ final class LoopTasks {
     /** Most recently created pending task; the list runs from here through nextPending. */
     private Task<?> head;
     private int count;
+    /**
+     * The last number given to a scope (Timeout, TaskGroup, CancelScope) entered on this loop.
+     * A task's scopes nest, so among those still active in one task a larger number means a
+     * scope further in: how a shield tells the requests from outside it (ADR 0006).
+     */
+    private long scopes;
+
+    /** Numbers a scope at its entry; see {@link #scopes}. Loop thread only. */
+    long nextScope() {
+        return ++scopes;
+    }
 
     /** Makes, registers and starts a task; see {@link EventLoop#createTask(Coroutine, String, Context, boolean)}. */
     <T> Task<T> create(EventLoop loop, Coroutine<T> coro, String name, Object context, boolean eager) {

@@ -63,7 +63,7 @@ public final class Runner implements AutoCloseable {
      */
     public <T> T run(Coroutine<T> main) {
         if (main == null) throw new NullPointerException("main");
-        if (EventLoop.runningLoopOrNull() != null) {
+        if (RunningLoops.current() != null) {
             throw new IllegalStateException("Runner.run() cannot be called from a running event loop");
         }
         EventLoop l = getLoop();
@@ -71,7 +71,7 @@ public final class Runner implements AutoCloseable {
         // Interrupting the thread that runs the loop cancels the main task, as Ctrl-C does in
         // asyncio.run(); a second interrupt stops the loop. The thread stays interrupted after.
         int[] interrupts = {0};
-        l.setInterruptHandler(() -> {
+        l.scheduler.setInterruptHandler(() -> {
             if (interrupts[0]++ == 0 && !task.done()) task.cancel("interrupted");
             else l.stop();
         });
@@ -83,8 +83,8 @@ public final class Runner implements AutoCloseable {
             throw e;
         } finally {
             if (sigint != null) sigint.remove();
-            l.setInterruptHandler(IGNORE);
-            if (l.takeInterrupt()) Thread.currentThread().interrupt();
+            l.scheduler.setInterruptHandler(IGNORE);
+            if (l.scheduler.takeInterrupt()) Thread.currentThread().interrupt();
         }
     }
 
@@ -99,7 +99,7 @@ public final class Runner implements AutoCloseable {
         if (closed) throw new IllegalStateException("Runner is closed");
         if (loop == null) {
             loop = options.newLoop();
-            loop.setInterruptHandler(IGNORE);
+            loop.scheduler.setInterruptHandler(IGNORE);
         }
         return loop;
     }
@@ -115,12 +115,12 @@ public final class Runner implements AutoCloseable {
             loop.runUntilComplete(loop.shutdownDefaultExecutor(EXECUTOR_JOIN_TIMEOUT));
         } finally {
             loop.close();
-            if (loop.takeInterrupt()) Thread.currentThread().interrupt();
+            if (loop.scheduler.takeInterrupt()) Thread.currentThread().interrupt();
         }
     }
 
     private void cancelAllTasks() {
-        List<Task<?>> tasks = loop.pendingTasksSnapshot();
+        List<Task<?>> tasks = loop.tasks.snapshot();
         if (tasks.isEmpty()) return;
         Future<Void> all = loop.createFuture();
         int[] left = {tasks.size()};

@@ -24,7 +24,7 @@ final class RunningLoops {
     /** The loop running in (or carrying) the current thread, or null. */
     static EventLoop current() {
         EventLoop last = lastRunning;
-        if (last != null && last.isLoopThread()) return last;
+        if (last != null && last.owner.isLoopThread()) return last;
         // Slow path (another loop ran last, or none runs here): find the loop by the carrier.
         Thread carrier = io.jasyncio.internal.VirtualThreads.currentCarrier();
         EventLoop loop = RUNNING.get(carrier);

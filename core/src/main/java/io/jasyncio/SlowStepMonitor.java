@@ -172,7 +172,7 @@ final class SlowStepMonitor {
         // whose first step (on the loop thread) is still making its own. Not made yet: the step
         // runs on the loop thread itself.
         Thread made = task != null ? task.threadIfMade() : null;
-        Thread target = made != null ? made : loop.loopThread();
+        Thread target = made != null ? made : loop.owner.thread();
         if (target == null) return true;
         StackTraceElement[] stack = target.getStackTrace();
         long at = System.nanoTime();

@@ -83,7 +83,7 @@ public final class Supervisor {
     /** Like {@link #run}, returning what {@code body} returns once every child has ended. Suspending. */
     public static <T> T call(ResultBody<T> body) throws Exception {
         Objects.requireNonNull(body, "body");
-        EventLoop loop = EventLoop.runningLoopOrNull();
+        EventLoop loop = RunningLoops.current();
         if (loop == null || loop.currentTask() == null) {
             throw new IllegalStateException("Supervisor needs a parent task: use it inside a task started by "
                     + "Asyncio.run() or createTask(), not in thread '" + Thread.currentThread().getName() + "'");
@@ -126,7 +126,7 @@ public final class Supervisor {
      */
     public <T> Task<T> createTask(Coroutine<T> coro, String name) {
         Objects.requireNonNull(coro, "coro");
-        loop.checkThread("Supervisor.createTask()");
+        loop.owner.checkThread("Supervisor.createTask()");
         if (ended) throw new IllegalStateException("Supervisor " + this + " has ended: create tasks inside its body");
         Task<T> task = loop.createTask(coro, name);
         running.add(task);

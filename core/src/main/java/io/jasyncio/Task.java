@@ -85,6 +85,14 @@ public final class Task<T> extends Future<T> {
     /** Set while this task yields so that an eager child's first step runs before it resumes. */
     private Task<?> eagerChild;
 
+    /**
+     * The innermost {@link CancelScope} active in this task, linked to the outer ones through
+     * {@code CancelScope.outer}; null (the common case) when none is. A request for cancellation
+     * from outside the innermost shielded scope is held there instead of being delivered (see
+     * {@link #request}). 4 bytes per task; the no-scope path reads it once per cancel().
+     */
+    CancelScope cancelScopes;
+
     /** Where the task was created, recorded in debug mode (see TaskDebug); null otherwise. */
     StackTraceElement[] creationStack;
 
@@ -155,7 +163,7 @@ public final class Task<T> extends Future<T> {
      */
     public Thread thread() {
         Thread t = thread;
-        if (t == null && !done() && loop.isOwnerThread()) thread = t = VirtualThreads.newThread(step, getName(), step);
+        if (t == null && !done() && loop.owner.isOwnerThread()) thread = t = VirtualThreads.newThread(step, getName(), step);
         return t;
     }
 
@@ -185,16 +193,46 @@ public final class Task<T> extends Future<T> {
      * Requests cancellation: a {@link CancelledError} with {@code message} is thrown into the
      * coroutine at its next suspension point. Returns false if the task is already done (a
      * failed task's exception then counts as retrieved, as in {@link Future#cancel(String)}).
-     * Repeated requests are counted (see {@link #cancelling()}).
+     * Repeated requests are counted (see {@link #cancelling()}). While the task runs inside a
+     * shielded {@link CancelScope}, the request waits until the shield ends or is lowered (it
+     * still returns true). Does not suspend; loop thread only.
      */
     @Override
     public boolean cancel(String message) {
-        loop.checkThread("Task.cancel()");
+        return request(WHOLE_TASK, message, false);
+    }
+
+    /** The scope a plain {@link #cancel(String)} aims at: the whole task, outside every scope. */
+    static final long WHOLE_TASK = 0;
+    /** A request made from where the task runs now, inside every scope active: no shield holds it. */
+    static final long HERE = Long.MAX_VALUE;
+
+    /**
+     * Requests cancellation on behalf of the scope entered as {@code scope} (its number from
+     * {@code LoopTasks.nextScope()}, or {@link #WHOLE_TASK}): what {@link #cancel(String)},
+     * {@link Timeout}, {@link TaskGroup} and {@link CancelScope} all come through. If a shielded
+     * CancelScope entered after that scope is active, the request is held by the innermost such
+     * shield and comes back here when the shield ends or is lowered (ADR 0006). A held request
+     * is not counted by {@link #cancelling()} until then, so that a Timeout or TaskGroup inside
+     * the shield still recognises its own cancellation. {@code counted}: the request is already
+     * in the count (one taken back from a shield that held it after it was counted).
+     */
+    boolean request(long scope, String message, boolean counted) {
+        loop.owner.checkThread("Task.cancel()");
         if (done()) {
             markRetrieved(); // as Future.cancel: the caller has dealt with a failed task
             return false;
         }
-        cancelsRequested++;
+        CancelScope scopes = cancelScopes;
+        if (scopes != null) {
+            CancelScope shield = scopes.innermostShield();
+            if (shield != null && scope < shield.number()) {
+                shield.hold(scope, message, counted);
+                return true;
+            }
+        }
+        if (!counted) cancelsRequested++;
+        else if (cancelsRequested == 0) return true; // withdrawn by uncancel() while held
         Future<?> waiter = waitingOn;
         if (waiter != null && waiter.cancel(message)) {
             // The awaited future carries the cancellation into this task when it wakes. Keep
@@ -211,7 +249,11 @@ public final class Task<T> extends Future<T> {
         return true;
     }
 
-    /** How many cancellation requests are pending: requests minus {@link #uncancel()} calls. */
+    /**
+     * How many cancellation requests are pending: requests minus {@link #uncancel()} calls.
+     * Requests that a shielded {@link CancelScope} holds back are counted only once the shield
+     * lets them through.
+     */
     public int cancelling() {
         return cancelsRequested;
     }
@@ -223,7 +265,7 @@ public final class Task<T> extends Future<T> {
      * {@link CancelledError} on purpose.
      */
     public int uncancel() {
-        loop.checkThread("Task.uncancel()");
+        loop.owner.checkThread("Task.uncancel()");
         if (cancelsRequested > 0) {
             cancelsRequested--;
             if (cancelsRequested == 0) {
@@ -268,7 +310,7 @@ public final class Task<T> extends Future<T> {
 
     /** Queues the first step; the virtual thread is made when it runs (see {@link Step#invoke}). */
     void start() {
-        loop.scheduleSoon(step);
+        loop.scheduler.add(step);
     }
 
     /**
@@ -288,7 +330,7 @@ public final class Task<T> extends Future<T> {
             eagerMode = INLINE;
             starting = true;
             thread().start();
-            loop.runUrgent(); // eager grandchildren started by that first step, then their creators
+            loop.scheduler.runUrgent(); // eager grandchildren started by that first step, then their creators
         } else {
             creator.yieldForEagerChild(this);
         }
@@ -310,6 +352,30 @@ public final class Task<T> extends Future<T> {
             eagerChild = null;
             child.start();
         }
+    }
+
+    /**
+     * The requests a scope entered now must treat as not its own when it exits: those counted by
+     * {@link #cancelling()}, less one still on its way into the coroutine (requested, not yet
+     * thrown). That one will surface inside the scope as someone else's cancellation; counting
+     * it at entry would let the scope mistake it for its own if both arrive as one
+     * {@link CancelledError} — which a shield makes possible, by holding the pending request
+     * until the scope's own deadline has fired too (ADR 0006).
+     */
+    int cancellingAtScopeEntry() {
+        return mustCancel && cancelsRequested > 0 ? cancelsRequested - 1 : cancelsRequested;
+    }
+
+    /**
+     * A shielded scope becomes active (entered, or shield set) while a request made before it
+     * is pending but not yet thrown into the coroutine: hand it to the shield, still counted, so
+     * that it is not thrown inside. One already sent as an interrupt to a JDK call cannot be
+     * taken back from another thread and is left to be delivered.
+     */
+    void holdPendingCancel(CancelScope shield) {
+        if (!mustCancel || interruptedForCancel) return;
+        mustCancel = false;
+        shield.hold(WHOLE_TASK, pendingCancelMessage, true);
     }
 
     /**
@@ -357,7 +423,7 @@ public final class Task<T> extends Future<T> {
         } else {
             fail(failure);
         }
-        loop.taskFinished(this);
+        loop.tasks.finished(this);
     }
 
     /**
@@ -468,7 +534,7 @@ public final class Task<T> extends Future<T> {
                 // everything else. The urgent queue is LIFO, so push ourselves first, then start
                 // the child, whose first step lands in front of us.
                 eagerChild = null;
-                loop.pushUrgent(this);
+                loop.scheduler.pushUrgent(this);
                 child.eagerMode = URGENT;
                 child.starting = true;
                 child.thread().start();
@@ -479,14 +545,14 @@ public final class Task<T> extends Future<T> {
                 int mode = eagerMode;
                 eagerMode = 0;
                 if (mode == URGENT) {
-                    loop.pushUrgent(this);
+                    loop.scheduler.pushUrgent(this);
                 } else if (mode == INLINE) {
                     invoke(); // in a callback on the loop thread: the eager first step, now
                 } else {
-                    loop.scheduleSoon(this);
+                    loop.scheduler.add(this);
                 }
             } else if (continuation == this.continuation) {
-                loop.scheduleFromAnyThread(this);
+                loop.scheduler.addFromAnyThread(this);
             } else {
                 // A virtual thread that the task's code started itself inherited this scheduler;
                 // it is not a task, so it runs in parallel elsewhere, as Java code expects.
@@ -507,7 +573,7 @@ public final class Task<T> extends Future<T> {
                 starting = true;
                 thread().start();
             } else {
-                loop.runTaskStep(Task.this, c);
+                loop.current.runTaskStep(Task.this, c);
                 if (done()) {
                     // The thread has terminated: let it go (the continuation refers to it too).
                     continuation = null;

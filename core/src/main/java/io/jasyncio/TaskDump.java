@@ -76,9 +76,9 @@ public final class TaskDump {
     /** A snapshot of {@code loop}'s pending tasks; callable from any thread. */
     public static TaskDump of(EventLoop loop) {
         if (loop == null) throw new NullPointerException("loop");
-        if (loop.isOwnerThread() || loop.isClosed()) return capture(loop, null);
+        if (loop.owner.isOwnerThread() || loop.isClosed()) return capture(loop, null);
         CompletableFuture<TaskDump> cf = new CompletableFuture<>();
-        if (loop.callSoonThreadsafeIfOpen(() -> cf.complete(capture(loop, null)))) {
+        if (ThreadBridge.callSoonIfOpen(loop, () -> cf.complete(capture(loop, null)))) {
             try {
                 return cf.get(cooperationWaitMillis, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
@@ -89,7 +89,7 @@ public final class TaskDump {
         }
         StringBuilder why = new StringBuilder("the loop thread did not respond within " + cooperationWaitMillis
                 + " ms: this snapshot was read without its cooperation and may be inconsistent");
-        Thread t = loop.loopThread();
+        Thread t = loop.owner.thread();
         if (t != null) {
             why.append("\nloop thread '").append(t.getName()).append("' is ").append(t.getState()).append(" at:");
             TaskDebug.appendStack(why, "    ", t.getStackTrace(), MAX_FRAMES);
@@ -169,7 +169,7 @@ public final class TaskDump {
     // ---- capture ----
 
     private static TaskDump capture(EventLoop loop, String note) {
-        List<Task<?>> pending = loop.pendingTasksSnapshot();
+        List<Task<?>> pending = loop.tasks.snapshot();
         java.util.Collections.reverse(pending); // the loop links newest first
         Map<Task<?>, Integer> index = new IdentityHashMap<>();
         for (Task<?> t : pending) index.put(t, index.size());
@@ -211,12 +211,12 @@ public final class TaskDump {
     }
 
     private static String loopName(EventLoop loop) {
-        Thread t = loop.loopThread();
+        Thread t = loop.owner.thread();
         return t == null ? "not running" : t.getName();
     }
 
     private static String header(EventLoop loop, int count) {
-        Thread t = loop.loopThread();
+        Thread t = loop.owner.thread();
         return "event loop " + (t == null ? "(not running)" : "on thread '" + t.getName() + "'")
                 + " (debug: " + loop.getDebug() + ", time " + String.format("%.3f", loop.time()) + " s"
                 + (loop.getVirtualClock() != null ? " virtual" : "") + "), " + count + " pending task" + (count == 1 ? "" : "s");

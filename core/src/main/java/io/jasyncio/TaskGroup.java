@@ -115,6 +115,8 @@ public final class TaskGroup implements AutoCloseable {
     private final boolean cancelsBody;
     private final EventLoop loop;
     private final Task<?> parent;
+    /** This scope's number in the parent (LoopTasks.nextScope()): its requests say who sent them. */
+    private final long number;
     private boolean exiting;
     private boolean aborting;
     private boolean parentCancelRequested;
@@ -127,7 +129,7 @@ public final class TaskGroup implements AutoCloseable {
 
     private TaskGroup(boolean cancelsBody) {
         this.cancelsBody = cancelsBody;
-        EventLoop running = EventLoop.runningLoopOrNull();
+        EventLoop running = RunningLoops.current();
         Task<?> current = running != null ? running.currentTask() : null;
         if (current == null) {
             throw new IllegalStateException("TaskGroup cannot determine the parent task: use it inside a task "
@@ -135,6 +137,7 @@ public final class TaskGroup implements AutoCloseable {
         }
         this.loop = running;
         this.parent = current;
+        this.number = running.tasks.nextScope();
     }
 
     /**
@@ -334,7 +337,7 @@ public final class TaskGroup implements AutoCloseable {
             // Request it again (the count stays the same) so that it reaches the parent's next
             // suspension point instead of vanishing. cancel() first: an uncancel() to zero would
             // withdraw the request, with any interrupt it sent.
-            parent.cancel();
+            parent.request(number, null, false);
             parent.uncancel();
         }
         if (baseError != null) throwBaseError();
@@ -391,7 +394,7 @@ public final class TaskGroup implements AutoCloseable {
                 // requested again (same count) so that it is not lost (gh-116720). cancel()
                 // first: an uncancel() to zero would withdraw it, with the interrupt it sent to a
                 // body in a JDK call, and the next blocking call would no longer see it.
-                parent.cancel();
+                parent.request(number, null, false);
                 parent.uncancel();
             }
             throw new ExceptionGroup("unhandled errors in a TaskGroup", errors);
@@ -446,7 +449,7 @@ public final class TaskGroup implements AutoCloseable {
             if (cancelsBody) {
                 // Stop whatever the body awaits; exit() withdraws this request again.
                 parentCancelRequested = true;
-                parent.cancel();
+                parent.request(number, null, false);
             }
         }
     }

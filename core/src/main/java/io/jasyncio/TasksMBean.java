@@ -46,7 +46,7 @@ final class TasksMBean implements TasksMXBean {
 
     @Override
     public String[] getRunningLoops() {
-        return RunningLoops.all().stream().map(EventLoop::loopThread)
+        return RunningLoops.all().stream().map(l -> l.owner.thread())
                 .map(t -> t == null ? "not running" : t.getName()).toArray(String[]::new);
     }
 

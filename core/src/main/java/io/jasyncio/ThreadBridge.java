@@ -19,13 +19,23 @@ final class ThreadBridge {
 
     private ThreadBridge() {}
 
+    /** {@link EventLoop#callSoonThreadsafe} that reports instead of failing when the loop is closed. */
+    static boolean callSoonIfOpen(EventLoop loop, Runnable callback) {
+        try {
+            loop.callSoonThreadsafe(callback);
+            return true;
+        } catch (IllegalStateException closedLoop) {
+            return false;
+        }
+    }
+
     /** See {@link EventLoop#runInExecutor}; {@code result} is a fresh future of {@code loop}. */
     static <T> void runInExecutor(EventLoop loop, Executor executor, Callable<T> fn, Future<T> result) {
         FutureTask<T> work = new FutureTask<>(fn) {
             @Override
             protected void done() {
                 if (isCancelled()) return;
-                loop.callSoonThreadsafeIfOpen(() -> {
+                ThreadBridge.callSoonIfOpen(loop, () -> {
                     if (result.done()) return;
                     if (state() == State.SUCCESS) {
                         result.setResult(resultNow());
@@ -43,7 +53,7 @@ final class ThreadBridge {
 
     /** See {@link EventLoop#wrapFuture}; {@code f} is a fresh future of {@code loop}. */
     static <T> void wrap(EventLoop loop, CompletableFuture<T> cf, Future<T> f) {
-        cf.whenComplete((value, error) -> loop.callSoonThreadsafeIfOpen(() -> {
+        cf.whenComplete((value, error) -> ThreadBridge.callSoonIfOpen(loop, () -> {
             if (f.done()) return;
             if (error == null) {
                 f.setResult(value);
@@ -73,7 +83,7 @@ final class ThreadBridge {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            loop.callSoonThreadsafeIfOpen(() -> {
+            ThreadBridge.callSoonIfOpen(loop, () -> {
                 joinUninterruptibly(helper);
                 if (!done.done()) done.setResult(null);
             });
@@ -104,7 +114,7 @@ final class ThreadBridge {
                 }
             });
             cf.whenComplete((r, e) -> {
-                if (cf.isCancelled()) loop.callSoonThreadsafeIfOpen(() -> task.cancel());
+                if (cf.isCancelled()) ThreadBridge.callSoonIfOpen(loop, () -> task.cancel());
             });
         });
         return cf;

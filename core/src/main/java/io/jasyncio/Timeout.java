@@ -30,7 +30,10 @@ import java.util.OptionalDouble;
  *       ({@link Task#cancelling()}) when it is entered and withdraws its own request on exit
  *       ({@link Task#uncancel()}); if another request remains — an outer timeout, or someone
  *       cancelling the task — the {@code CancelledError} goes on unchanged. So nested scopes
- *       work, and an outer cancellation is never turned into a timeout.</li>
+ *       work, and an outer cancellation is never turned into a timeout. A request still on its
+ *       way into the task at entry (made, not yet thrown) is not counted as before the scope,
+ *       so it cannot be mistaken for the timeout's own either (a deviation from asyncio, which
+ *       then raises {@code TimeoutError} and loses it; see ADR 0006 on shields).</li>
  *   <li>A deadline already past (zero or negative delay, or {@link #reschedule} into the past)
  *       cancels the task at the loop's next turn, before any callback scheduled after it — even
  *       a bare {@code Asyncio.sleep(0)} then times out (CPython gh-95051).</li>
@@ -68,6 +71,8 @@ public final class Timeout {
     private Task<?> task;
     /** The task's cancellation requests when the scope was entered: more at exit are not ours. */
     private int cancellingOnEntry;
+    /** This scope's number, from LoopTasks.nextScope() at entry: its requests say who sent them. */
+    private long number;
 
     /** No deadline: a deadline that never comes, so one comparison covers both cases. */
     private static final double NONE = Double.POSITIVE_INFINITY;
@@ -169,7 +174,7 @@ public final class Timeout {
 
     private void enter() {
         if (state != State.CREATED) throw new IllegalStateException("Timeout has already been entered");
-        EventLoop loop = EventLoop.runningLoopOrNull();
+        EventLoop loop = RunningLoops.current();
         Task<?> current = loop != null ? loop.currentTask() : null;
         if (current == null) {
             throw new IllegalStateException("Timeout should be used inside a task (started by Asyncio.run() or createTask()), "
@@ -177,7 +182,8 @@ public final class Timeout {
         }
         state = State.ENTERED;
         task = current;
-        cancellingOnEntry = current.cancelling();
+        cancellingOnEntry = current.cancellingAtScopeEntry();
+        number = loop.tasks.nextScope();
         reschedule(when);
     }
 
@@ -205,7 +211,7 @@ public final class Timeout {
     }
 
     private void onTimeout() {
-        task.cancel();
+        task.request(number, null, false);
         state = State.EXPIRING;
         timeoutHandler = null; // drop the reference early
     }

@@ -32,8 +32,8 @@ public final class TimerHandle extends Handle {
     @Override
     public void cancel() {
         if (cancelled()) return;
-        loop.checkThread("TimerHandle.cancel()");
+        loop.owner.checkThread("TimerHandle.cancel()");
         super.cancel();
-        if (scheduled) loop.timerCancelled();
+        if (scheduled) loop.scheduler.timerCancelled();
     }
 }

@@ -98,7 +98,7 @@ public final class VirtualClock {
         if (d == null) throw new NullPointerException("d");
         if (d.isNegative()) throw new IllegalArgumentException("virtual time cannot go back: " + d);
         EventLoop l = loop;
-        if (l != null) l.checkThread("VirtualClock.advance()");
+        if (l != null) l.owner.checkThread("VirtualClock.advance()");
         nanos = Math.addExact(nanos, d.toNanos());
     }
 
@@ -197,14 +197,14 @@ public final class VirtualClock {
     long selectTimeout(EventLoop l, long virtualTimeout) {
         jumpArmed = false;
         if (virtualTimeout == 0) return 0;
-        List<Task<?>> blocked = l.tasksBlockedOutsideLoop();
+        List<Task<?>> blocked = l.tasks.blockedOutsideLoop(l.current.task());
         if (blocked.isEmpty() && externalWork == 0 && !hasPendingConnects(l)) {
             stallSince = 0;
             if (virtualTimeout < 0) return -1; // nothing to jump to: only other threads can help
             jumpArmed = true;
             // Poll I/O and the inbox once more: what is ready beats a jump. With channels
             // registered, give bytes in flight on loopback a moment of real time to land.
-            return l.scheduler().hasRegisteredChannels() ? IO_SETTLE_NANOS : 0;
+            return l.scheduler.hasRegisteredChannels() ? IO_SETTLE_NANOS : 0;
         }
         // Real-time work is pending: wait for it as a real loop would, within the stall limit.
         Duration limit = stallLimit;
@@ -219,7 +219,7 @@ public final class VirtualClock {
     void afterSelect(EventLoop l) {
         boolean armed = jumpArmed;
         jumpArmed = false;
-        if (l.scheduler().hasReadyWork() || !l.scheduler().hasTimers()) {
+        if (l.scheduler.hasReadyWork() || !l.scheduler.hasTimers()) {
             stallSince = 0;
             return;
         }
@@ -229,7 +229,7 @@ public final class VirtualClock {
             stallSince = 0;
             warnStalled(l, limit);
         }
-        long target = l.scheduler().firstTimerDeadline() - LoopTime.ORIGIN;
+        long target = l.scheduler.firstTimerDeadline() - LoopTime.ORIGIN;
         if (target > nanos) nanos = target;
     }
 
@@ -239,7 +239,7 @@ public final class VirtualClock {
                 .append(" (await jasyncio futures rather than blocking JDK calls, or raise VirtualClock.setStallLimit)");
         if (externalWork > 0) sb.append("\n  pending executor/wrapped futures: ").append(externalWork);
         if (hasPendingConnects(l)) sb.append("\n  a socket connect is still in progress");
-        for (Task<?> t : l.tasksBlockedOutsideLoop()) {
+        for (Task<?> t : l.tasks.blockedOutsideLoop(l.current.task())) {
             sb.append("\n  task blocked in a JDK call: ").append(t);
             TaskDebug.appendStack(sb, "      ", TaskDebug.taskStack(t), 12);
         }
@@ -248,7 +248,7 @@ public final class VirtualClock {
 
     /** Whether a channel of {@code l} waits for a connect to complete (real-time work in flight). */
     private static boolean hasPendingConnects(EventLoop l) {
-        for (java.nio.channels.SelectionKey k : l.selector().keys()) {
+        for (java.nio.channels.SelectionKey k : l.scheduler.selector().keys()) {
             try {
                 if (k.isValid() && (k.interestOps() & java.nio.channels.SelectionKey.OP_CONNECT) != 0) return true;
             } catch (java.nio.channels.CancelledKeyException raced) {

@@ -23,10 +23,10 @@ class LoopThreadCheckTest {
         try {
             boolean[] seen = new boolean[2];
             loop.runUntilComplete(() -> {
-                seen[0] = loop.isLoopThread();
+                seen[0] = loop.owner.isLoopThread();
                 Future<Void> f = loop.createFuture();
                 loop.callSoon(() -> {
-                    seen[1] = loop.isLoopThread();
+                    seen[1] = loop.owner.isLoopThread();
                     f.setResult(null); // a loop-only call, from a callback
                 });
                 f.await();
@@ -48,7 +48,7 @@ class LoopThreadCheckTest {
             loop.runUntilComplete(() -> {
                 Future<Void> f = loop.createFuture();
                 Thread other = Thread.ofPlatform().start(() -> {
-                    onLoop.set(loop.isLoopThread());
+                    onLoop.set(loop.owner.isLoopThread());
                     try {
                         f.setResult(null);
                     } catch (Throwable t) {
@@ -78,8 +78,8 @@ class LoopThreadCheckTest {
                 Future<Void> f = loop.createFuture();
                 // Inherits the task's scheduler, but runs on the carrier pool, not as a task.
                 Thread vt = Thread.ofVirtual().start(() -> {
-                    onLoop.set(loop.isLoopThread());
-                    running.set(EventLoop.runningLoopOrNull());
+                    onLoop.set(loop.owner.isLoopThread());
+                    running.set(RunningLoops.current());
                     try {
                         f.setResult(null);
                     } catch (Throwable t) {
@@ -116,7 +116,7 @@ class LoopThreadCheckTest {
             boolean[] onMine = new boolean[1];
             EventLoop[] runningThere = new EventLoop[1];
             Asyncio.run(() -> {
-                onMine[0] = mine.isLoopThread();
+                onMine[0] = mine.owner.isLoopThread();
                 runningThere[0] = Asyncio.getRunningLoop();
                 try {
                     futureOfMine.get().setResult(null);
@@ -169,9 +169,9 @@ class LoopThreadCheckTest {
         try {
             loop.runUntilComplete(() -> null);
             // Not running: any thread may use it (isOwnerThread), but nobody is on it.
-            assertFalse(loop.isLoopThread());
-            assertTrue(loop.isOwnerThread());
-            assertNull(EventLoop.runningLoopOrNull());
+            assertFalse(loop.owner.isLoopThread());
+            assertTrue(loop.owner.isOwnerThread());
+            assertNull(RunningLoops.current());
         } finally {
             loop.close();
         }

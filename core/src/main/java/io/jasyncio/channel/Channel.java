@@ -7,7 +7,7 @@ import io.jasyncio.Asyncio;
 import io.jasyncio.CancelledError;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
-import io.jasyncio.Task;
+import io.jasyncio.internal.LoopAccess;
 import io.jasyncio.internal.LoopBinding;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -451,9 +451,7 @@ public final class Channel<T> implements Iterable<T> {
      * and without counting a second request.
      */
     static void deliverLater(CancelledError c) {
-        Task<?> task = Asyncio.currentTask();
-        task.uncancel();
-        task.cancel(c.getMessage());
+        LoopAccess.get().redeliverCancel(Asyncio.currentTask(), c.getMessage());
     }
 
     @Override

@@ -60,6 +60,14 @@ public abstract class LoopAccess {
      */
     public abstract void addCloseHook(EventLoop loop, Runnable hook);
 
+    /**
+     * The current task got a cancellation in the same instant as an operation completed: withdraws
+     * that request and makes it again from where the task is now (inside any shield it is in,
+     * since it got through), without counting a second one, so that it reaches the next
+     * suspension point. Loop thread, in that task.
+     */
+    public abstract void redeliverCancel(io.jasyncio.Task<?> task, String message);
+
     /** The loop running in the calling thread (for a task: the loop that runs it), or null. */
     public abstract EventLoop runningLoopOrNull();
 }
