@@ -224,7 +224,7 @@ class TaskTest {
             Task<Void> t = Asyncio.createTask(() -> {
                 Thread.sleep(20_000);
             });
-            Asyncio.sleep(0.02);
+            while (!t.blockedOutsideLoop()) Asyncio.sleep(0); // an event: it sits in Thread.sleep
             long start = System.nanoTime();
             t.cancel("wake up");
             CancelledError e = assertThrows(CancelledError.class, t::await);
