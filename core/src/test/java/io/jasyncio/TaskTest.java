@@ -330,7 +330,7 @@ class TaskTest {
                 }
                 return "notified";
             });
-            Asyncio.sleep(0.01);
+            while (!waiter.blockedOutsideLoop()) Asyncio.sleep(0); // an event: it sits in monitor.wait()
             Thread.ofPlatform().start(() -> {
                 synchronized (monitor) {
                     ready[0] = true;
