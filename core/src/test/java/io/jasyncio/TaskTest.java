@@ -39,6 +39,24 @@ class TaskTest {
     }
 
     @Test
+    void renamingARunningTaskRenamesItsThreadAndTheTaskKeepsItsCoroutineAndContext() {
+        ContextVar<String> user = new ContextVar<>("user");
+        Asyncio.run(() -> {
+            user.set("alice");
+            Coroutine<String> coro = () -> {
+                Asyncio.currentTask().setName("renamed-while-running");
+                return Thread.currentThread().getName();
+            };
+            Task<String> t = Asyncio.createTask(coro, "before");
+            assertSame(coro, t.getCoro());
+            String[] seen = new String[1];
+            t.getContext().run(() -> seen[0] = user.get());
+            assertEquals("alice", seen[0]);
+            assertEquals("renamed-while-running", t.await());
+        });
+    }
+
+    @Test
     void aTaskHoldsAThreadOnlyWhileItRuns() {
         Asyncio.run(() -> {
             java.lang.ref.WeakReference<Thread>[] carrier = new java.lang.ref.WeakReference[1];
