@@ -143,6 +143,19 @@ class LoopCloseHookTest {
     }
 
     @Test
+    void aVirtualMachineErrorFromAHookIsNotSwallowed() {
+        EventLoop loop = new EventLoop();
+        List<ErrorContext> errors = new ArrayList<>();
+        loop.setExceptionHandler((l, ctx) -> errors.add(ctx));
+        StackOverflowError fatal = new StackOverflowError("hook overflowed");
+        ACCESS.addCloseHook(loop, () -> {
+            throw fatal;
+        });
+        assertSame(fatal, assertThrows(StackOverflowError.class, loop::close));
+        assertEquals(List.of(), errors, "a VirtualMachineError is not an error to report and go on from");
+    }
+
+    @Test
     void addingAHookToAClosedLoopFails() {
         EventLoop loop = new EventLoop();
         loop.close();
