@@ -54,4 +54,27 @@ class TaskGroupCloseTest {
         });
         assertEquals(List.of("close returned"), log);
     }
+
+    @Test
+    void aChildFailingAfterItsParentFinishedWithoutClosingTheGroupIsReported() {
+        List<ErrorContext> reported = new ArrayList<>();
+        Asyncio.run(() -> {
+            Asyncio.getRunningLoop().setExceptionHandler((l, ctx) -> reported.add(ctx));
+            Future<Void> go = Asyncio.getRunningLoop().createFuture();
+            Task<Void> parent = Asyncio.createTask(() -> {
+                TaskGroup tg = TaskGroup.open(); // never closed: a misuse the loop must still report
+                tg.createTask(() -> {
+                    go.await();
+                    throw new IllegalStateException("late");
+                });
+            });
+            parent.await();
+            go.setResult(null);
+            while (reported.isEmpty()) Asyncio.sleep(0);
+            assertTrue(parent.done() && !parent.cancelled());
+        });
+        assertEquals(1, reported.size());
+        assertEquals("late", reported.get(0).exception().getMessage());
+        assertTrue(reported.get(0).message().contains("has errored out but its parent task"), reported.get(0).message());
+    }
 }
