@@ -26,6 +26,23 @@ class EagerTaskTest {
         });
     }
 
+    /** Creates an eager task inside a class initializer, where the creator's thread is pinned. */
+    private static final class CreatedDuringClassInit {
+        static final Task<Integer> CHILD = Asyncio.createTask(() -> 7, "created-in-clinit");
+        static final boolean DONE_AT_CREATION = CHILD.done();
+    }
+
+    @Test
+    void anEagerChildOfAPinnedCreatorFallsBackToANormalStart() {
+        Asyncio.run(() -> {
+            useEagerTasks();
+            // A class initializer pins the creating task's virtual thread, so it cannot yield to
+            // the child's first step: the child must still run, started the ordinary way.
+            assertFalse(CreatedDuringClassInit.DONE_AT_CREATION, "no eager first step from a pinned creator");
+            assertEquals(7, CreatedDuringClassInit.CHILD.await());
+        });
+    }
+
     @Test
     void lazyTasksByDefaultDoNotRunBeforeTheCreatorSuspends() {
         Asyncio.run(() -> {

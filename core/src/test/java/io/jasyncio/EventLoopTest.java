@@ -212,7 +212,14 @@ class EventLoopTest {
             loop.callLater(Duration.ofSeconds(20), loop::stop); // the loop sleeps in select
             Thread loopThread = Thread.ofPlatform().start(loop::runForever);
             while (!loop.isRunning()) Thread.onSpinWait();
-            Thread.sleep(50); // let it block in select
+            // An event, not a sleep: the loop thread is seen inside the selector's select, three
+            // looks 10 ms apart (a non-blocking selectNow is over in microseconds).
+            for (int seen = 0; seen < 3; ) {
+                boolean inSelect = java.util.Arrays.stream(loopThread.getStackTrace())
+                        .anyMatch(f -> f.getMethodName().equals("doSelect"));
+                seen = inSelect ? seen + 1 : 0;
+                Thread.sleep(10);
+            }
             long[] ran = new long[1];
             long sent = System.nanoTime();
             CountDownLatch done = new CountDownLatch(1);

@@ -334,6 +334,37 @@ class FutureTest {
         }
     }
 
+    @Test
+    void anExceptionNobodyRetrievedIsLoggedWhenTheFutureIsCollectedAfterItsLoopClosed() throws Exception {
+        LogCapture log = LogCapture.start();
+        try {
+            List<ErrorContext> handled = new ArrayList<>();
+            EventLoop loop = new EventLoop();
+            loop.setExceptionHandler((l, ctx) -> handled.add(ctx));
+            Runnable failUnseen = () -> {
+                Future<String> f = loop.createFuture();
+                f.setException(new IllegalStateException("lost after close"));
+            };
+            failUnseen.run();
+            loop.close();
+            // The cleaner thread reports once the future is collected: polled, the class's
+            // @Timeout bounds it. A closed loop runs no handler, so the report must be logged.
+            while (log.records().stream().noneMatch(r -> r.getThrown() != null
+                    && "lost after close".equals(r.getThrown().getMessage()))) {
+                System.gc();
+                Thread.sleep(10);
+            }
+            java.util.logging.LogRecord r = log.records().stream()
+                    .filter(x -> x.getThrown() != null && "lost after close".equals(x.getThrown().getMessage()))
+                    .findFirst().orElseThrow();
+            assertEquals(java.util.logging.Level.SEVERE, r.getLevel());
+            assertTrue(r.getMessage().startsWith("Future exception was never retrieved"), r.getMessage());
+            assertEquals(List.of(), handled, "the closed loop's handler is not called");
+        } finally {
+            log.stop();
+        }
+    }
+
     /** Failed futures, the exception of each read in one of the ways there are. */
     private static List<Future<String>> failAndRetrieveEachWay(EventLoop loop) throws Exception {
         List<Future<String>> futures = new ArrayList<>();

@@ -111,6 +111,51 @@ class LoopCloseHookTest {
     }
 
     @Test
+    void aCallbackSentTooLateIsDroppedAtCloseWithAWarningUnlessItWasCancelled() throws Exception {
+        EventLoop loop = new EventLoop();
+        boolean[] ran = {false, false};
+        // Sent from another thread to a loop that will never run again: they wait in its inbox.
+        Thread sender = Thread.ofPlatform().start(() -> {
+            loop.callSoonThreadsafe(new Runnable() {
+                @Override
+                public void run() {
+                    ran[0] = true;
+                }
+
+                @Override
+                public String toString() {
+                    return "late-callback";
+                }
+            });
+            loop.callSoonThreadsafe(() -> ran[1] = true).cancel();
+        });
+        sender.join();
+        LogCapture log = LogCapture.start();
+        try {
+            loop.close();
+        } finally {
+            log.stop();
+        }
+        assertArrayEquals(new boolean[] {false, false}, ran, "close() runs no callback");
+        List<String> dropped = log.messages().stream().filter(m -> m.contains("callback dropped because the loop closed")).toList();
+        assertEquals(1, dropped.size(), "only the live callback is reported: " + log.messages());
+        assertTrue(dropped.get(0).contains("late-callback"), dropped.get(0));
+    }
+
+    @Test
+    void aVirtualMachineErrorFromAHookIsNotSwallowed() {
+        EventLoop loop = new EventLoop();
+        List<ErrorContext> errors = new ArrayList<>();
+        loop.setExceptionHandler((l, ctx) -> errors.add(ctx));
+        StackOverflowError fatal = new StackOverflowError("hook overflowed");
+        ACCESS.addCloseHook(loop, () -> {
+            throw fatal;
+        });
+        assertSame(fatal, assertThrows(StackOverflowError.class, loop::close));
+        assertEquals(List.of(), errors, "a VirtualMachineError is not an error to report and go on from");
+    }
+
+    @Test
     void addingAHookToAClosedLoopFails() {
         EventLoop loop = new EventLoop();
         loop.close();

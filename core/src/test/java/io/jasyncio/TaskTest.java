@@ -39,6 +39,24 @@ class TaskTest {
     }
 
     @Test
+    void renamingARunningTaskRenamesItsThreadAndTheTaskKeepsItsCoroutineAndContext() {
+        ContextVar<String> user = new ContextVar<>("user");
+        Asyncio.run(() -> {
+            user.set("alice");
+            Coroutine<String> coro = () -> {
+                Asyncio.currentTask().setName("renamed-while-running");
+                return Thread.currentThread().getName();
+            };
+            Task<String> t = Asyncio.createTask(coro, "before");
+            assertSame(coro, t.getCoro());
+            String[] seen = new String[1];
+            t.getContext().run(() -> seen[0] = user.get());
+            assertEquals("alice", seen[0]);
+            assertEquals("renamed-while-running", t.await());
+        });
+    }
+
+    @Test
     void aTaskHoldsAThreadOnlyWhileItRuns() {
         Asyncio.run(() -> {
             java.lang.ref.WeakReference<Thread>[] carrier = new java.lang.ref.WeakReference[1];
@@ -254,7 +272,7 @@ class TaskTest {
             Task<Void> t = Asyncio.createTask(() -> {
                 Thread.sleep(20_000);
             });
-            Asyncio.sleep(0.02);
+            while (!t.blockedOutsideLoop()) Asyncio.sleep(0); // an event: it sits in Thread.sleep
             long start = System.nanoTime();
             t.cancel("wake up");
             CancelledError e = assertThrows(CancelledError.class, t::await);
@@ -360,7 +378,7 @@ class TaskTest {
                 }
                 return "notified";
             });
-            Asyncio.sleep(0.01);
+            while (!waiter.blockedOutsideLoop()) Asyncio.sleep(0); // an event: it sits in monitor.wait()
             Thread.ofPlatform().start(() -> {
                 synchronized (monitor) {
                     ready[0] = true;

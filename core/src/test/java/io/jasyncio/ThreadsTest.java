@@ -23,6 +23,16 @@ import org.junit.jupiter.api.Test;
 class ThreadsTest {
 
     @Test
+    void closingTheLoopShutsItsDefaultExecutorDown() throws Exception {
+        Thread[] worker = new Thread[1];
+        try (EventLoop loop = new EventLoop()) {
+            loop.runUntilComplete(loop.runInExecutor(null, () -> worker[0] = Thread.currentThread()));
+        }
+        // An idle pool thread would otherwise live on for its 60 s keep-alive.
+        assertTrue(worker[0].join(Duration.ofSeconds(20)), "the default executor's thread outlived its loop: " + worker[0]);
+    }
+
+    @Test
     void toThreadRunsOnAPlatformThreadWithoutBlockingTheLoop() {
         List<String> events = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch ticked = new CountDownLatch(1);
@@ -217,7 +227,8 @@ class ThreadsTest {
             }, loop);
             cf.cancel(false);
             loop.runUntilComplete(() -> {
-                Asyncio.sleep(Duration.ofMillis(5));
+                // loop turns, not a sleep: the queued submission is handled in the first one
+                for (int i = 0; i < 3; i++) Asyncio.sleep(0);
                 return null;
             });
             assertFalse(ran[0]);

@@ -34,6 +34,18 @@ class OffLoopTest {
     @TempDir
     Path dir;
 
+    /**
+     * Whether some thread sits in a native read on behalf of this package: the blocking read the
+     * test cancels has really started (seen in the thread's stack; the class's @Timeout bounds
+     * the wait).
+     */
+    private static boolean aReadIsBlocked() {
+        return Thread.getAllStackTraces().values().stream().anyMatch(st -> st.length > 0 && st[0].isNativeMethod()
+                && st[0].getMethodName().startsWith("read")
+                && java.util.Arrays.stream(st).anyMatch(f -> f.getClassName().startsWith("io.jasyncio.file.")
+                        && !f.getClassName().contains("Test")));
+    }
+
     /** A writer that opens the FIFO (waiting for our reader), waits, writes, closes. */
     private static Thread slowWriter(Path fifo, Duration wait, String text) {
         return Thread.ofPlatform().daemon().start(() -> {
@@ -204,7 +216,7 @@ class OffLoopTest {
         Asyncio.run(() -> {
             AsyncFile f = AsyncFile.open(fifo);
             Task<String> reader = Asyncio.createTask(() -> f.readLine());
-            Asyncio.sleep(Duration.ofMillis(50));
+            while (!aReadIsBlocked()) Asyncio.sleep(0.001); // an event, not a 50 ms sleep
             assertFalse(reader.done());
             reader.cancel();
             assertThrows(CancelledError.class, reader::await);
@@ -233,7 +245,7 @@ class OffLoopTest {
         long start = System.nanoTime();
         Asyncio.run(() -> {
             Task<String> reader = Asyncio.createTask(() -> AsyncFiles.readString(fifo));
-            Asyncio.sleep(Duration.ofMillis(50));
+            while (!aReadIsBlocked()) Asyncio.sleep(0.001); // an event, not a 50 ms sleep
             assertFalse(reader.done());
             reader.cancel();
             assertThrows(CancelledError.class, reader::await);

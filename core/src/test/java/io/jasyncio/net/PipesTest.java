@@ -177,21 +177,22 @@ class PipesTest {
             Pipe pipe = Pipe.open(); // used blocking, through streams: not selectable for us
             InputStream blocking = Channels.newInputStream(pipe.source());
             PipeConnection<ReadTransport, Sink> in = Pipes.connectReadPipe(Sink::new, blocking);
+            // The loop is not blocked by the reader thread: the writer sends nothing until the
+            // loop has ticked five times while the reader waits (a blocked loop never gets there).
+            java.util.concurrent.CountDownLatch ticked = new java.util.concurrent.CountDownLatch(5);
             Thread writer = Thread.ofPlatform().start(() -> {
                 try (var os = Channels.newOutputStream(pipe.sink())) {
-                    Thread.sleep(300);
+                    ticked.await();
                     os.write(pattern(1 << 20));
                 } catch (Exception e) {
                     throw new RuntimeException(e);
                 }
             });
-            // The loop is not blocked by the reader thread: ticks go on while it waits for data.
-            int ticks = 0;
             while (!in.protocol().lost.done()) {
                 Asyncio.sleep(Duration.ofMillis(10));
-                ticks++;
+                ticked.countDown();
             }
-            assertTrue(ticks >= 5, "the loop ticked " + ticks + " times while the pipe thread waited");
+            assertEquals(0, ticked.getCount(), "the data came before the loop ticked while the pipe thread waited");
             assertArrayEquals(pattern(1 << 20), in.protocol().data.toByteArray());
             assertEquals(List.of("made", "eof", "lost null"), in.protocol().events);
             writer.join();

@@ -295,7 +295,11 @@ class TcpTest {
             });
             Recorder peer = Recorder.awaitFirst(accepted);
             peer.made.await();
-            Asyncio.sleep(0.01); // the peer does not read, so sendfile cannot finish
+            // Events and loop turns, not a sleep: sendfile has started (it pauses reading first),
+            // then several turns (each one a select) pass; the peer reads nothing, so the 10 MiB
+            // cannot all be gone and sendfile must still be waiting.
+            while (t.isReading()) Asyncio.sleep(0);
+            for (int i = 0; i < 10; i++) Asyncio.sleep(0);
             assertFalse(send.done());
             assertFalse(t.isReading(), "reading is paused during sendfile, as in asyncio");
             assertThrows(IllegalStateException.class, () -> t.write(ascii("in between")));

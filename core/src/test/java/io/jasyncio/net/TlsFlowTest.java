@@ -86,7 +86,7 @@ class TlsFlowTest extends TlsTestBase {
             Sipper s = c.protocol();
             TlsProtocol.AppTransport tls = (TlsProtocol.AppTransport) c.transport();
             // Records pile up in the TLS layer meanwhile, up to the incoming high-water mark.
-            for (int i = 0; i < 2000 && tls.readBufferSize() < TlsProtocol.INCOMING_HIGH; i++) Asyncio.sleep(0.005);
+            while (tls.readBufferSize() < TlsProtocol.INCOMING_HIGH) Asyncio.sleep(0.005); // polled; @Timeout bounds it
             for (int i = 0; i < 3; i++) Asyncio.sleep(0); // loop turns (each a select), not a sleep
             assertEquals(0, s.deliveries);
             assertFalse(c.transport().isReading());

@@ -41,9 +41,15 @@ class TlsSendfileUnixTest extends TlsTestBase {
             });
             Recorder peer = Recorder.awaitFirst(accepted);
             peer.made.await();
-            // the peer does not read: once the kernel's buffers are full, sendfile suspends
-            for (int i = 0; i < 5000 && t.getWriteBufferSize() == 0 && !send.done(); i++) Asyncio.sleep(0.002);
-            Asyncio.sleep(0.05);
+            // The peer does not read: once the kernel's buffers are full the transport pauses
+            // writing and the fallback must wait for the drain. Awaited as that event (polled:
+            // the application's protocol does not hear the fallback's pause), then several loop
+            // turns in which the fallback must not write on.
+            while (!((TlsProtocol.AppTransport) t).writingPaused()) {
+                assertFalse(send.done(), "sendfile finished though the peer reads nothing");
+                Asyncio.sleep(0.001);
+            }
+            for (int i = 0; i < 10; i++) Asyncio.sleep(0);
             assertFalse(send.done());
             assertFalse(t.isReading(), "reading is paused during the fallback, as in asyncio");
             long buffered = t.getWriteBufferSize();
@@ -97,7 +103,11 @@ class TlsSendfileUnixTest extends TlsTestBase {
             });
             Recorder peer = Recorder.awaitFirst(accepted);
             peer.made.await();
-            Asyncio.sleep(0.05);
+            // the peer goes away while the send waits for the drain (16 MiB cannot all be buffered)
+            while (!((TlsProtocol.AppTransport) c.transport()).writingPaused()) {
+                assertFalse(send.done(), "sendfile finished though the peer reads nothing");
+                Asyncio.sleep(0.001);
+            }
             assertFalse(send.done());
             peer.transport.abort();
             var failure = assertThrows(java.util.concurrent.CompletionException.class, send::await);

@@ -268,7 +268,11 @@ class StreamsTest {
     void drainRaisesTheErrorTheConnectionWasLostWith() {
         Asyncio.run(() -> {
             Server server = Streams.startServer((r, w) -> {
-                Asyncio.sleep(Duration.ofMillis(50));
+                // Events, not a sleep: the handler reads nothing, so its reader fills and pauses
+                // the socket; a few loop turns more and the client's next chunks wait unread in
+                // the kernel.
+                while (((io.jasyncio.net.ReadTransport) w.transport()).isReading()) Asyncio.sleep(0);
+                for (int i = 0; i < 5; i++) Asyncio.sleep(0);
                 w.transport().abort(); // unread data in the socket: the kernel answers with a reset
             }, "127.0.0.1", 0);
             StreamPair c = Streams.openConnection("127.0.0.1", port(server));

@@ -25,8 +25,9 @@ class TaskDumpJmxTest {
         Asyncio.sleep(0);
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         ObjectName name = new ObjectName(TasksMXBean.OBJECT_NAME);
-        // The first loop registers the bean on a background thread.
-        for (int i = 0; i < 500 && !server.isRegistered(name); i++) Asyncio.sleep(0.01);
+        // The first loop registers the bean on a background thread: polled until it is there
+        // (the class's @Timeout bounds it), not for a fixed number of tries.
+        while (!server.isRegistered(name)) Asyncio.sleep(0.01);
         TasksMXBean bean = JMX.newMXBeanProxy(server, name, TasksMXBean.class);
         // Called from another thread, as a JMX client's request is: the dump is taken on the
         // loop, which is free because this task is suspended in toThread.

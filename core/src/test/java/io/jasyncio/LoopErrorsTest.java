@@ -1,0 +1,62 @@
+package io.jasyncio;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Where a loop's unclaimed errors go: the handler if set, else an ERROR log record with the context. */
+@Timeout(30)
+class LoopErrorsTest {
+
+    @Test
+    void withoutAHandlerAnErrorIsLoggedAtErrorWithItsContext() {
+        LogCapture log = LogCapture.start();
+        RuntimeException boom = new RuntimeException("boom");
+        try (EventLoop loop = new EventLoop(new VirtualClock())) {
+            assertNull(loop.getExceptionHandler());
+            Future<String> f = loop.createFuture();
+            loop.callExceptionHandler(new ErrorContext("something failed", boom, f, null));
+        } finally {
+            log.stop();
+        }
+        LogRecord r = only(log.records(), boom);
+        assertEquals(Level.SEVERE, r.getLevel());
+        assertTrue(r.getMessage().startsWith("something failed\n  future: Future[pending]"), r.getMessage());
+    }
+
+    @Test
+    void aFailingHandlerIsLoggedWithTheContextItFailedOnAndTheLoopGoesOn() {
+        LogCapture log = LogCapture.start();
+        IllegalStateException handlerBug = new IllegalStateException("handler bug");
+        boolean[] after = {false};
+        try (EventLoop loop = new EventLoop(new VirtualClock())) {
+            ExceptionHandler h = (l, ctx) -> {
+                throw handlerBug;
+            };
+            loop.setExceptionHandler(h);
+            assertSame(h, loop.getExceptionHandler());
+            loop.callSoon(() -> {
+                throw new RuntimeException("boom");
+            });
+            loop.callSoon(() -> after[0] = true);
+            loop.callSoon(loop::stop);
+            loop.runForever();
+        } finally {
+            log.stop();
+        }
+        assertTrue(after[0], "the loop went on");
+        LogRecord r = only(log.records(), handlerBug);
+        assertEquals(Level.SEVERE, r.getLevel());
+        assertTrue(r.getMessage().startsWith("Unhandled error in exception handler (context: Exception in callback"), r.getMessage());
+    }
+
+    private static LogRecord only(List<LogRecord> records, Throwable thrown) {
+        List<LogRecord> matching = records.stream().filter(r -> r.getThrown() == thrown).toList();
+        assertEquals(1, matching.size(), records.stream().map(LogRecord::getMessage).toList().toString());
+        return matching.get(0);
+    }
+}
