@@ -4,8 +4,8 @@ import static java.nio.file.StandardOpenOption.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.jasyncio.Asyncio;
+import io.jasyncio.LoopTicker;
 import io.jasyncio.CancelledError;
-import io.jasyncio.EventLoop;
 import io.jasyncio.Task;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -65,26 +65,17 @@ class OffLoopTest {
     private static double[] latenessAloneAndDuringRead(io.jasyncio.Coroutine<String> read, String expected) throws Exception {
         double[] worst = new double[2];
         Asyncio.run(() -> {
-            EventLoop loop = Asyncio.getRunningLoop();
-            int[] phase = {0};
-            int[] ticks = new int[2];
-            Task<Void> ticker = Asyncio.createTask(() -> {
-                while (true) {
-                    double due = loop.time() + 0.010;
-                    Asyncio.sleep(Duration.ofMillis(10));
-                    int p = phase[0];
-                    worst[p] = Math.max(worst[p], (loop.time() - due) * 1000);
-                    ticks[p]++;
-                }
-            });
+            LoopTicker ticker = LoopTicker.start();
             Asyncio.sleep(Duration.ofSeconds(1));
-            phase[0] = 1;
+            ticker.phase(1);
             long t0 = System.nanoTime();
             assertEquals(expected, read.call());
             long readNanos = System.nanoTime() - t0;
             ticker.cancel();
+            worst[0] = ticker.worstMillis(0);
+            worst[1] = ticker.worstMillis(1);
             assertTrue(readNanos >= 900_000_000L, "the read waited for the writer: " + readNanos / 1e6 + " ms");
-            assertTrue(ticks[1] >= 10, "the ticker ran during the read: " + ticks[1] + " ticks");
+            assertTrue(ticker.ticks(1) >= 10, "the ticker ran during the read: " + ticker.ticks(1) + " ticks");
         });
         return worst;
     }

@@ -4,7 +4,7 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.jasyncio.Asyncio;
-import io.jasyncio.EventLoop;
+import io.jasyncio.LoopTicker;
 import io.jasyncio.Task;
 import io.jasyncio.stream.StreamPair;
 import io.jasyncio.stream.Streams;
@@ -39,25 +39,14 @@ class ResolverOffLoopTest {
     private static double[] latenessAloneAndDuringLookups(List<Thread> used) {
         double[] worst = new double[2];
         Asyncio.run(() -> {
-            EventLoop loop = Asyncio.getRunningLoop();
             Thread loopThread = Thread.currentThread();
             Server server = Streams.startServer((r, w) -> {
                 w.write("hi\n".getBytes(US_ASCII));
                 w.close();
             }, "127.0.0.1", 0);
-            int[] phase = {0};
-            int[] ticks = new int[2];
-            Task<Void> ticker = Asyncio.createTask(() -> {
-                while (true) {
-                    double due = loop.time() + 0.010;
-                    Asyncio.sleep(Duration.ofMillis(10));
-                    int p = phase[0];
-                    worst[p] = Math.max(worst[p], (loop.time() - due) * 1000);
-                    ticks[p]++;
-                }
-            });
+            LoopTicker ticker = LoopTicker.start();
             Asyncio.sleep(Duration.ofMillis(500));
-            phase[0] = 1;
+            ticker.phase(1);
             int before = SlowNamesResolverProvider.LOOKUP_THREADS.size();
             long t0 = System.nanoTime();
             String a = slowName("a"), b = slowName("b"), c = slowName("c");
@@ -74,6 +63,8 @@ class ResolverOffLoopTest {
             for (Task<Object> t : lookups) results.add(t.await());
             long nanos = System.nanoTime() - t0;
             ticker.cancel();
+            worst[0] = ticker.worstMillis(0);
+            worst[1] = ticker.worstMillis(1);
             server.close();
             server.waitClosed();
 
@@ -83,7 +74,7 @@ class ResolverOffLoopTest {
             assertEquals("hi\n", results.get(3));
             assertTrue(nanos >= 900_000_000L, "the lookups waited for the slow resolver: " + nanos / 1e6 + " ms");
             assertTrue(nanos < 3_500_000_000L, "the four lookups ran at the same time, not one after another: " + nanos / 1e6 + " ms");
-            assertTrue(ticks[1] >= 10, "the ticker ran during the lookups: " + ticks[1] + " ticks");
+            assertTrue(ticker.ticks(1) >= 10, "the ticker ran during the lookups: " + ticker.ticks(1) + " ticks");
             used.addAll(SlowNamesResolverProvider.LOOKUP_THREADS.subList(before, SlowNamesResolverProvider.LOOKUP_THREADS.size()));
             used.add(loopThread);
         });
