@@ -106,6 +106,19 @@ class ReaderEdgesTest {
     }
 
     @Test
+    void forTheLimitTheShortestOfTwoSeparatorsEndingTogetherCounts() {
+        Asyncio.run(() -> {
+            StreamReader reader = new StreamReader(2);
+            reader.feedData(ascii("ab\r\n"));
+            // asyncio sorts the separators by length and keeps the first of equal ends: "\n" at 3.
+            LimitOverrunError e = assertThrows(LimitOverrunError.class, () -> reader.readUntil(ascii("\r\n"), ascii("\n")));
+            assertEquals("Separator is found, but chunk is longer than limit", e.getMessage());
+            assertEquals(3, e.consumed());
+            assertEquals(4, reader.buffered(), "the data stays in the buffer");
+        });
+    }
+
+    @Test
     void aSeparatorArrivingAloneInAChunkEndsTheWait() {
         Asyncio.run(() -> {
             StreamReader reader = new StreamReader();
