@@ -184,4 +184,47 @@ class ReaderBufferTest {
             assertTrue(reader.atEof());
         });
     }
+
+    @Test
+    void pausingCountsOnlyTheUnreadBytesNotTheSpaceAlreadyRead() {
+        Asyncio.run(() -> {
+            ReaderFeedTest.CountingTransport t = new ReaderFeedTest.CountingTransport();
+            StreamReader reader = new StreamReader(10);
+            reader.setTransport(t);
+            reader.feedData(new byte[5]);
+            reader.feedData(new byte[11]); // one array of 512 now, unread bytes at [0, 16)
+            reader.read(10);               // unread at [10, 16)
+            reader.feedData(new byte[5]);  // fits behind: unread at [10, 21), 11 bytes
+            assertEquals(11, reader.buffered());
+            assertEquals(0, t.pauses, "11 unread bytes are not above 2 x 10");
+            assertEquals("StreamReader[11 bytes, limit=10, transport=" + t + "]", reader.toString());
+        });
+    }
+
+    @Test
+    void everyKindOfReadResumesAPausedTransportOnceTheBufferIsBackAtTheLimit() {
+        Asyncio.run(() -> {
+            ReaderFeedTest.CountingTransport t = new ReaderFeedTest.CountingTransport();
+            StreamReader reader = new StreamReader(4);
+            reader.setTransport(t);
+            reader.feedData(ascii("abcd\nefgh"));
+            assertEquals(1, t.pauses);
+            reader.readUntil(ascii("\n"));
+            assertEquals(1, t.resumes, "readUntil");
+            reader.feedData(ascii("ijklmnop\n"));
+            assertEquals(2, t.pauses);
+            reader.readExactly(10);
+            assertEquals(2, t.resumes, "readExactly");
+            reader.feedData(ascii("0123456789"));
+            assertEquals(3, t.pauses);
+            assertEquals(9, reader.asInputStream().read(new byte[9], 0, 9));
+            assertEquals(3, t.resumes, "the InputStream view");
+            reader.read(100);
+            reader.feedData(ascii("toolongline"));
+            assertEquals(4, t.pauses);
+            assertThrows(LimitOverrunError.class, reader::readLine);
+            assertEquals(0, reader.buffered(), "no newline in sight: the whole buffer went");
+            assertEquals(4, t.resumes, "readLine discarding an overlong line");
+        });
+    }
 }

@@ -119,6 +119,21 @@ class ReaderEdgesTest {
     }
 
     @Test
+    void aLongerSeparatorThatEndsEarlierWins() {
+        Asyncio.run(() -> {
+            StreamReader reader = new StreamReader();
+            reader.feedData(ascii("abx"));
+            assertEquals("ab", text(reader.readUntil(ascii("x"), ascii("ab"))), "the shortest chunk, not the shortest separator");
+            assertEquals("StreamReader[1 bytes]", reader.toString(), "counts the unread bytes only");
+        });
+    }
+
+    @Test
+    void anIncompleteReadOfZeroExpectedBytesSaysZero() {
+        assertEquals("0 bytes read on a total of 0 expected bytes", new IncompleteReadError(new byte[0], 0).getMessage());
+    }
+
+    @Test
     void aSeparatorArrivingAloneInAChunkEndsTheWait() {
         Asyncio.run(() -> {
             StreamReader reader = new StreamReader();

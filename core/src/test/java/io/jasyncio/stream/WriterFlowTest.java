@@ -93,6 +93,31 @@ class WriterFlowTest {
     }
 
     @Test
+    void drainThrowsTheReadersErrorEvenWhileTheTransportLooksOpen() {
+        Asyncio.run(() -> {
+            StreamReader reader = new StreamReader();
+            StreamWriter w = new StreamWriter(new FakeTransport(), null, new DrainFlow(Asyncio.getRunningLoop()), reader);
+            SocketException boom = new SocketException("Connection reset");
+            reader.fail(boom);
+            assertSame(boom, assertThrows(SocketException.class, w::drain));
+        });
+    }
+
+    @Test
+    void aStreamPairWaitsUntilItsConnectionIsLost() {
+        Asyncio.run(() -> {
+            DrainFlow flow = new DrainFlow(Asyncio.getRunningLoop());
+            StreamPair pair = new StreamPair(new StreamReader(), new StreamWriter(new FakeTransport(), null, flow, null));
+            Task<Void> waiting = Asyncio.createTask(() -> { pair.waitClosed(); return null; });
+            Asyncio.sleep(0);
+            Asyncio.sleep(0);
+            assertFalse(waiting.done());
+            flow.connectionLost(null);
+            waiting.await();
+        });
+    }
+
+    @Test
     void drainSuspendsWhilePausedAndResumeWakesEveryWaiter() {
         Asyncio.run(() -> {
             DrainFlow flow = new DrainFlow(Asyncio.getRunningLoop());
