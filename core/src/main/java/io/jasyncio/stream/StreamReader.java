@@ -72,7 +72,10 @@ public final class StreamReader implements Iterable<byte[]> {
 
     private final EventLoop loop;
     private final int limit;
-    /** The unread bytes are {@code buf[head, tail)}; {@link #EMPTY} whenever none are buffered. */
+    /**
+     * The unread bytes are {@code buf[head, tail)}. Whenever none are buffered, buf is
+     * {@link #EMPTY} and head = tail = 0 ({@link #clear()} keeps this; {@code feed} relies on it).
+     */
     private byte[] buf = EMPTY;
     private int head;
     private int tail;
@@ -190,11 +193,9 @@ public final class StreamReader implements Iterable<byte[]> {
         int n = data.remaining();
         if (n == 0) return;
         if (head == tail) {
-            // Empty (so buf is EMPTY): an array of exactly this chunk, which a read taking the
-            // chunk whole hands over instead of copying it a second time.
+            // Empty, so clear() left buf EMPTY and head = tail = 0: an array of exactly this
+            // chunk, which a read taking the chunk whole hands over instead of copying it again.
             buf = new byte[n];
-            head = 0;
-            tail = 0;
         } else {
             makeRoom(n);
         }
@@ -316,6 +317,11 @@ public final class StreamReader implements Iterable<byte[]> {
     /** The length of the array held now: 0 while nothing is buffered. For tests of the memory an idle reader keeps. */
     int capacity() {
         return buf.length;
+    }
+
+    /** The array held now. For tests of the no-copy path: a chunk read whole is returned as this very array. */
+    byte[] array() {
+        return buf;
     }
 
     /**
@@ -548,7 +554,8 @@ public final class StreamReader implements Iterable<byte[]> {
 
     /** Removes and returns the first {@code n} buffered bytes. */
     private byte[] take(int n) {
-        if (head == 0 && n == tail && n == buf.length) {
+        // n <= tail - head <= buf.length, so n == buf.length means head is 0 and n is all there is.
+        if (n == buf.length) {
             byte[] whole = buf; // exactly the bytes asked for, and nobody else holds it: no copy
             clear();
             return whole;

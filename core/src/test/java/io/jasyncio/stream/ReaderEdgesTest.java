@@ -106,6 +106,34 @@ class ReaderEdgesTest {
     }
 
     @Test
+    void forTheLimitTheShortestOfTwoSeparatorsEndingTogetherCounts() {
+        Asyncio.run(() -> {
+            StreamReader reader = new StreamReader(2);
+            reader.feedData(ascii("ab\r\n"));
+            // asyncio sorts the separators by length and keeps the first of equal ends: "\n" at 3.
+            LimitOverrunError e = assertThrows(LimitOverrunError.class, () -> reader.readUntil(ascii("\r\n"), ascii("\n")));
+            assertEquals("Separator is found, but chunk is longer than limit", e.getMessage());
+            assertEquals(3, e.consumed());
+            assertEquals(4, reader.buffered(), "the data stays in the buffer");
+        });
+    }
+
+    @Test
+    void aLongerSeparatorThatEndsEarlierWins() {
+        Asyncio.run(() -> {
+            StreamReader reader = new StreamReader();
+            reader.feedData(ascii("abx"));
+            assertEquals("ab", text(reader.readUntil(ascii("x"), ascii("ab"))), "the shortest chunk, not the shortest separator");
+            assertEquals("StreamReader[1 bytes]", reader.toString(), "counts the unread bytes only");
+        });
+    }
+
+    @Test
+    void anIncompleteReadOfZeroExpectedBytesSaysZero() {
+        assertEquals("0 bytes read on a total of 0 expected bytes", new IncompleteReadError(new byte[0], 0).getMessage());
+    }
+
+    @Test
     void aSeparatorArrivingAloneInAChunkEndsTheWait() {
         Asyncio.run(() -> {
             StreamReader reader = new StreamReader();
@@ -126,6 +154,99 @@ class ReaderEdgesTest {
             Task<byte[]> several = startAndSettle(() -> reader.readUntil(ascii("\r\n"), ascii("\n\n")));
             reader.feedData(ascii("\r\n"));
             assertEquals("\r\n", text(several.await()));
+        });
+    }
+
+    @Test
+    void dataOrAFailureArrivingForACancelledReadIsKeptForTheNextRead() {
+        Asyncio.run(() -> {
+            StreamReader reader = new StreamReader();
+            Task<byte[]> cancelled = startAndSettle(() -> reader.read(5));
+            cancelled.cancel(); // its waiter is cancelled at once; the task has not run yet
+            reader.feedData(ascii("x"));
+            assertThrows(io.jasyncio.CancelledError.class, cancelled::await);
+            assertEquals("x", text(reader.read(5)), "the chunk went to nobody");
+
+            Task<byte[]> alsoCancelled = startAndSettle(() -> reader.read(5));
+            alsoCancelled.cancel();
+            SocketException boom = new SocketException("Connection reset");
+            reader.setException(boom);
+            assertThrows(io.jasyncio.CancelledError.class, alsoCancelled::await);
+            assertSame(boom, assertThrows(SocketException.class, () -> reader.read(1)));
+        });
+    }
+
+    @Test
+    void aWokenReadIsNoLongerShownAsWaiting() {
+        Asyncio.run(() -> {
+            StreamReader reader = new StreamReader();
+            Task<byte[]> read = startAndSettle(() -> reader.read(5));
+            assertEquals("StreamReader[0 bytes, waiting]", reader.toString());
+            reader.feedData(ascii("x"));
+            assertEquals("StreamReader[1 bytes]", reader.toString(), "woken, though it has not run yet");
+            assertEquals("x", text(read.await()));
+            Task<byte[]> failed = startAndSettle(() -> reader.read(5));
+            reader.setException(new SocketException("gone"));
+            assertEquals("StreamReader[0 bytes, exception=java.net.SocketException: gone]", reader.toString());
+            assertThrows(Throwable.class, failed::await);
+        });
+    }
+
+    @Test
+    void aFailureThatIsNeitherAnIOExceptionNorUncheckedIsThrownWrappedInOne() {
+        Asyncio.run(() -> {
+            StreamReader checked = new StreamReader();
+            Exception cause = new Exception("protocol said no");
+            checked.setException(cause);
+            IOException e = assertThrows(IOException.class, () -> checked.read(1));
+            assertEquals("protocol said no", e.getMessage());
+            assertSame(cause, e.getCause());
+
+            StreamReader unchecked = new StreamReader();
+            IllegalStateException bug = new IllegalStateException("bug");
+            unchecked.setException(bug);
+            assertSame(bug, assertThrows(IllegalStateException.class, () -> unchecked.read(1)), "thrown as it is");
+
+            StreamReader error = new StreamReader();
+            AssertionError fatal = new AssertionError("fatal");
+            error.setException(fatal);
+            assertSame(fatal, assertThrows(AssertionError.class, () -> error.readExactly(1)), "thrown as it is");
+        });
+    }
+
+    @Test
+    void readUntilWithoutASeparatorReadsALine() {
+        Asyncio.run(() -> {
+            StreamReader reader = new StreamReader();
+            reader.feedData(ascii("one\ntwo"));
+            assertEquals("one\n", text(reader.readUntil()));
+            assertEquals(3, reader.buffered());
+        });
+    }
+
+    @Test
+    void theLineIteratorReadsOneLinePerNextAndStaysDoneAtEof() {
+        Asyncio.run(() -> {
+            StreamReader reader = new StreamReader();
+            reader.feedData(ascii("a\nb\n"));
+            reader.feedEof();
+            var it = reader.iterator();
+            assertTrue(it.hasNext());
+            assertTrue(it.hasNext(), "asking twice reads no second line");
+            assertEquals("a\n", text(it.next()));
+            assertEquals("b\n", text(it.next()), "next() without hasNext() reads the line itself");
+            assertFalse(it.hasNext());
+            reader.setException(new SocketException("after the end"));
+            assertFalse(it.hasNext(), "done at EOF: the reader is not asked again");
+            assertEquals("the stream is at EOF", assertThrows(java.util.NoSuchElementException.class, it::next).getMessage());
+        });
+    }
+
+    @Test
+    void theInputStreamViewNamesItsReader() {
+        Asyncio.run(() -> {
+            StreamReader reader = new StreamReader();
+            assertEquals("InputStream of StreamReader[0 bytes]", reader.asInputStream().toString());
         });
     }
 

@@ -216,6 +216,17 @@ class StreamsApiTest {
     }
 
     @Test
+    void openConnectionWithOptionsAndTheDefaultLimitConnects() {
+        Asyncio.run(() -> {
+            try (Server server = Streams.startServer(ECHO, "127.0.0.1", 0);
+                 StreamPair c = Streams.openConnection("127.0.0.1", server.port(), ConnectOptions.defaults())) {
+                c.writer().write(ascii("ping\n"));
+                assertEquals("ping\n", text(c.reader().readLine()));
+            }
+        });
+    }
+
+    @Test
     void openConnectionWithConnectOptionsBindsTheLocalAddress() {
         Asyncio.run(() -> {
             try (Server server = Streams.startServer(ECHO, "127.0.0.1", 0)) {
