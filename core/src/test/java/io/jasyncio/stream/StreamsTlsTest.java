@@ -6,11 +6,14 @@ import static io.jasyncio.stream.StreamTesting.text;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.jasyncio.Asyncio;
+import io.jasyncio.ErrorContext;
+import io.jasyncio.Future;
 import io.jasyncio.net.Server;
 import io.jasyncio.net.ServerOptions;
 import io.jasyncio.net.TlsOptions;
 import io.jasyncio.net.TlsTesting;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,6 +47,46 @@ class StreamsTlsTest {
             assertEquals("SECRET\n", text(c.reader().readLine()));
             c.writer().close();
             c.writer().waitClosed();
+            server.close();
+            server.waitClosed();
+        });
+    }
+
+    /**
+     * After STARTTLS the connection is the TLS one: a handler that then fails is reported with the
+     * TLS transport (asyncio's context names the transport the writer writes to), and the
+     * connection it closes is the TLS connection, so the client sees a clean end of stream.
+     */
+    @Test
+    void aHandlerFailingAfterStartTlsIsReportedWithTheTlsTransport() {
+        Asyncio.run(() -> {
+            List<ErrorContext> reported = new ArrayList<>();
+            Future<Void> seen = Asyncio.getRunningLoop().createFuture();
+            Asyncio.getRunningLoop().setExceptionHandler((loop, ctx) -> {
+                reported.add(ctx);
+                if (!seen.done()) seen.setResult(null);
+            });
+            IllegalStateException bug = new IllegalStateException("handler bug after STARTTLS");
+            Server server = Streams.startServer((r, w) -> {
+                assertEquals("STARTTLS\n", text(r.readLine()));
+                w.write(ascii("GO\n"));
+                w.startTls(TlsOptions.of(serverContext));
+                assertEquals("after\n", text(r.readLine()));
+                throw bug;
+            }, "127.0.0.1", 0);
+            StreamPair c = Streams.openConnection("127.0.0.1", port(server));
+            c.writer().write(ascii("STARTTLS\n"));
+            assertEquals("GO\n", text(c.reader().readLine()));
+            c.writer().startTls(TlsOptions.of(clientContext).withServerHostname("localhost"));
+            c.writer().write(ascii("after\n"));
+            seen.await();
+            assertEquals(1, reported.size(), reported.toString());
+            ErrorContext ctx = reported.get(0);
+            assertSame(bug, ctx.exception());
+            assertNotNull(ctx.transport(), "the report names the connection");
+            assertNotNull(ctx.transport().getExtraInfo("sslcontext"), "the transport reported is the TLS one: " + ctx.transport());
+            assertArrayEquals(new byte[0], c.reader().read(-1), "the server closed the TLS connection: a clean EOF");
+            c.writer().close();
             server.close();
             server.waitClosed();
         });
