@@ -2,6 +2,10 @@ package io.jasyncio.net;
 
 import io.jasyncio.ErrorContext;
 import io.jasyncio.EventLoop;
+import io.jasyncio.Handle;
+import java.io.IOException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
 
 /** What the read and the write pipe transports share: the end of a pipe. Loop thread only. */
 final class PipeEnds {
@@ -39,5 +43,19 @@ final class PipeEnds {
                 return pipe.toString();
             }
         };
+    }
+
+    /**
+     * Releases a selector-served pipe end: leaves the selector, drops its readiness handle and
+     * closes the channel (a failure to close is only logged: the pipe is done either way).
+     */
+    static void releaseSelectable(SelectionKey key, Handle handle, SelectableChannel channel) {
+        key.cancel();
+        handle.cancel();
+        try {
+            channel.close();
+        } catch (IOException e) {
+            ReadPipe.LOG.log(System.Logger.Level.DEBUG, "closing a pipe failed", e);
+        }
     }
 }

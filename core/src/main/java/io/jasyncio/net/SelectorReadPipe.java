@@ -62,13 +62,7 @@ final class SelectorReadPipe extends ReadPipe {
 
     @Override
     void release() {
-        key.cancel();
-        handle.cancel();
-        try {
-            channel.close();
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "closing a pipe failed", e);
-        }
+        PipeEnds.releaseSelectable(key, handle, channel);
     }
 
     @Override

@@ -125,13 +125,7 @@ final class SelectorWritePipe extends WritePipe {
 
     @Override
     void release() {
-        key.cancel();
-        handle.cancel();
-        try {
-            channel.close();
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "closing a pipe failed", e);
-        }
+        PipeEnds.releaseSelectable(key, handle, channel);
     }
 
     @Override
