@@ -83,30 +83,6 @@ class LogReadabilityTest {
     }
 
     @Test
-    void anUnretrievedTaskExceptionReportShowsTheTaskFinishedWithItsException() {
-        List<ErrorContext> reports = new ArrayList<>();
-        try (EventLoop loop = new EventLoop()) {
-            loop.setExceptionHandler((l, ctx) -> reports.add(ctx));
-            loop.runUntilComplete(() -> {
-                Asyncio.createTask(() -> {
-                    throw new IllegalStateException("nobody looks");
-                }, "forgotten");
-                Asyncio.sleep(0);
-                Asyncio.sleep(0);
-                return null;
-            });
-            for (int i = 0; i < 100 && reports.isEmpty(); i++) {
-                System.gc();
-                loop.runUntilComplete(() -> Asyncio.sleep(0.02));
-            }
-        }
-        assertEquals(1, reports.size());
-        String m = reports.get(0).message();
-        assertTrue(m.contains("Task[forgotten, Task[finished exception=java.lang.IllegalStateException: nobody looks]"), m);
-        assertFalse(m.contains("pending"), m);
-    }
-
-    @Test
     void theDefaultHandlerPrintsTheTransportProtocolAndSocketUnderTheMessage() {
         LogCapture log = LogCapture.start();
         try (EventLoop loop = new EventLoop()) {

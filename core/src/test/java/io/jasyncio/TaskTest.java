@@ -464,6 +464,10 @@ class TaskTest {
         assertTrue(reports.get(0).message().startsWith("Task exception was never retrieved"), reports.get(0).message());
         assertTrue(reports.get(0).message().contains("forgotten"));
         assertEquals("nobody looks", reports.get(0).exception().getMessage());
+        // The report shows the task's final state (it was once built before the state was set).
+        String m = reports.get(0).message();
+        assertTrue(m.contains("Task[forgotten, Task[finished exception=java.lang.IllegalStateException: nobody looks]"), m);
+        assertFalse(m.contains("pending"), m);
     }
 
     @Test
