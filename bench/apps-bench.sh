@@ -32,11 +32,7 @@ set -euo pipefail
 rounds=${1:-5} secs=${2:-5}
 p16_n=${P16_N:-200000} p1_n=${P1_N:-20000}
 root=$(cd "$(dirname "$0")/.." && pwd)
-jdk=""
-for d in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/java-25-openjdk-amd64 /usr/lib/jvm/jdk-25*; do
-  if [ -n "$d" ] && [ -x "$d/bin/java" ] && "$d/bin/java" -version 2>&1 | grep -q '"25'; then jdk=$d; break; fi
-done
-[ -n "$jdk" ] || { echo "no JDK 25 found: set JAVA_HOME" >&2; exit 1; }
+. "$root/bench/find-jdk.sh" java
 for t in wrk redis-benchmark redis-server taskset python3; do
   command -v $t >/dev/null || { echo "$t is missing: apt-get install -y wrk redis-tools redis-server util-linux python3" >&2; exit 1; }
 done

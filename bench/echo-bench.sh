@@ -10,11 +10,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 shared=${SHARED_BENCH:-$root/../shared/bench}
 [ -x "$shared/echo-bench.sh" ] || shared=/work/shared/bench
 # JDK 25: JAVA_HOME if it is one, else the usual install places (as mvnw's toolchain finds it).
-jdk=""
-for d in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/java-25-openjdk-amd64 /usr/lib/jvm/jdk-25*; do
-  if [ -n "$d" ] && [ -x "$d/bin/javac" ] && "$d/bin/java" -version 2>&1 | grep -q '"25'; then jdk=$d; break; fi
-done
-[ -n "$jdk" ] || { echo "no JDK 25 found: set JAVA_HOME" >&2; exit 1; }
+. "$root/bench/find-jdk.sh" javac
 out=$(mktemp -d /tmp/echo-bench.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 mkdir -p "$out/classes"

@@ -8,11 +8,7 @@
 set -euo pipefail
 rounds=${1:-3} dir=${2:-/dev/shm/jasyncio-files-bench}
 root=$(cd "$(dirname "$0")/.." && pwd)
-jdk=""
-for d in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/java-25-openjdk-amd64 /usr/lib/jvm/jdk-25*; do
-  if [ -n "$d" ] && [ -x "$d/bin/java" ] && "$d/bin/java" -version 2>&1 | grep -q '"25'; then jdk=$d; break; fi
-done
-[ -n "$jdk" ] || { echo "no JDK 25 found: set JAVA_HOME" >&2; exit 1; }
+. "$root/bench/find-jdk.sh" java
 jar=$(mktemp /tmp/files-bench.XXXXXX.jar)
 out=$(mktemp /tmp/files-bench.XXXXXX.txt)
 trap 'rm -f "$jar" "$out"; rm -rf "$dir"' EXIT

@@ -12,11 +12,7 @@ scpus=${SERVER_CPUS:-0,1} ccpus=${CLIENT_CPUS:-0,1}
 root=$(cd "$(dirname "$0")/.." && pwd)
 shared=${SHARED_BENCH:-$root/../shared/bench}
 [ -f "$shared/echoload.c" ] || shared=/work/shared/bench
-jdk=""
-for d in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/java-25-openjdk-amd64; do
-  if [ -n "$d" ] && [ -x "$d/bin/javac" ] && "$d/bin/java" -version 2>&1 | grep -q '"25'; then jdk=$d; break; fi
-done
-[ -n "$jdk" ] || { echo "no JDK 25 found: set JAVA_HOME" >&2; exit 1; }
+. "$root/bench/find-jdk.sh" javac
 out=$(mktemp -d /tmp/loops-bench.XXXXXX)
 srv=""
 trap '[ -n "$srv" ] && kill $srv 2>/dev/null; rm -rf "$out"' EXIT
