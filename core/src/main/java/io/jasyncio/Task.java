@@ -156,15 +156,23 @@ public final class Task<T> extends Future<T> {
     }
 
     /**
-     * The virtual thread that carries this task (visible in thread dumps under the task's name),
-     * or null once the task is done. Any thread may ask; from another thread than the loop's the
+     * The virtual thread that carries this task, or null once the task is done. It carries the
+     * task's name (in thread dumps, {@code Thread.getName()}) when the task was given one
+     * ({@link Asyncio#createTask(Coroutine, String)}, {@link #setName}) or the loop is in debug
+     * mode; otherwise it is unnamed ({@code ""}), which spares a String per task that an idle
+     * server connection would hold for its whole life. {@link #getName()} is "Task-N" either way. Any thread may ask; from another thread than the loop's the
      * answer is also null while the task has not started yet (its thread is made lazily, and only
      * by its loop: a thread made by a second thread would race with the one the loop starts).
      */
     public Thread thread() {
         Thread t = thread;
-        if (t == null && !done() && loop.owner.isOwnerThread()) thread = t = VirtualThreads.newThread(step, getName(), step);
+        if (t == null && !done() && loop.owner.isOwnerThread()) thread = t = VirtualThreads.newThread(step, threadName(), step);
         return t;
+    }
+
+    /** The name the thread gets: null (unnamed) for a default-named task outside debug mode. */
+    private String threadName() {
+        return name != null ? name : loop.getDebug() ? getName() : null;
     }
 
     /** The thread if it was made and the task is not done; never makes one. */

@@ -39,6 +39,21 @@ class TaskTest {
     }
 
     @Test
+    void aTaskWithTheDefaultNameRunsInAnUnnamedThreadUnlessTheLoopIsInDebugMode() {
+        String[] seen = Asyncio.run(() -> {
+            Task<String> t = Asyncio.createTask(() -> Thread.currentThread().getName());
+            return new String[] {t.getName(), t.await()};
+        }, RunOptions.defaults().debug(false));
+        assertTrue(seen[0].matches("Task-\\d+"), seen[0]);
+        assertEquals("", seen[1], "no String per task for the thread's name");
+        String[] debug = Asyncio.run(() -> {
+            Task<String> t = Asyncio.createTask(() -> Thread.currentThread().getName());
+            return new String[] {t.getName(), t.await()};
+        }, RunOptions.defaults().debug(true));
+        assertEquals(debug[0], debug[1], "in debug mode thread dumps show the task's name");
+    }
+
+    @Test
     void renamingARunningTaskRenamesItsThreadAndTheTaskKeepsItsCoroutineAndContext() {
         ContextVar<String> user = new ContextVar<>("user");
         Asyncio.run(() -> {
