@@ -32,6 +32,9 @@ final class StreamTransport extends SelectorTransport<SocketChannel, ByteBuffer>
     private static final int LOG_THRESHOLD_FOR_CONNLOST_WRITES = 5;
 
     private final Server server;
+    /** The server's list of its connections (see Server#attach); null when not on it. */
+    StreamTransport prevClient;
+    StreamTransport nextClient;
     private Protocol protocol;
     private Future<Void> waiter;
 
