@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -28,7 +29,7 @@ import java.util.Objects;
  *
  * <p>The closing states are explained in {@link SelectorTransport}.
  */
-final class StreamTransport extends SelectorTransport<SocketChannel, ByteBuffer> implements Transport {
+final class StreamTransport extends SelectorTransport<SocketChannel, ByteBuffer> implements Transport, Runnable {
     private static final int LOG_THRESHOLD_FOR_CONNLOST_WRITES = 5;
 
     private final Server server;
@@ -57,7 +58,7 @@ final class StreamTransport extends SelectorTransport<SocketChannel, ByteBuffer>
         this.protocol = Objects.requireNonNull(protocol, "the protocol factory returned null");
         this.server = server;
         this.waiter = waiter;
-        super(loop, io, channel, key, remoteAddressOrNull(channel), t -> ((StreamTransport) t)::onReady);
+        super(loop, io, channel, key, remoteAddressOrNull(channel), t -> (StreamTransport) t);
         if (channel.supportedOptions().contains(StandardSocketOptions.TCP_NODELAY)) {
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
         }
@@ -90,6 +91,15 @@ final class StreamTransport extends SelectorTransport<SocketChannel, ByteBuffer>
     }
 
     // ---- readiness ----
+
+    /**
+     * The selector's callback: the transport is its handle's Runnable itself, not a bound method
+     * reference (16 bytes per connection). Loop thread only, called by the loop.
+     */
+    @Override
+    public void run() {
+        onReady();
+    }
 
     private void onReady() {
         SelectionKey k = key;
@@ -187,11 +197,12 @@ final class StreamTransport extends SelectorTransport<SocketChannel, ByteBuffer>
 
     private void writeReady() {
         ByteBuffer[] gather = io.gather;
+        ArrayDeque<ByteBuffer> queue = buffer;
         try {
-            while (!buffer.isEmpty()) {
+            while (queue != null && !queue.isEmpty()) {
                 int count = 0;
                 long offered = 0;
-                for (ByteBuffer b : buffer) {
+                for (ByteBuffer b : queue) {
                     gather[count++] = b;
                     offered += b.remaining();
                     if (count == gather.length) break;
@@ -199,20 +210,20 @@ final class StreamTransport extends SelectorTransport<SocketChannel, ByteBuffer>
                 long n = channel.write(gather, 0, count);
                 Arrays.fill(gather, 0, count, null);
                 bufferSize -= n;
-                while (!buffer.isEmpty() && !buffer.peekFirst().hasRemaining()) buffer.pollFirst();
+                while (!queue.isEmpty() && !queue.peekFirst().hasRemaining()) queue.pollFirst();
                 if (n < offered) break; // the socket is full: wait for the next OP_WRITE
             }
         } catch (IOException e) {
             Arrays.fill(gather, null);
-            buffer.clear();
+            buffer = null;
             bufferSize = 0;
             writeWanted = false;
             updateInterest();
             fatalError(e, "Fatal write error on socket transport");
             return;
         }
-        flow.shrank(bufferSize, protocol);
-        if (buffer.isEmpty()) {
+        bufferShrank(protocol);
+        if (bufferEmpty()) {
             writeWanted = false;
             updateInterest();
             Future<Void> w = writableWaiter;
@@ -251,7 +262,7 @@ final class StreamTransport extends SelectorTransport<SocketChannel, ByteBuffer>
             connLost++;
             return;
         }
-        if (buffer.isEmpty()) {
+        if (bufferEmpty()) {
             try {
                 channel.write(data);
             } catch (IOException e) {
@@ -264,9 +275,7 @@ final class StreamTransport extends SelectorTransport<SocketChannel, ByteBuffer>
         }
         ByteBuffer copy = ByteBuffer.allocate(data.remaining());
         copy.put(data).flip();
-        buffer.add(copy);
-        bufferSize += copy.remaining();
-        flow.grew(bufferSize, protocol);
+        buffer(copy, copy.remaining(), protocol);
     }
 
     @Override
@@ -278,7 +287,7 @@ final class StreamTransport extends SelectorTransport<SocketChannel, ByteBuffer>
     public void writeEof() {
         if (closing || eof) return;
         eof = true;
-        if (buffer.isEmpty()) shutdownOutput();
+        if (bufferEmpty()) shutdownOutput();
     }
 
     private void shutdownOutput() {
@@ -292,11 +301,6 @@ final class StreamTransport extends SelectorTransport<SocketChannel, ByteBuffer>
     @Override
     public boolean canWriteEof() {
         return true;
-    }
-
-    /** Whether the protocol was last told to pause writing (for the sendfile fallback). */
-    boolean writingPaused() {
-        return flow.isPaused();
     }
 
     // ---- sendfile ----
@@ -316,7 +320,7 @@ final class StreamTransport extends SelectorTransport<SocketChannel, ByteBuffer>
         boolean resumeReading = isReading();
         pauseReading();
         try {
-            while (!buffer.isEmpty()) awaitWritable();
+            while (!bufferEmpty()) awaitWritable();
             long sent = 0;
             long size = file.size();
             while (sent < count && offset + sent < size) {
@@ -386,7 +390,7 @@ final class StreamTransport extends SelectorTransport<SocketChannel, ByteBuffer>
         if (closing) return;
         closing = true;
         readWanted = false;
-        if (buffer.isEmpty()) {
+        if (bufferEmpty()) {
             connLost++;
             writeWanted = false;
             loop.callSoon(() -> callConnectionLost(null));
