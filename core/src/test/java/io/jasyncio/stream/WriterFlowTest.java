@@ -268,7 +268,7 @@ class WriterFlowTest {
                 @Override public String toString() { return "WriteOnly"; }
             };
             StreamReaderProtocol protocol = new StreamReaderProtocol(new StreamReader(), null, loop);
-            StreamWriter notASocket = new StreamWriter(writeOnly, protocol, protocol.flow, null);
+            StreamWriter notASocket = new StreamWriter(writeOnly, protocol, protocol, null);
             assertEquals("startTls needs a socket connection; this writer writes to WriteOnly",
                     assertThrows(IllegalStateException.class, () -> notASocket.startTls(tls)).getMessage());
             assertThrows(NullPointerException.class, () -> pipe.startTls(null));
