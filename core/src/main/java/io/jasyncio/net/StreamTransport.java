@@ -37,6 +37,12 @@ final class StreamTransport extends SelectorTransport<SocketChannel, ByteBuffer>
     StreamTransport prevClient;
     StreamTransport nextClient;
     private Protocol protocol;
+    /**
+     * Until {@link #start} has run: completed then (a connect's waiter, or null). Afterwards,
+     * while a sendfile waits for an empty buffer or a writable socket: the future it waits on.
+     * One field for both, as their lives never overlap (a sendfile needs a task, which cannot
+     * run before start): 8 bytes per connection.
+     */
     private Future<Void> waiter;
 
     private boolean eof;
@@ -46,8 +52,6 @@ final class StreamTransport extends SelectorTransport<SocketChannel, ByteBuffer>
     private boolean writeWanted;
     /** A sendfile is in progress: writes are refused until it ends (asyncio's _empty_waiter). */
     private boolean sendfileActive;
-    /** The sendfile task waits here for an empty buffer or a writable socket. */
-    private Future<Void> writableWaiter;
 
     /**
      * Wraps a connected non-blocking channel. {@code key} is its existing registration (after a
@@ -226,7 +230,7 @@ final class StreamTransport extends SelectorTransport<SocketChannel, ByteBuffer>
         if (bufferEmpty()) {
             writeWanted = false;
             updateInterest();
-            Future<Void> w = writableWaiter;
+            Future<Void> w = waiter;
             if (w != null && !w.done()) w.setResult(null);
             if (closing) {
                 // resumeWriting (just above) may have closed or aborted us, which already
@@ -344,13 +348,15 @@ final class StreamTransport extends SelectorTransport<SocketChannel, ByteBuffer>
 
     private void awaitWritable() throws IOException {
         if (connLost > 0) throw new IOException("the connection was lost during sendfile: " + this);
-        writableWaiter = loop.createFuture();
+        if (waiter != null) throw new IllegalStateException("sendfile() before the transport started: " + this);
+        Future<Void> w = loop.createFuture();
+        waiter = w;
         writeWanted = true;
         updateInterest();
         try {
-            Resolver.awaitIo(writableWaiter);
+            Resolver.awaitIo(w);
         } finally {
-            writableWaiter = null;
+            waiter = null;
         }
     }
 
@@ -421,7 +427,7 @@ final class StreamTransport extends SelectorTransport<SocketChannel, ByteBuffer>
     /** A sendfile waiting for the socket fails with the connection. */
     @Override
     void onConnectionLost(Throwable exc) {
-        Future<Void> w = writableWaiter;
+        Future<Void> w = waiter;
         if (w != null && !w.done()) {
             w.setException(exc instanceof IOException io ? io : new IOException("the connection was closed during sendfile", exc));
         }
