@@ -19,8 +19,11 @@ import io.jasyncio.internal.ContextMap;
  */
 public class Handle {
     final EventLoop loop;
-    /** The callback; null once cancelled, so a cancelled handle holds on to nothing. */
-    private Runnable callback;
+    /**
+     * The callback; null once cancelled, so a cancelled handle holds on to nothing. A task's step
+     * (Task.Step, which runs itself) keeps its virtual thread's continuation here instead.
+     */
+    Runnable callback;
     /** A {@link Context} to run in, or the {@link ContextMap} snapshot taken when scheduled. */
     final Object context;
     private volatile boolean cancelled;

@@ -521,10 +521,16 @@ public final class Task<T> extends Future<T> {
      * makes the thread runnable it hands us the continuation, we queue it, and the loop runs it.
      */
     private final class Step extends Handle implements Executor, Runnable {
-        private Runnable continuation;
+        // The continuation the JDK hands to execute() is kept in Handle.callback (unused by a
+        // step, which overrides invoke()): a field fewer, 40 -> 32 bytes per task.
 
         Step() {
             super(Task.this.loop, null, null);
+        }
+
+        /** A step is never cancelled as a handle (that would drop the continuation); the task is. */
+        @Override
+        public void cancel() {
         }
 
         /** The virtual thread's body (one object fewer per task than a method reference). */
@@ -536,7 +542,7 @@ public final class Task<T> extends Future<T> {
         @Override
         public void execute(Runnable continuation) {
             Task<?> child = eagerChild;
-            if (child != null && continuation == this.continuation) {
+            if (child != null && continuation == callback) {
                 // We yielded for an eager child and the JDK, on the loop thread after unmounting
                 // us, asks to resume us: do so right after the child's first step, ahead of
                 // everything else. The urgent queue is LIFO, so push ourselves first, then start
@@ -549,7 +555,7 @@ public final class Task<T> extends Future<T> {
             } else if (starting) {
                 // The JDK's first request for our thread, made by createTask on a checked thread.
                 starting = false;
-                this.continuation = continuation;
+                callback = continuation;
                 int mode = eagerMode;
                 eagerMode = 0;
                 if (mode == URGENT) {
@@ -559,7 +565,7 @@ public final class Task<T> extends Future<T> {
                 } else {
                     loop.scheduler.add(this);
                 }
-            } else if (continuation == this.continuation) {
+            } else if (continuation == callback) {
                 loop.scheduler.addFromAnyThread(this);
             } else {
                 // A virtual thread that the task's code started itself inherited this scheduler;
@@ -570,7 +576,7 @@ public final class Task<T> extends Future<T> {
 
         @Override
         void invoke() {
-            Runnable c = continuation;
+            Runnable c = callback;
             if (c == null) {
                 // A step queued a second time that runs after the task finished (its thread is
                 // gone, see below): nothing is left to run. Seen as an NPE from thread().start().
@@ -584,7 +590,7 @@ public final class Task<T> extends Future<T> {
                 loop.current.runTaskStep(Task.this, c);
                 if (done()) {
                     // The thread has terminated: let it go (the continuation refers to it too).
-                    continuation = null;
+                    callback = null;
                     thread = null;
                 }
             }
