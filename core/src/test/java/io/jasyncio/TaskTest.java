@@ -54,6 +54,37 @@ class TaskTest {
     }
 
     @Test
+    void aWrongThreadErrorFromAnotherLoopsTaskNamesTheTaskThoughItsThreadIsUnnamed() throws Exception {
+        java.util.concurrent.CompletableFuture<Future<Object>> other = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Thread loopB = Thread.ofPlatform().start(() -> Asyncio.run(() -> {
+            other.complete(Asyncio.getRunningLoop().createFuture());
+            Asyncio.toThread(() -> {
+                release.await();
+                return null;
+            });
+        }));
+        try {
+            Future<Object> f = other.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            String[] seen = Asyncio.run(() -> {
+                Task<String> t = Asyncio.createTask(() -> {
+                    try {
+                        f.setResult(1);
+                        return "no error";
+                    } catch (IllegalStateException e) {
+                        return e.getMessage();
+                    }
+                });
+                return new String[] {t.getName(), t.await()};
+            }, RunOptions.defaults().debug(false));
+            assertTrue(seen[1].startsWith("Future.setResult() was called from thread '" + seen[0] + "' but"), seen[1]);
+        } finally {
+            release.countDown();
+            loopB.join();
+        }
+    }
+
+    @Test
     void renamingARunningTaskRenamesItsThreadAndTheTaskKeepsItsCoroutineAndContext() {
         ContextVar<String> user = new ContextVar<>("user");
         Asyncio.run(() -> {
