@@ -51,8 +51,11 @@ public final class Task<T> extends Future<T> {
     private Thread thread;
     /** The name given, or null for the default "Task-" + {@link #number}, built when asked for. */
     private String name;
-    /** The default name's number: most tasks are never asked their name, so keep 8 bytes, not a String. */
-    private final long number;
+    /**
+     * The default name's number: most tasks are never asked their name, so keep 4 bytes, not a
+     * String. A number beyond {@code int} (the 2^31st task) has its name made at once instead.
+     */
+    private final int number;
     /**
      * The task's current context (its own, or one entered with {@link Context#run}) — or, until
      * something needs the Context object itself, just the contents copied from its creator: most
@@ -79,9 +82,9 @@ public final class Task<T> extends Future<T> {
      * front of the loop's urgent queue, to run before anything else; {@link #INLINE}: right away,
      * inside the caller's callback on the loop thread.
      */
-    private int eagerMode;
-    private static final int URGENT = 1;
-    private static final int INLINE = 2;
+    private byte eagerMode;
+    private static final byte URGENT = 1;
+    private static final byte INLINE = 2;
     /** Set while this task yields so that an eager child's first step runs before it resumes. */
     private Task<?> eagerChild;
 
@@ -107,8 +110,9 @@ public final class Task<T> extends Future<T> {
     Task(EventLoop loop, Coroutine<T> coro, String name, long number, Object context) {
         super(loop);
         this.coro = coro;
-        this.name = name;
-        this.number = number;
+        // An int number and a byte eagerMode keep a Task at 96 bytes, not 104.
+        this.name = name == null && number > Integer.MAX_VALUE ? "Task-" + number : name;
+        this.number = (int) number;
         this.context = context;
     }
 

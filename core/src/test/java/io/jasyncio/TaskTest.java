@@ -54,6 +54,16 @@ class TaskTest {
     }
 
     @Test
+    void theDefaultNameKeepsItsNumberBeyondTheRangeOfAnInt() {
+        Asyncio.run(() -> {
+            EventLoop loop = Asyncio.getRunningLoop();
+            long big = Integer.MAX_VALUE + 5L;
+            assertEquals("Task-" + big, new Task<>(loop, () -> null, null, big, loop.current.contextMap()).getName());
+            assertEquals("Task-7", new Task<>(loop, () -> null, null, 7, loop.current.contextMap()).getName());
+        });
+    }
+
+    @Test
     void aWrongThreadErrorFromAnotherLoopsTaskNamesTheTaskThoughItsThreadIsUnnamed() throws Exception {
         java.util.concurrent.CompletableFuture<Future<Object>> other = new java.util.concurrent.CompletableFuture<>();
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
