@@ -263,7 +263,7 @@ final class StreamTransport extends SelectorTransport<SocketChannel, ByteBuffer>
             if (connLost >= LOG_THRESHOLD_FOR_CONNLOST_WRITES) {
                 LOG.log(System.Logger.Level.WARNING, "socket.send() raised exception: the connection is lost, data dropped: {0}", this);
             }
-            connLost++;
+            if (connLost < Byte.MAX_VALUE) connLost++;
             return;
         }
         if (bufferEmpty()) {
