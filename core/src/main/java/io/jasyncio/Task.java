@@ -42,7 +42,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class Task<T> extends Future<T> {
     private final Coroutine<T> coro;
-    private final Step step = new Step();
+    private final Step step = new Step(this);
     /**
      * Made at the first step (or when {@link #thread()} is asked for it) and let go when the task
      * is done: a task queued but not yet started, or finished but still referenced, keeps no
@@ -523,13 +523,20 @@ public final class Task<T> extends Future<T> {
     /**
      * The task's entry in the ready queue, and the scheduler of its virtual thread: when the JDK
      * makes the thread runnable it hands us the continuation, we queue it, and the loop runs it.
+     *
+     * <p>32 bytes, a Handle's three fields and no more: the continuation the JDK hands to
+     * execute() is kept in {@code callback}, and the task in {@code context} (its steps run in
+     * the task's own context; a step never runs through {@code runCallback}, which is what reads
+     * a callback's context), so the class is static, without an outer-instance field.
      */
-    private final class Step extends Handle implements Executor, Runnable {
-        // The continuation the JDK hands to execute() is kept in Handle.callback (unused by a
-        // step, which overrides invoke()): a field fewer, 40 -> 32 bytes per task.
+    private static final class Step extends Handle implements Executor, Runnable {
+        Step(Task<?> task) {
+            super(task.loop, null, task);
+        }
 
-        Step() {
-            super(Task.this.loop, null, null);
+        @Override
+        Task<?> task() {
+            return (Task<?>) context;
         }
 
         /** A step is never cancelled as a handle (that would drop the continuation); the task is. */
@@ -540,28 +547,29 @@ public final class Task<T> extends Future<T> {
         /** The virtual thread's body (one object fewer per task than a method reference). */
         @Override
         public void run() {
-            body();
+            task().body();
         }
 
         @Override
         public void execute(Runnable continuation) {
-            Task<?> child = eagerChild;
+            Task<?> t = task();
+            Task<?> child = t.eagerChild;
             if (child != null && continuation == callback) {
                 // We yielded for an eager child and the JDK, on the loop thread after unmounting
                 // us, asks to resume us: do so right after the child's first step, ahead of
                 // everything else. The urgent queue is LIFO, so push ourselves first, then start
                 // the child, whose first step lands in front of us.
-                eagerChild = null;
+                t.eagerChild = null;
                 loop.scheduler.pushUrgent(this);
                 child.eagerMode = URGENT;
                 child.starting = true;
                 child.thread().start();
-            } else if (starting) {
+            } else if (t.starting) {
                 // The JDK's first request for our thread, made by createTask on a checked thread.
-                starting = false;
+                t.starting = false;
                 callback = continuation;
-                int mode = eagerMode;
-                eagerMode = 0;
+                int mode = t.eagerMode;
+                t.eagerMode = 0;
                 if (mode == URGENT) {
                     loop.scheduler.pushUrgent(this);
                 } else if (mode == INLINE) {
@@ -580,34 +588,30 @@ public final class Task<T> extends Future<T> {
 
         @Override
         void invoke() {
+            Task<?> t = task();
             Runnable c = callback;
             if (c == null) {
                 // A step queued a second time that runs after the task finished (its thread is
                 // gone, see below): nothing is left to run. Seen as an NPE from thread().start().
-                if (done()) return;
+                if (t.done()) return;
                 // The first step of a task queued by start(): make and start its thread now; the
                 // JDK hands the continuation to execute(), which runs it inline, here.
-                eagerMode = INLINE;
-                starting = true;
-                thread().start();
+                t.eagerMode = INLINE;
+                t.starting = true;
+                t.thread().start();
             } else {
-                loop.current.runTaskStep(Task.this, c);
-                if (done()) {
+                loop.current.runTaskStep(t, c);
+                if (t.done()) {
                     // The thread has terminated: let it go (the continuation refers to it too).
                     callback = null;
-                    thread = null;
+                    t.thread = null;
                 }
             }
         }
 
         @Override
-        Task<?> task() {
-            return Task.this;
-        }
-
-        @Override
         public String toString() {
-            return "Step[" + Task.this + "]";
+            return "Step[" + context + "]";
         }
     }
 }
