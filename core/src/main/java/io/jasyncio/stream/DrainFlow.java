@@ -41,6 +41,15 @@ class DrainFlow implements BaseProtocol {
         ArrayDeque<Future<Throwable>> drainWaiters;
         /** The "Connection lost" error drain() raised last, so the handler's end can be recognized. */
         SocketException lostRaised;
+        /** The writer's {@link StreamWriter#asOutputStream()} view (kept here: one field fewer per writer). */
+        WriterOutputStream outputStream;
+    }
+
+    /** {@code writer}'s OutputStream view: the same object every call (a flow has one writer). */
+    WriterOutputStream outputStream(StreamWriter writer) {
+        Rare r = rare();
+        if (r.outputStream == null || r.outputStream.writer != writer) r.outputStream = new WriterOutputStream(writer);
+        return r.outputStream;
     }
 
     private Rare rare() {

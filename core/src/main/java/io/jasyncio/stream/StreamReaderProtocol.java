@@ -54,7 +54,7 @@ final class StreamReaderProtocol extends DrainFlow implements Protocol, Coroutin
         if (r != null) r.attach(transport);
         overTls = transport.getExtraInfo("sslcontext") != null;
         if (clientConnected != null) {
-            writer = new StreamWriter(transport, this, this, r);
+            writer = new StreamWriter(transport, this, r);
             Task<Void> task = loop.createTask(this);
             doneContext = ACCESS.currentContext(loop);
             ACCESS.addDoneSink(task, this);

@@ -97,11 +97,11 @@ class ReaderProtocolTest {
             assertFalse(q.eofReceived(), "during startTls, EOF already counts as TLS");
             q.upgradingToTls(false);
             assertTrue(q.eofReceived(), "a failed startTls leaves the plain connection half-closable");
-            StreamWriter w = new StreamWriter(tls, q, q, null);
+            StreamWriter w = new StreamWriter(tls, q, null);
             q.replaceWriter(w);
             assertFalse(q.eofReceived(), "the writer's new transport is TLS");
             assertEquals("StreamReaderProtocol[FakeTransport]", q.toString());
-            q.replaceWriter(new StreamWriter(plain, q, q, null));
+            q.replaceWriter(new StreamWriter(plain, q, null));
             assertTrue(q.eofReceived());
         });
     }
