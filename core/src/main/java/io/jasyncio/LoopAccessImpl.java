@@ -54,7 +54,7 @@ final class LoopAccessImpl extends LoopAccess {
 
     @Override
     public void callSoon(EventLoop loop, Runnable callback, Object context) {
-        loop.owner.checkOpen();
+        // Queued exactly as a done callback is when its future completes (Future.dispatch).
         loop.scheduler.add(new Handle(loop, callback, context));
     }
 

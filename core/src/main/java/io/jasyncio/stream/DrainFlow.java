@@ -45,11 +45,14 @@ class DrainFlow implements BaseProtocol {
         WriterOutputStream outputStream;
     }
 
-    /** {@code writer}'s OutputStream view: the same object every call (a flow has one writer). */
+    /**
+     * {@code writer}'s OutputStream view, the same object every call. jasyncio makes one writer
+     * per flow; a second writer on the same flow (only tests make one) gets a view per call.
+     */
     WriterOutputStream outputStream(StreamWriter writer) {
         Rare r = rare();
-        if (r.outputStream == null || r.outputStream.writer != writer) r.outputStream = new WriterOutputStream(writer);
-        return r.outputStream;
+        if (r.outputStream == null) r.outputStream = new WriterOutputStream(writer);
+        return r.outputStream.writer == writer ? r.outputStream : new WriterOutputStream(writer);
     }
 
     private Rare rare() {
