@@ -129,6 +129,30 @@ class ServerTest {
     }
 
     @Test
+    void aConnectionThatLeavesTheServerTwiceLeavesItOnce() {
+        Asyncio.run(() -> {
+            List<Recorder> accepted = new ArrayList<>();
+            Server server = Net.createServer(Recorder.collectedIn(accepted, Recorder::new), "127.0.0.1", 0);
+            List<Connection<Recorder>> clients = new ArrayList<>();
+            for (int i = 0; i < 3; i++) clients.add(Net.createConnection(Recorder::new, "127.0.0.1", port(server)));
+            while (accepted.size() < 3) Asyncio.sleep(0.001);
+            for (Recorder r : accepted) r.made.await();
+            for (int i : new int[] {0, 1}) {
+                StreamTransport t = (StreamTransport) accepted.get(i).transport;
+                t.close();
+                accepted.get(i).lost.await(); // detached here
+                server.detach(t); // and again: nothing happens
+                assertTrue(server.toString().endsWith(", " + (2 - i) + " connections]"), server.toString());
+            }
+            server.abortClients();
+            assertTrue(accepted.get(2).transport.isClosing(), "the last one is still on the list");
+            for (Connection<Recorder> c : clients) c.protocol().lost.await();
+            server.close();
+            server.waitClosed();
+        });
+    }
+
+    @Test
     void startServingLaterAndServeForeverStopsOnCancelOrClose() {
         Asyncio.run(() -> {
             Server server = Net.createServer(Recorder::echo, "127.0.0.1", 0, ServerOptions.defaults().withStartServing(false));
