@@ -1,5 +1,6 @@
 package io.jasyncio;
 
+import io.jasyncio.internal.DoneSink;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.Cleaner;
@@ -403,15 +404,9 @@ public class Future<T> implements java.util.concurrent.Future<T> {
     }
 
     /**
-     * An internal listener that many futures share (gather's): told synchronously, on the loop
-     * thread, when a future it was added to with {@link #addDoneSink} is done. It must itself go
-     * through the ready queue before acting, as a done callback would (see GatheringFuture).
+     * Registers {@code sink} (see {@link DoneSink}) on this pending future; loop thread only (the
+     * caller checked it).
      */
-    interface DoneSink {
-        void futureDone(Future<?> f);
-    }
-
-    /** Registers {@code sink} on this pending future; loop thread only (the caller checked it). */
     final void addDoneSink(DoneSink sink) {
         if (state != PENDING) throw new IllegalStateException("addDoneSink on a done future: " + this);
         addEntry(sink);

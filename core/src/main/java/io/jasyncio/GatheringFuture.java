@@ -114,7 +114,7 @@ final class GatheringFuture<R> extends Future<List<R>> {
      * run takes the oldest finished child. So the gather costs no callback object per child and
      * keeps asyncio's order (one loop iteration between a child finishing and being counted).
      */
-    private static final class Gathering<R> extends Handle implements Runnable, Future.DoneSink {
+    private static final class Gathering<R> extends Handle implements Runnable, io.jasyncio.internal.DoneSink {
         final boolean returnExceptions;
         /** Null until every child is hooked (bpo-46672: a child may finish before that). */
         GatheringFuture<R> outer;

@@ -1,5 +1,6 @@
 package io.jasyncio;
 
+import io.jasyncio.internal.DoneSink;
 import io.jasyncio.internal.LoopAccess;
 import java.nio.channels.Selector;
 
@@ -44,5 +45,22 @@ final class LoopAccessImpl extends LoopAccess {
     @Override
     public EventLoop runningLoopOrNull() {
         return RunningLoops.current();
+    }
+
+    @Override
+    public Object currentContext(EventLoop loop) {
+        return loop.current.contextMap();
+    }
+
+    @Override
+    public void callSoon(EventLoop loop, Runnable callback, Object context) {
+        // Queued exactly as a done callback is when its future completes (Future.dispatch).
+        loop.scheduler.add(new Handle(loop, callback, context));
+    }
+
+    @Override
+    public void addDoneSink(Future<?> future, DoneSink sink) {
+        future.getLoop().owner.checkThread("Future.addDoneCallback()");
+        future.addDoneSink(sink);
     }
 }

@@ -62,10 +62,23 @@ final class LoopOwner {
     void checkThread(String what) {
         Thread t = thread;
         if (t != null && !onLoop(t)) {
-            throw new IllegalStateException(what + " was called from thread '" + Thread.currentThread().getName()
+            throw new IllegalStateException(what + " was called from thread '" + currentThreadName()
                     + "' but the event loop runs in thread '" + t.getName()
                     + "': loop objects are not thread-safe; use loop.callSoonThreadsafe() from other threads");
         }
+    }
+
+    /**
+     * The current thread's name for a message; for a task whose virtual thread is unnamed (a
+     * default-named task outside debug mode, see Task#thread()), the task's name.
+     */
+    static String currentThreadName() {
+        Thread c = Thread.currentThread();
+        String name = c.getName();
+        if (!name.isEmpty() || !c.isVirtual()) return name;
+        EventLoop running = RunningLoops.current();
+        Task<?> task = running != null ? running.currentTask() : null;
+        return task != null && task.threadIfMade() == c ? task.getName() : c.toString();
     }
 
     void checkOpen() {

@@ -42,7 +42,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class Task<T> extends Future<T> {
     private final Coroutine<T> coro;
-    private final Step step = new Step();
+    private final Step step = new Step(this);
     /**
      * Made at the first step (or when {@link #thread()} is asked for it) and let go when the task
      * is done: a task queued but not yet started, or finished but still referenced, keeps no
@@ -51,8 +51,11 @@ public final class Task<T> extends Future<T> {
     private Thread thread;
     /** The name given, or null for the default "Task-" + {@link #number}, built when asked for. */
     private String name;
-    /** The default name's number: most tasks are never asked their name, so keep 8 bytes, not a String. */
-    private final long number;
+    /**
+     * The default name's number: most tasks are never asked their name, so keep 4 bytes, not a
+     * String. A number beyond {@code int} (the 2^31st task) has its name made at once instead.
+     */
+    private final int number;
     /**
      * The task's current context (its own, or one entered with {@link Context#run}) — or, until
      * something needs the Context object itself, just the contents copied from its creator: most
@@ -79,9 +82,9 @@ public final class Task<T> extends Future<T> {
      * front of the loop's urgent queue, to run before anything else; {@link #INLINE}: right away,
      * inside the caller's callback on the loop thread.
      */
-    private int eagerMode;
-    private static final int URGENT = 1;
-    private static final int INLINE = 2;
+    private byte eagerMode;
+    private static final byte URGENT = 1;
+    private static final byte INLINE = 2;
     /** Set while this task yields so that an eager child's first step runs before it resumes. */
     private Task<?> eagerChild;
 
@@ -107,8 +110,9 @@ public final class Task<T> extends Future<T> {
     Task(EventLoop loop, Coroutine<T> coro, String name, long number, Object context) {
         super(loop);
         this.coro = coro;
-        this.name = name;
-        this.number = number;
+        // An int number and a byte eagerMode keep a Task at 96 bytes, not 104.
+        this.name = name == null && number > Integer.MAX_VALUE ? "Task-" + number : name;
+        this.number = (int) number;
         this.context = context;
     }
 
@@ -156,15 +160,23 @@ public final class Task<T> extends Future<T> {
     }
 
     /**
-     * The virtual thread that carries this task (visible in thread dumps under the task's name),
-     * or null once the task is done. Any thread may ask; from another thread than the loop's the
+     * The virtual thread that carries this task, or null once the task is done. It carries the
+     * task's name (in thread dumps, {@code Thread.getName()}) when the task was given one
+     * ({@link Asyncio#createTask(Coroutine, String)}, {@link #setName}) or the loop is in debug
+     * mode; otherwise it is unnamed ({@code ""}), which spares a String per task that an idle
+     * server connection would hold for its whole life. {@link #getName()} is "Task-N" either way. Any thread may ask; from another thread than the loop's the
      * answer is also null while the task has not started yet (its thread is made lazily, and only
      * by its loop: a thread made by a second thread would race with the one the loop starts).
      */
     public Thread thread() {
         Thread t = thread;
-        if (t == null && !done() && loop.owner.isOwnerThread()) thread = t = VirtualThreads.newThread(step, getName(), step);
+        if (t == null && !done() && loop.owner.isOwnerThread()) thread = t = VirtualThreads.newThread(step, threadName(), step);
         return t;
+    }
+
+    /** The name the thread gets: null (unnamed) for a default-named task outside debug mode. */
+    private String threadName() {
+        return name != null ? name : loop.getDebug() ? getName() : null;
     }
 
     /** The thread if it was made and the task is not done; never makes one. */
@@ -511,39 +523,53 @@ public final class Task<T> extends Future<T> {
     /**
      * The task's entry in the ready queue, and the scheduler of its virtual thread: when the JDK
      * makes the thread runnable it hands us the continuation, we queue it, and the loop runs it.
+     *
+     * <p>32 bytes, a Handle's three fields and no more: the continuation the JDK hands to
+     * execute() is kept in {@code callback}, and the task in {@code context} (its steps run in
+     * the task's own context; a step never runs through {@code runCallback}, which is what reads
+     * a callback's context), so the class is static, without an outer-instance field.
      */
-    private final class Step extends Handle implements Executor, Runnable {
-        private Runnable continuation;
+    private static final class Step extends Handle implements Executor, Runnable {
+        Step(Task<?> task) {
+            super(task.loop, null, task);
+        }
 
-        Step() {
-            super(Task.this.loop, null, null);
+        @Override
+        Task<?> task() {
+            return (Task<?>) context;
+        }
+
+        /** A step is never cancelled as a handle (that would drop the continuation); the task is. */
+        @Override
+        public void cancel() {
         }
 
         /** The virtual thread's body (one object fewer per task than a method reference). */
         @Override
         public void run() {
-            body();
+            task().body();
         }
 
         @Override
         public void execute(Runnable continuation) {
-            Task<?> child = eagerChild;
-            if (child != null && continuation == this.continuation) {
+            Task<?> t = task();
+            Task<?> child = t.eagerChild;
+            if (child != null && continuation == callback) {
                 // We yielded for an eager child and the JDK, on the loop thread after unmounting
                 // us, asks to resume us: do so right after the child's first step, ahead of
                 // everything else. The urgent queue is LIFO, so push ourselves first, then start
                 // the child, whose first step lands in front of us.
-                eagerChild = null;
+                t.eagerChild = null;
                 loop.scheduler.pushUrgent(this);
                 child.eagerMode = URGENT;
                 child.starting = true;
                 child.thread().start();
-            } else if (starting) {
+            } else if (t.starting) {
                 // The JDK's first request for our thread, made by createTask on a checked thread.
-                starting = false;
-                this.continuation = continuation;
-                int mode = eagerMode;
-                eagerMode = 0;
+                t.starting = false;
+                callback = continuation;
+                int mode = t.eagerMode;
+                t.eagerMode = 0;
                 if (mode == URGENT) {
                     loop.scheduler.pushUrgent(this);
                 } else if (mode == INLINE) {
@@ -551,7 +577,7 @@ public final class Task<T> extends Future<T> {
                 } else {
                     loop.scheduler.add(this);
                 }
-            } else if (continuation == this.continuation) {
+            } else if (continuation == callback) {
                 loop.scheduler.addFromAnyThread(this);
             } else {
                 // A virtual thread that the task's code started itself inherited this scheduler;
@@ -562,34 +588,30 @@ public final class Task<T> extends Future<T> {
 
         @Override
         void invoke() {
-            Runnable c = continuation;
+            Task<?> t = task();
+            Runnable c = callback;
             if (c == null) {
                 // A step queued a second time that runs after the task finished (its thread is
                 // gone, see below): nothing is left to run. Seen as an NPE from thread().start().
-                if (done()) return;
+                if (t.done()) return;
                 // The first step of a task queued by start(): make and start its thread now; the
                 // JDK hands the continuation to execute(), which runs it inline, here.
-                eagerMode = INLINE;
-                starting = true;
-                thread().start();
+                t.eagerMode = INLINE;
+                t.starting = true;
+                t.thread().start();
             } else {
-                loop.current.runTaskStep(Task.this, c);
-                if (done()) {
+                loop.current.runTaskStep(t, c);
+                if (t.done()) {
                     // The thread has terminated: let it go (the continuation refers to it too).
-                    continuation = null;
-                    thread = null;
+                    callback = null;
+                    t.thread = null;
                 }
             }
         }
 
         @Override
-        Task<?> task() {
-            return Task.this;
-        }
-
-        @Override
         public String toString() {
-            return "Step[" + Task.this + "]";
+            return "Step[" + context + "]";
         }
     }
 }

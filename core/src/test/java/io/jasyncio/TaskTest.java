@@ -39,6 +39,62 @@ class TaskTest {
     }
 
     @Test
+    void aTaskWithTheDefaultNameRunsInAnUnnamedThreadUnlessTheLoopIsInDebugMode() {
+        String[] seen = Asyncio.run(() -> {
+            Task<String> t = Asyncio.createTask(() -> Thread.currentThread().getName());
+            return new String[] {t.getName(), t.await()};
+        }, RunOptions.defaults().debug(false));
+        assertTrue(seen[0].matches("Task-\\d+"), seen[0]);
+        assertEquals("", seen[1], "no String per task for the thread's name");
+        String[] debug = Asyncio.run(() -> {
+            Task<String> t = Asyncio.createTask(() -> Thread.currentThread().getName());
+            return new String[] {t.getName(), t.await()};
+        }, RunOptions.defaults().debug(true));
+        assertEquals(debug[0], debug[1], "in debug mode thread dumps show the task's name");
+    }
+
+    @Test
+    void theDefaultNameKeepsItsNumberBeyondTheRangeOfAnInt() {
+        Asyncio.run(() -> {
+            EventLoop loop = Asyncio.getRunningLoop();
+            long big = Integer.MAX_VALUE + 5L;
+            assertEquals("Task-" + big, new Task<>(loop, () -> null, null, big, loop.current.contextMap()).getName());
+            assertEquals("Task-7", new Task<>(loop, () -> null, null, 7, loop.current.contextMap()).getName());
+        });
+    }
+
+    @Test
+    void aWrongThreadErrorFromAnotherLoopsTaskNamesTheTaskThoughItsThreadIsUnnamed() throws Exception {
+        java.util.concurrent.CompletableFuture<Future<Object>> other = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Thread loopB = Thread.ofPlatform().start(() -> Asyncio.run(() -> {
+            other.complete(Asyncio.getRunningLoop().createFuture());
+            Asyncio.toThread(() -> {
+                release.await();
+                return null;
+            });
+        }));
+        try {
+            Future<Object> f = other.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            String[] seen = Asyncio.run(() -> {
+                Task<String> t = Asyncio.createTask(() -> {
+                    try {
+                        f.setResult(1);
+                        return "no error";
+                    } catch (IllegalStateException e) {
+                        return e.getMessage();
+                    }
+                });
+                return new String[] {t.getName(), t.await()};
+            }, RunOptions.defaults().debug(false));
+            assertTrue(seen[1].startsWith("Future.setResult() was called from thread '" + seen[0] + "' but"), seen[1]);
+        } finally {
+            release.countDown();
+            loopB.join();
+        }
+    }
+
+    @Test
     void renamingARunningTaskRenamesItsThreadAndTheTaskKeepsItsCoroutineAndContext() {
         ContextVar<String> user = new ContextVar<>("user");
         Asyncio.run(() -> {

@@ -190,7 +190,7 @@ public final class TaskMemory {
         rows.sort((x, y) -> Long.compare(y.bytes, x.bytes));
         long total = rows.stream().mapToLong(Row::bytes).sum();
         System.out.printf("  class histogram growth for %,d tasks (per task):%n", n);
-        for (Row r : rows.subList(0, Math.min(15, rows.size()))) {
+        for (Row r : rows.subList(0, Math.min(Integer.getInteger("histoRows", 15), rows.size()))) {
             System.out.printf("  %8.2f instances %8.1f bytes  %s%n", r.instances / (double) n, r.bytes / (double) n, r.cls);
         }
         System.out.printf("  total growth %.1f bytes/task%n", total / (double) n);

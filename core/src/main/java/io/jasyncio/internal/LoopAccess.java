@@ -70,4 +70,17 @@ public abstract class LoopAccess {
 
     /** The loop running in the calling thread (for a task: the loop that runs it), or null. */
     public abstract EventLoop runningLoopOrNull();
+
+    /** The current context of {@code loop}'s running task or callback, to pass to {@link #callSoon}. */
+    public abstract Object currentContext(EventLoop loop);
+
+    /**
+     * Appends {@code callback}, to run in {@code context} (from {@link #currentContext}), to the
+     * ready queue of {@code loop}, as a done callback is queued when its future completes; loop
+     * thread only (a DoneSink is told on it).
+     */
+    public abstract void callSoon(EventLoop loop, Runnable callback, Object context);
+
+    /** Registers {@code sink} on the pending {@code future}: told when it is done, with no callback object. */
+    public abstract void addDoneSink(io.jasyncio.Future<?> future, DoneSink sink);
 }

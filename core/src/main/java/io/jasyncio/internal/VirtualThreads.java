@@ -122,12 +122,15 @@ public final class VirtualThreads {
         }
     }
 
-    /** A new, unstarted virtual thread that runs {@code body} and is scheduled by {@code scheduler}. */
+    /**
+     * A new, unstarted virtual thread that runs {@code body} and is scheduled by {@code scheduler};
+     * {@code name} null leaves it unnamed (its name is the JDK's shared {@code ""}).
+     */
     public static Thread newThread(Executor scheduler, String name, Runnable body) {
         ensureAvailable();
         try {
             Thread.Builder.OfVirtual builder = (Thread.Builder.OfVirtual) NEW_BUILDER.invokeExact(scheduler);
-            return builder.name(name).unstarted(body);
+            return (name != null ? builder.name(name) : builder).unstarted(body);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {

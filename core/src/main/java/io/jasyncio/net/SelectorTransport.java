@@ -38,40 +38,47 @@ abstract sealed class SelectorTransport<C extends SelectableChannel & NetworkCha
     final EventLoop loop;
     final IoLoop io;
     final C channel;
-    /** The channel's registration; it carries {@link #handle} for the whole life of the transport. */
+    /**
+     * The channel's registration; its attachment is the transport's one readiness {@link Handle}
+     * for the whole life of the transport (not kept in a field too: 4 bytes per connection).
+     */
     final SelectionKey key;
-    final Handle handle;
     final SocketAddress sockname;
     /** The peer (of a datagram socket: the connected one), or null. */
     final SocketAddress peername;
 
     /**
-     * The write buffer. Made for one entry (24 bytes instead of the default 88): a connection
-     * whose socket takes every write at once never queues anything, and an idle one holds this
-     * array for its whole life; a queue that does fill grows by doubling.
+     * The write buffer: null while empty, made when a write has to wait (for one entry, growing
+     * by doubling) and let go once it drains. A connection whose socket takes every write at once
+     * never has one, and an idle connection holds none (48 bytes fewer).
      */
-    final ArrayDeque<E> buffer = new ArrayDeque<>(1);
+    ArrayDeque<E> buffer;
     long bufferSize;
-    final WriteFlow flow;
+    /** Flow control: null (not paused, default limits) until the buffer passes the default high-water mark or limits are set. */
+    private WriteFlow flow;
 
     boolean closing;
     boolean closeCalled;
-    int connLost;
+    /**
+     * 0 until connectionLost is scheduled, then 1, then counting writes dropped afterwards (for
+     * the warning's threshold) up to {@link Byte#MAX_VALUE}, where it stays: a byte, not an int,
+     * keeps a StreamTransport at 80 bytes.
+     */
+    byte connLost;
 
     /**
      * Registers {@code channel} with the transport's one reusable handle, or moves {@code key},
-     * its existing registration (after a connect), to it with no interest. {@code onReady} binds
-     * the subclass's own readiness method to this transport, which the subclass cannot name yet
-     * where it calls this constructor; bound there rather than through an abstract method here,
-     * a readiness event reaches it without a virtual dispatch.
+     * its existing registration (after a connect), to it with no interest. {@code onReady} gives
+     * the handle's Runnable for this transport, which the subclass cannot name yet where it calls
+     * this constructor: the subclass's own readiness method bound to it, or (StreamTransport) the
+     * transport itself; either way a readiness event reaches it without a virtual dispatch here.
      */
     SelectorTransport(EventLoop loop, IoLoop io, C channel, SelectionKey key, SocketAddress peername,
                       Function<SelectorTransport<C, E>, Runnable> onReady) throws IOException {
         this.loop = loop;
-        this.flow = new WriteFlow(loop, this);
         this.io = io;
         this.channel = channel;
-        this.handle = IoLoop.handle(loop, onReady.apply(this));
+        Handle handle = IoLoop.handle(loop, onReady.apply(this));
         if (key == null) {
             key = io.register(channel, 0, handle);
         } else {
@@ -105,11 +112,52 @@ abstract sealed class SelectorTransport<C extends SelectableChannel & NetworkCha
     }
 
     public WriteBufferLimits getWriteBufferLimits() {
-        return flow.limits();
+        WriteFlow f = flow;
+        return f != null ? f.limits() : WriteFlow.DEFAULT_LIMITS;
     }
 
     public void setWriteBufferLimits(int high, int low) {
-        flow.setLimits(high, low, bufferSize, protocol());
+        flow().setLimits(high, low, bufferSize, protocol());
+    }
+
+    private WriteFlow flow() {
+        WriteFlow f = flow;
+        if (f == null) flow = f = new WriteFlow(loop, this);
+        return f;
+    }
+
+    /** Whether the protocol was last told to pause writing. */
+    final boolean writingPaused() {
+        WriteFlow f = flow;
+        return f != null && f.isPaused();
+    }
+
+    /** Whether nothing waits in the write buffer. */
+    final boolean bufferEmpty() {
+        ArrayDeque<E> b = buffer;
+        return b == null || b.isEmpty();
+    }
+
+    /** Queues {@code entry} of {@code size} bytes, then pauses {@code protocol} if the buffer passed the high-water mark. */
+    final void buffer(E entry, int size, BaseProtocol protocol) {
+        ArrayDeque<E> b = buffer;
+        if (b == null) buffer = b = new ArrayDeque<>(1);
+        b.add(entry);
+        bufferSize += size;
+        WriteFlow f = flow;
+        if (f != null) f.grew(bufferSize, protocol);
+        else if (bufferSize > WriteFlow.DEFAULT_HIGH_WATER) flow().grew(bufferSize, protocol);
+    }
+
+    /**
+     * After entries left the buffer: lets go of an emptied queue, then resumes {@code protocol}
+     * if the buffer reached the low-water mark (which may write, and queue again).
+     */
+    final void bufferShrank(BaseProtocol protocol) {
+        ArrayDeque<E> b = buffer;
+        if (b != null && b.isEmpty()) buffer = null;
+        WriteFlow f = flow;
+        if (f != null) f.shrank(bufferSize, protocol);
     }
 
     // ---- closing ----
@@ -131,8 +179,8 @@ abstract sealed class SelectorTransport<C extends SelectableChannel & NetworkCha
      */
     final void forceClose(Throwable exc) {
         if (connLost > 0) return;
-        if (!buffer.isEmpty()) {
-            buffer.clear();
+        if (buffer != null) {
+            buffer = null;
             bufferSize = 0;
         }
         closing = true;
@@ -154,7 +202,7 @@ abstract sealed class SelectorTransport<C extends SelectableChannel & NetworkCha
             loop.callExceptionHandler(errorContext("protocol.connectionLost() failed", t, this, protocol()));
         } finally {
             key.cancel();
-            handle.cancel();
+            ((Handle) key.attachment()).cancel();
             closeSocket();
         }
     }

@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -28,11 +29,20 @@ import java.util.Objects;
  *
  * <p>The closing states are explained in {@link SelectorTransport}.
  */
-final class StreamTransport extends SelectorTransport<SocketChannel, ByteBuffer> implements Transport {
+final class StreamTransport extends SelectorTransport<SocketChannel, ByteBuffer> implements Transport, Runnable {
     private static final int LOG_THRESHOLD_FOR_CONNLOST_WRITES = 5;
 
     private final Server server;
+    /** The server's list of its connections (see Server#attach); null when not on it. */
+    StreamTransport prevClient;
+    StreamTransport nextClient;
     private Protocol protocol;
+    /**
+     * Until {@link #start} has run: completed then (a connect's waiter, or null). Afterwards,
+     * while a sendfile waits for an empty buffer or a writable socket: the future it waits on.
+     * One field for both, as their lives never overlap (a sendfile needs a task, which cannot
+     * run before start): 8 bytes per connection.
+     */
     private Future<Void> waiter;
 
     private boolean eof;
@@ -42,8 +52,6 @@ final class StreamTransport extends SelectorTransport<SocketChannel, ByteBuffer>
     private boolean writeWanted;
     /** A sendfile is in progress: writes are refused until it ends (asyncio's _empty_waiter). */
     private boolean sendfileActive;
-    /** The sendfile task waits here for an empty buffer or a writable socket. */
-    private Future<Void> writableWaiter;
 
     /**
      * Wraps a connected non-blocking channel. {@code key} is its existing registration (after a
@@ -54,7 +62,7 @@ final class StreamTransport extends SelectorTransport<SocketChannel, ByteBuffer>
         this.protocol = Objects.requireNonNull(protocol, "the protocol factory returned null");
         this.server = server;
         this.waiter = waiter;
-        super(loop, io, channel, key, remoteAddressOrNull(channel), t -> ((StreamTransport) t)::onReady);
+        super(loop, io, channel, key, remoteAddressOrNull(channel), t -> (StreamTransport) t);
         if (channel.supportedOptions().contains(StandardSocketOptions.TCP_NODELAY)) {
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
         }
@@ -87,6 +95,15 @@ final class StreamTransport extends SelectorTransport<SocketChannel, ByteBuffer>
     }
 
     // ---- readiness ----
+
+    /**
+     * The selector's callback: the transport is its handle's Runnable itself, not a bound method
+     * reference (16 bytes per connection). Loop thread only, called by the loop.
+     */
+    @Override
+    public void run() {
+        onReady();
+    }
 
     private void onReady() {
         SelectionKey k = key;
@@ -184,11 +201,12 @@ final class StreamTransport extends SelectorTransport<SocketChannel, ByteBuffer>
 
     private void writeReady() {
         ByteBuffer[] gather = io.gather;
+        ArrayDeque<ByteBuffer> queue = buffer;
         try {
-            while (!buffer.isEmpty()) {
+            while (queue != null && !queue.isEmpty()) {
                 int count = 0;
                 long offered = 0;
-                for (ByteBuffer b : buffer) {
+                for (ByteBuffer b : queue) {
                     gather[count++] = b;
                     offered += b.remaining();
                     if (count == gather.length) break;
@@ -196,23 +214,23 @@ final class StreamTransport extends SelectorTransport<SocketChannel, ByteBuffer>
                 long n = channel.write(gather, 0, count);
                 Arrays.fill(gather, 0, count, null);
                 bufferSize -= n;
-                while (!buffer.isEmpty() && !buffer.peekFirst().hasRemaining()) buffer.pollFirst();
+                while (!queue.isEmpty() && !queue.peekFirst().hasRemaining()) queue.pollFirst();
                 if (n < offered) break; // the socket is full: wait for the next OP_WRITE
             }
         } catch (IOException e) {
             Arrays.fill(gather, null);
-            buffer.clear();
+            buffer = null;
             bufferSize = 0;
             writeWanted = false;
             updateInterest();
             fatalError(e, "Fatal write error on socket transport");
             return;
         }
-        flow.shrank(bufferSize, protocol);
-        if (buffer.isEmpty()) {
+        bufferShrank(protocol);
+        if (bufferEmpty()) {
             writeWanted = false;
             updateInterest();
-            Future<Void> w = writableWaiter;
+            Future<Void> w = waiter;
             if (w != null && !w.done()) w.setResult(null);
             if (closing) {
                 // resumeWriting (just above) may have closed or aborted us, which already
@@ -245,10 +263,10 @@ final class StreamTransport extends SelectorTransport<SocketChannel, ByteBuffer>
             if (connLost >= LOG_THRESHOLD_FOR_CONNLOST_WRITES) {
                 LOG.log(System.Logger.Level.WARNING, "socket.send() raised exception: the connection is lost, data dropped: {0}", this);
             }
-            connLost++;
+            if (connLost < Byte.MAX_VALUE) connLost++;
             return;
         }
-        if (buffer.isEmpty()) {
+        if (bufferEmpty()) {
             try {
                 channel.write(data);
             } catch (IOException e) {
@@ -261,9 +279,7 @@ final class StreamTransport extends SelectorTransport<SocketChannel, ByteBuffer>
         }
         ByteBuffer copy = ByteBuffer.allocate(data.remaining());
         copy.put(data).flip();
-        buffer.add(copy);
-        bufferSize += copy.remaining();
-        flow.grew(bufferSize, protocol);
+        buffer(copy, copy.remaining(), protocol);
     }
 
     @Override
@@ -275,7 +291,7 @@ final class StreamTransport extends SelectorTransport<SocketChannel, ByteBuffer>
     public void writeEof() {
         if (closing || eof) return;
         eof = true;
-        if (buffer.isEmpty()) shutdownOutput();
+        if (bufferEmpty()) shutdownOutput();
     }
 
     private void shutdownOutput() {
@@ -289,11 +305,6 @@ final class StreamTransport extends SelectorTransport<SocketChannel, ByteBuffer>
     @Override
     public boolean canWriteEof() {
         return true;
-    }
-
-    /** Whether the protocol was last told to pause writing (for the sendfile fallback). */
-    boolean writingPaused() {
-        return flow.isPaused();
     }
 
     // ---- sendfile ----
@@ -313,7 +324,7 @@ final class StreamTransport extends SelectorTransport<SocketChannel, ByteBuffer>
         boolean resumeReading = isReading();
         pauseReading();
         try {
-            while (!buffer.isEmpty()) awaitWritable();
+            while (!bufferEmpty()) awaitWritable();
             long sent = 0;
             long size = file.size();
             while (sent < count && offset + sent < size) {
@@ -337,13 +348,15 @@ final class StreamTransport extends SelectorTransport<SocketChannel, ByteBuffer>
 
     private void awaitWritable() throws IOException {
         if (connLost > 0) throw new IOException("the connection was lost during sendfile: " + this);
-        writableWaiter = loop.createFuture();
+        if (waiter != null) throw new IllegalStateException("sendfile() before the transport started: " + this);
+        Future<Void> w = loop.createFuture();
+        waiter = w;
         writeWanted = true;
         updateInterest();
         try {
-            Resolver.awaitIo(writableWaiter);
+            Resolver.awaitIo(w);
         } finally {
-            writableWaiter = null;
+            waiter = null;
         }
     }
 
@@ -383,7 +396,7 @@ final class StreamTransport extends SelectorTransport<SocketChannel, ByteBuffer>
         if (closing) return;
         closing = true;
         readWanted = false;
-        if (buffer.isEmpty()) {
+        if (bufferEmpty()) {
             connLost++;
             writeWanted = false;
             loop.callSoon(() -> callConnectionLost(null));
@@ -414,7 +427,7 @@ final class StreamTransport extends SelectorTransport<SocketChannel, ByteBuffer>
     /** A sendfile waiting for the socket fails with the connection. */
     @Override
     void onConnectionLost(Throwable exc) {
-        Future<Void> w = writableWaiter;
+        Future<Void> w = waiter;
         if (w != null && !w.done()) {
             w.setException(exc instanceof IOException io ? io : new IOException("the connection was closed during sendfile", exc));
         }

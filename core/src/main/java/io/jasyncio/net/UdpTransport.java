@@ -48,7 +48,7 @@ final class UdpTransport extends SelectorTransport<DatagramChannel, UdpTransport
 
     private void updateInterest() {
         int ops = closing ? 0 : SelectionKey.OP_READ;
-        if (!buffer.isEmpty() && connLost == 0) ops |= SelectionKey.OP_WRITE;
+        if (!bufferEmpty() && connLost == 0) ops |= SelectionKey.OP_WRITE;
         IoLoop.interest(key, ops);
     }
 
@@ -81,7 +81,7 @@ final class UdpTransport extends SelectorTransport<DatagramChannel, UdpTransport
     }
 
     private void writeReady() {
-        while (!buffer.isEmpty()) {
+        while (buffer != null && !buffer.isEmpty()) {
             Pending p = buffer.peekFirst();
             int size = p.data.remaining();
             try {
@@ -97,9 +97,9 @@ final class UdpTransport extends SelectorTransport<DatagramChannel, UdpTransport
             buffer.pollFirst();
             bufferSize -= size;
         }
-        flow.shrank(bufferSize, protocol);
+        bufferShrank(protocol);
         updateInterest();
-        if (buffer.isEmpty() && closing && connLost == 0) {
+        if (bufferEmpty() && closing && connLost == 0) {
             connLost++;
             callConnectionLost(null);
         }
@@ -131,7 +131,7 @@ final class UdpTransport extends SelectorTransport<DatagramChannel, UdpTransport
             LOG.log(System.Logger.Level.WARNING, "socket.sendto() after the endpoint was lost: datagram dropped: {0}", this);
             return;
         }
-        if (buffer.isEmpty()) {
+        if (bufferEmpty()) {
             try {
                 if (send(data, address) > 0 || !data.hasRemaining()) return;
             } catch (IOException e) {
@@ -141,10 +141,8 @@ final class UdpTransport extends SelectorTransport<DatagramChannel, UdpTransport
         }
         ByteBuffer copy = ByteBuffer.allocate(data.remaining());
         copy.put(data).flip();
-        buffer.add(new Pending(copy, address));
-        bufferSize += copy.remaining();
+        buffer(new Pending(copy, address), copy.remaining(), protocol);
         updateInterest();
-        flow.grew(bufferSize, protocol);
     }
 
     private void errorReceived(IOException e) {
@@ -163,7 +161,7 @@ final class UdpTransport extends SelectorTransport<DatagramChannel, UdpTransport
         if (closing) return;
         closing = true;
         updateInterest();
-        if (buffer.isEmpty()) {
+        if (bufferEmpty()) {
             connLost++;
             loop.callSoon(() -> callConnectionLost(null));
         }

@@ -12,6 +12,8 @@ import io.jasyncio.EventLoop;
 final class WriteFlow {
     /** asyncio's default high-water mark; the low one defaults to a quarter of it. */
     static final int DEFAULT_HIGH_WATER = 64 * 1024;
+    /** The limits of a transport that has no WriteFlow yet. */
+    static final WriteBufferLimits DEFAULT_LIMITS = new WriteBufferLimits(DEFAULT_HIGH_WATER, DEFAULT_HIGH_WATER / 4);
 
     private final EventLoop loop;
     private final Object transport;

@@ -21,6 +21,6 @@ final class StreamAccessImpl extends StreamAccess {
 
     @Override
     public StreamWriter newPipeWriter(WriteTransport transport, BaseProtocol drainFlow) {
-        return new StreamWriter(transport, null, (DrainFlow) drainFlow, null);
+        return new StreamWriter(transport, (DrainFlow) drainFlow, null);
     }
 }

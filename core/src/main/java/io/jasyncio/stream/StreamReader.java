@@ -86,11 +86,25 @@ public final class StreamReader implements Iterable<byte[]> {
      * arrived) or with the error to throw. Set only while a read waits.
      */
     private Future<Throwable> waiter;
-    private Throwable exception;
     private ReadTransport transport;
     /** We paused the transport's reading because more than 2 × limit bytes were buffered. */
     private boolean paused;
-    private ReaderInputStream inputStream;
+    /**
+     * The error the reader failed with and its InputStream view, which few readers ever have:
+     * one object made on first need instead of two fields (8 bytes per idle connection).
+     */
+    private Rare rare;
+
+    private static final class Rare {
+        Throwable exception;
+        ReaderInputStream inputStream;
+    }
+
+    private Rare rare() {
+        Rare r = rare;
+        if (r == null) rare = r = new Rare();
+        return r;
+    }
 
     /** A reader with the default limit on the running loop. */
     public StreamReader() {
@@ -117,7 +131,8 @@ public final class StreamReader implements Iterable<byte[]> {
 
     /** The error the reader failed with ({@link #setException}), or null. */
     public Throwable exception() {
-        return exception;
+        Rare r = rare;
+        return r != null ? r.exception : null;
     }
 
     /**
@@ -131,7 +146,7 @@ public final class StreamReader implements Iterable<byte[]> {
     }
 
     void fail(Throwable exc) {
-        exception = exc;
+        rare().exception = exc;
         Future<Throwable> w = waiter;
         if (w != null) {
             waiter = null;
@@ -529,8 +544,9 @@ public final class StreamReader implements Iterable<byte[]> {
      * }</pre>
      */
     public InputStream asInputStream() {
-        if (inputStream == null) inputStream = new ReaderInputStream(this);
-        return inputStream;
+        Rare r = rare();
+        if (r.inputStream == null) r.inputStream = new ReaderInputStream(this);
+        return r.inputStream;
     }
 
     // ---- the buffer ----
@@ -596,8 +612,8 @@ public final class StreamReader implements Iterable<byte[]> {
     // ---- checks ----
 
     private void throwIfFailed() throws IOException {
-        Throwable e = exception;
-        if (e != null) throw rethrowable(e);
+        Rare r = rare;
+        if (r != null && r.exception != null) throw rethrowable(r.exception);
     }
 
     /**
@@ -625,7 +641,8 @@ public final class StreamReader implements Iterable<byte[]> {
         if (eof) sb.append(", eof");
         if (limit != Streams.DEFAULT_LIMIT) sb.append(", limit=").append(limit);
         if (waiter != null) sb.append(", waiting");
-        if (exception != null) sb.append(", exception=").append(exception);
+        Throwable e = exception();
+        if (e != null) sb.append(", exception=").append(e);
         if (transport != null) sb.append(", transport=").append(transport);
         if (paused) sb.append(", paused");
         return sb.append(']').toString();

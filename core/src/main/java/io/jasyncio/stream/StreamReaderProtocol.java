@@ -4,10 +4,12 @@ import io.jasyncio.Coroutine;
 import io.jasyncio.ErrorContext;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
+import io.jasyncio.Task;
+import io.jasyncio.internal.DoneSink;
+import io.jasyncio.internal.LoopAccess;
 import io.jasyncio.net.Protocol;
 import io.jasyncio.net.Transport;
 import java.nio.ByteBuffer;
-import java.util.function.Consumer;
 
 /**
  * The protocol between a transport and a {@link StreamReader}/{@link StreamWriter} pair:
@@ -18,27 +20,31 @@ import java.util.function.Consumer;
  * <p>Everything runs on the loop thread. {@link #reader} is dropped when the connection is lost
  * (asyncio holds it weakly), so a finished connection does not keep its buffer alive.
  *
- * <p>For a server connection the protocol is itself the handler task's coroutine and its done
- * callback: two lambdas per connection fewer (48 bytes of the ~2 KB an idle connection holds).
+ * <p>Per connection, one object does several jobs, since an idle server connection holds them
+ * all for its life: the protocol is its {@link DrainFlow} (a subclass), and for a server
+ * connection also the handler task's coroutine and, as a {@link DoneSink}, the hook of its done
+ * callback, which is made only when the task ends (no lambdas, no DoneCallback: ~130 bytes).
  */
-final class StreamReaderProtocol implements Protocol, Coroutine<Void>, Consumer<Future<Void>> {
+final class StreamReaderProtocol extends DrainFlow implements Protocol, Coroutine<Void>, DoneSink {
     /** Connection-level events go where the transports log theirs (README, "Logging"). */
     private static final System.Logger LOG = System.getLogger("io.jasyncio.net");
-    private final EventLoop loop;
+    private static final LoopAccess ACCESS = LoopAccess.get();
     private final ClientConnected clientConnected;
     private StreamReader reader;
     /** A server connection's writer, made in connectionMade for the handler task. */
     private StreamWriter writer;
     private Transport transport;
     private boolean overTls;
-    /** Write flow control and the close waiter, shared with the writer. */
-    final DrainFlow flow;
+    /**
+     * A server connection's context when its handler task was made, where the task's done
+     * callback runs (asyncio's add_done_callback); null otherwise.
+     */
+    private Object doneContext;
 
     StreamReaderProtocol(StreamReader reader, ClientConnected clientConnected, EventLoop loop) {
+        super(loop);
         this.reader = reader;
         this.clientConnected = clientConnected;
-        this.loop = loop;
-        this.flow = new DrainFlow(loop);
     }
 
     @Override
@@ -48,8 +54,10 @@ final class StreamReaderProtocol implements Protocol, Coroutine<Void>, Consumer<
         if (r != null) r.attach(transport);
         overTls = transport.getExtraInfo("sslcontext") != null;
         if (clientConnected != null) {
-            writer = new StreamWriter(transport, this, flow, r);
-            loop.createTask(this).addDoneCallback(this);
+            writer = new StreamWriter(transport, this, r);
+            Task<Void> task = loop.createTask(this);
+            doneContext = ACCESS.currentContext(loop);
+            ACCESS.addDoneSink(task, this);
         }
     }
 
@@ -62,9 +70,16 @@ final class StreamReaderProtocol implements Protocol, Coroutine<Void>, Consumer<
         return null;
     }
 
-    /** The handler task is done: close on cancellation, report a failure, and close. */
+    /** The handler task is done: its done callback runs next, in the context it was added in. */
     @Override
-    public void accept(Future<Void> done) {
+    public void futureDone(Future<?> task) {
+        Object context = doneContext;
+        doneContext = null;
+        ACCESS.callSoon(loop, () -> handlerDone(task), context);
+    }
+
+    /** The handler task's done callback: close on cancellation, report a failure, and close. */
+    private void handlerDone(Future<?> done) {
         StreamWriter w = writer;
         if (done.cancelled()) {
             w.close();
@@ -72,7 +87,7 @@ final class StreamReaderProtocol implements Protocol, Coroutine<Void>, Consumer<
         }
         Throwable exc = done.exception();
         if (exc == null) return;
-        if (flow.endedByConnectionLoss(exc)) {
+        if (endedByConnectionLoss(exc)) {
             // The peer went away while the handler wrote or read: routine for a server,
             // so not an ERROR (asyncio logs transport OSErrors at DEBUG).
             LOG.log(System.Logger.Level.DEBUG, () -> "client_connected_cb ended because the connection was lost ("
@@ -107,19 +122,9 @@ final class StreamReaderProtocol implements Protocol, Coroutine<Void>, Consumer<
             if (exc == null) r.eof();
             else r.fail(exc);
         }
-        flow.connectionLost(exc);
+        super.connectionLost(exc);
         reader = null;
         transport = null;
-    }
-
-    @Override
-    public void pauseWriting() {
-        flow.pauseWriting();
-    }
-
-    @Override
-    public void resumeWriting() {
-        flow.resumeWriting();
     }
 
     /** A server's connection, which acts as the TLS server in startTls. */

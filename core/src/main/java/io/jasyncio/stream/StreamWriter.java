@@ -42,17 +42,23 @@ import java.util.concurrent.CompletionException;
  */
 public final class StreamWriter implements AutoCloseable {
     private WriteTransport transport;
-    /** The socket connection's protocol (for startTls), or null for a pipe. */
-    private final StreamReaderProtocol protocol;
+    /**
+     * Flow control and the close waiter: a socket connection's {@link StreamReaderProtocol}
+     * (which is its DrainFlow, see {@link #protocol()}) or a pipe's own DrainFlow. It also keeps
+     * this writer's OutputStream view, made on first need: 3 fields, 24 bytes per connection.
+     */
     private final DrainFlow flow;
     private final StreamReader reader;
-    private WriterOutputStream outputStream;
 
-    StreamWriter(WriteTransport transport, StreamReaderProtocol protocol, DrainFlow flow, StreamReader reader) {
+    StreamWriter(WriteTransport transport, DrainFlow flow, StreamReader reader) {
         this.transport = transport;
-        this.protocol = protocol;
         this.flow = flow;
         this.reader = reader;
+    }
+
+    /** The socket connection's protocol (for startTls), or null for a pipe. */
+    private StreamReaderProtocol protocol() {
+        return flow instanceof StreamReaderProtocol p ? p : null;
     }
 
     /**
@@ -206,6 +212,7 @@ public final class StreamWriter implements AutoCloseable {
      */
     public void startTls(TlsOptions tls) throws IOException {
         Objects.requireNonNull(tls, "tls");
+        StreamReaderProtocol protocol = protocol();
         if (protocol == null || !(transport instanceof Transport socket)) {
             throw new IllegalStateException("startTls needs a socket connection; this writer writes to " + transport);
         }
@@ -237,8 +244,7 @@ public final class StreamWriter implements AutoCloseable {
      * }</pre>
      */
     public OutputStream asOutputStream() {
-        if (outputStream == null) outputStream = new WriterOutputStream(this);
-        return outputStream;
+        return flow.outputStream(this);
     }
 
     @Override

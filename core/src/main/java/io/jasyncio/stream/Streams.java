@@ -109,7 +109,7 @@ public final class Streams {
         StreamReader reader = new StreamReader(limit, loop);
         StreamReaderProtocol protocol = new StreamReaderProtocol(reader, null, loop);
         Connection<StreamReaderProtocol> c = Net.createConnection(() -> protocol, host, port, options);
-        return new StreamPair(reader, new StreamWriter(c.transport(), protocol, protocol.flow, reader));
+        return new StreamPair(reader, new StreamWriter(c.transport(), protocol, reader));
     }
 
     /** {@link #openUnixConnection(Path, int)} with the default limit. Suspending. */
@@ -128,7 +128,7 @@ public final class Streams {
         StreamReader reader = new StreamReader(limit, loop);
         StreamReaderProtocol protocol = new StreamReaderProtocol(reader, null, loop);
         Connection<StreamReaderProtocol> c = Net.createUnixConnection(() -> protocol, path);
-        return new StreamPair(reader, new StreamWriter(c.transport(), protocol, protocol.flow, reader));
+        return new StreamPair(reader, new StreamWriter(c.transport(), protocol, reader));
     }
 
     /**

@@ -11,7 +11,7 @@ import java.util.Objects;
  * above its high-water mark, and a broken connection surfaces as an {@link IOException}.
  */
 final class WriterOutputStream extends OutputStream {
-    private final StreamWriter writer;
+    final StreamWriter writer;
     private boolean closed;
 
     WriterOutputStream(StreamWriter writer) {

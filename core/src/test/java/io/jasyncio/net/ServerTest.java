@@ -99,6 +99,60 @@ class ServerTest {
     }
 
     @Test
+    void theServerTracksEveryConnectionUntilItsLossWhicheverOrderTheyEndIn() {
+        Asyncio.run(() -> {
+            List<Recorder> accepted = new ArrayList<>();
+            Server server = Net.createServer(Recorder.collectedIn(accepted, Recorder::new), "127.0.0.1", 0);
+            List<Connection<Recorder>> clients = new ArrayList<>();
+            for (int i = 0; i < 5; i++) clients.add(Net.createConnection(Recorder::new, "127.0.0.1", port(server)));
+            while (accepted.size() < 5) Asyncio.sleep(0.001);
+            for (Recorder r : accepted) r.made.await();
+            assertTrue(server.toString().endsWith(", 5 connections]"), server.toString());
+            server.close();
+            Task<Void> waiting = Asyncio.createTask(server::waitClosed);
+            // The middle one, the first and the last end: two are left, and waitClosed waits for them.
+            for (int i : new int[] {2, 0, 4}) {
+                accepted.get(i).transport.close();
+                accepted.get(i).lost.await();
+            }
+            for (int i = 0; i < 3; i++) Asyncio.sleep(0);
+            assertFalse(waiting.done());
+            assertTrue(server.toString().endsWith(", 2 connections]"), server.toString());
+            // abortClients reaches exactly those two, linked across the ones that left.
+            server.abortClients();
+            assertTrue(accepted.get(1).transport.isClosing());
+            assertTrue(accepted.get(3).transport.isClosing());
+            waiting.await();
+            assertTrue(server.toString().endsWith(", 0 connections]"), server.toString());
+            for (Connection<Recorder> c : clients) c.protocol().lost.await();
+        });
+    }
+
+    @Test
+    void aConnectionThatLeavesTheServerTwiceLeavesItOnce() {
+        Asyncio.run(() -> {
+            List<Recorder> accepted = new ArrayList<>();
+            Server server = Net.createServer(Recorder.collectedIn(accepted, Recorder::new), "127.0.0.1", 0);
+            List<Connection<Recorder>> clients = new ArrayList<>();
+            for (int i = 0; i < 3; i++) clients.add(Net.createConnection(Recorder::new, "127.0.0.1", port(server)));
+            while (accepted.size() < 3) Asyncio.sleep(0.001);
+            for (Recorder r : accepted) r.made.await();
+            for (int i : new int[] {0, 1}) {
+                StreamTransport t = (StreamTransport) accepted.get(i).transport;
+                t.close();
+                accepted.get(i).lost.await(); // detached here
+                server.detach(t); // and again: nothing happens
+                assertTrue(server.toString().endsWith(", " + (2 - i) + " connections]"), server.toString());
+            }
+            server.abortClients();
+            assertTrue(accepted.get(2).transport.isClosing(), "the last one is still on the list");
+            for (Connection<Recorder> c : clients) c.protocol().lost.await();
+            server.close();
+            server.waitClosed();
+        });
+    }
+
+    @Test
     void startServingLaterAndServeForeverStopsOnCancelOrClose() {
         Asyncio.run(() -> {
             Server server = Net.createServer(Recorder::echo, "127.0.0.1", 0, ServerOptions.defaults().withStartServing(false));

@@ -24,6 +24,35 @@ import org.junit.jupiter.api.Timeout;
 class TcpTest {
 
     @Test
+    void writesAfterTheConnectionWasLostAreDroppedHoweverManyComeAndNothingIsReported() {
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger("io.jasyncio.net");
+        java.util.logging.Level level = log.getLevel();
+        log.setLevel(java.util.logging.Level.SEVERE); // one "data dropped" warning per write from the 5th
+        try {
+            Asyncio.run(() -> {
+                List<io.jasyncio.ErrorContext> reported = new ArrayList<>();
+                Asyncio.getRunningLoop().setExceptionHandler((loop, ctx) -> reported.add(ctx));
+                List<Recorder> accepted = new ArrayList<>();
+                Server server = Net.createServer(Recorder.collectedIn(accepted, Recorder::new), "127.0.0.1", 0);
+                Connection<Recorder> c = Net.createConnection(Recorder::new, "127.0.0.1", port(server));
+                Recorder srv = Recorder.awaitFirst(accepted);
+                srv.made.await();
+                c.transport().close(); // the server side gets EOF, closes, and loses its connection
+                srv.lost.await();
+                for (int i = 0; i < 300; i++) srv.transport.write(ascii("late"));
+                for (int i = 0; i < 3; i++) Asyncio.sleep(0);
+                assertEquals(0, srv.transport.getWriteBufferSize());
+                assertTrue(srv.transport.toString().startsWith("StreamTransport[closed"), srv.transport.toString());
+                assertTrue(srv.lost.done());
+                assertEquals(0, reported.size(), () -> "dropped, not written, and connectionLost only once: " + reported.get(0));
+                server.close();
+            });
+        } finally {
+            log.setLevel(level);
+        }
+    }
+
+    @Test
     void echoRoundTripWithExtraInfo() {
         Asyncio.run(() -> {
             Server server = Net.createServer(Recorder::echo, "127.0.0.1", 0);

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Timeout;
  * A transport's write flow control ({@link WriteFlow}) driven by buffer sizes given by hand: the
  * protocol is paused once when the buffer passes the high-water mark (not at it), resumed once
  * when it is back at the low-water mark (not above), new limits apply to the current buffer at
- * once, and a protocol that fails to pause or resume is reported to the loop.
+ * once, and a protocol that fails to pause or resume is reported to the loop. A real transport
+ * has a write queue only while writes wait, and flow control with asyncio's default marks.
  */
 @Timeout(10)
 class WriteFlowTest {
@@ -75,6 +76,37 @@ class WriteFlowTest {
             assertFalse(flow.isPaused());
             flow.shrank(0, p);
             assertEquals(1, p.resumes, "already resumed: told once");
+        });
+    }
+
+    @Test
+    void aTransportHasAWriteQueueOnlyWhileWritesWaitAndPausesItsProtocolPastTheDefaultMark() {
+        Asyncio.run(() -> {
+            List<Recorder> accepted = new ArrayList<>();
+            Server server = Net.createServer(Recorder.collectedIn(accepted, Recorder::new), "127.0.0.1", 0);
+            Connection<Recorder> client = Net.createConnection(Recorder::pausedOnConnect, "127.0.0.1", Recorder.port(server));
+            Recorder srv = Recorder.awaitFirst(accepted);
+            StreamTransport t = (StreamTransport) srv.made.await();
+            t.write(java.nio.ByteBuffer.allocate(1024));
+            assertNull(t.buffer, "the socket took the write: nothing queued, no queue made");
+            long sent = 1024;
+            // The client reads nothing: the socket fills, then the transport's own buffer.
+            while (t.getWriteBufferSize() <= WriteFlow.DEFAULT_HIGH_WATER + 4096) {
+                t.write(java.nio.ByteBuffer.allocate(1024));
+                sent += 1024;
+                assertEquals(t.getWriteBufferSize() > 0, t.buffer != null);
+                assertEquals(t.getWriteBufferSize() > WriteFlow.DEFAULT_HIGH_WATER ? 1 : 0, srv.pauses,
+                        "paused once, past asyncio's default high-water mark: " + t.getWriteBufferSize());
+            }
+            assertEquals(new WriteBufferLimits(64 * 1024, 16 * 1024), t.getWriteBufferLimits());
+            client.transport().resumeReading();
+            client.protocol().awaitReceived(sent);
+            assertEquals(1, srv.resumes);
+            assertEquals(0, t.getWriteBufferSize());
+            assertNull(t.buffer, "a drained queue is let go");
+            client.transport().close();
+            srv.lost.await();
+            server.close();
         });
     }
 

@@ -1,5 +1,6 @@
 package io.jasyncio.stream;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -57,6 +58,47 @@ class DrainFlowTest {
             IOException lost = new IOException("broken pipe");
             flow.connectionLost(lost);
             assertSame(lost, closed.exception());
+        });
+    }
+
+    @Test
+    void aCancelledCloseWaiterStaysCancelledWhenTheConnectionIsLost() {
+        Asyncio.run(() -> {
+            DrainFlow flow = new DrainFlow(Asyncio.getRunningLoop());
+            Future<Void> closed = flow.closeWaiter();
+            closed.cancel(); // as when the task in waitClosed() is cancelled
+            flow.connectionLost(new IOException("reset"));
+            assertTrue(closed.cancelled());
+        });
+    }
+
+    @Test
+    void pausingAndResumingWithACloseWaiterButNoDrainerWakesNobody() {
+        Asyncio.run(() -> {
+            DrainFlow flow = new DrainFlow(Asyncio.getRunningLoop());
+            Future<Void> closed = flow.closeWaiter(); // the flow's rarely needed state exists, no drain queue
+            flow.pauseWriting();
+            flow.resumeWriting();
+            flow.pauseWriting();
+            flow.connectionLost(null); // while paused: wakes drainers, of which there are none
+            assertTrue(closed.done());
+        });
+    }
+
+    @Test
+    void eachWriterOnAFlowWritesThroughItsOwnOutputStreamView() {
+        Asyncio.run(() -> {
+            DrainFlow flow = new DrainFlow(Asyncio.getRunningLoop());
+            FakeTransport t1 = new FakeTransport();
+            FakeTransport t2 = new FakeTransport();
+            StreamWriter w1 = new StreamWriter(t1, flow, null);
+            StreamWriter w2 = new StreamWriter(t2, flow, null);
+            assertSame(w1.asOutputStream(), w1.asOutputStream());
+            w2.asOutputStream().write('b');
+            w1.asOutputStream().write('a');
+            assertSame(w1.asOutputStream(), w1.asOutputStream(), "still the same view after another writer asked");
+            assertEquals("a", t1.sentText());
+            assertEquals("b", t2.sentText());
         });
     }
 

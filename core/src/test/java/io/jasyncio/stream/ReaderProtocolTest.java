@@ -5,6 +5,7 @@ import static io.jasyncio.stream.StreamTesting.text;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.jasyncio.Asyncio;
+import io.jasyncio.ContextVar;
 import io.jasyncio.ErrorContext;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Task;
@@ -40,7 +41,7 @@ class ReaderProtocolTest {
             assertEquals("0123456789", text(reader.read(100)));
             assertTrue(reader.atEof());
             p.connectionLost(null);
-            assertTrue(p.flow.closeWaiter().done());
+            assertTrue(p.closeWaiter().done());
             assertEquals("StreamReaderProtocol[not connected]", p.toString());
             // The reader is let go: nothing reaches it any more (it would refuse data after EOF).
             p.dataReceived(ByteBuffer.wrap(ascii("late")));
@@ -69,11 +70,11 @@ class ReaderProtocolTest {
             q.connectionMade(new FakeTransport());
             SocketException boom = new SocketException("Connection reset");
             q.connectionLost(boom);
-            assertFalse(q.flow.closeWaiter().hasUnretrievedException(),
+            assertFalse(q.closeWaiter().hasUnretrievedException(),
                     "counted as retrieved: nobody has to waitClosed() to silence a report");
             assertSame(boom, broken.exception());
             assertSame(boom, assertThrows(SocketException.class, () -> broken.read(1)));
-            assertSame(boom, q.flow.closeWaiter().exception());
+            assertSame(boom, q.closeWaiter().exception());
         });
     }
 
@@ -96,11 +97,11 @@ class ReaderProtocolTest {
             assertFalse(q.eofReceived(), "during startTls, EOF already counts as TLS");
             q.upgradingToTls(false);
             assertTrue(q.eofReceived(), "a failed startTls leaves the plain connection half-closable");
-            StreamWriter w = new StreamWriter(tls, q, q.flow, null);
+            StreamWriter w = new StreamWriter(tls, q, null);
             q.replaceWriter(w);
             assertFalse(q.eofReceived(), "the writer's new transport is TLS");
             assertEquals("StreamReaderProtocol[FakeTransport]", q.toString());
-            q.replaceWriter(new StreamWriter(plain, q, q.flow, null));
+            q.replaceWriter(new StreamWriter(plain, q, null));
             assertTrue(q.eofReceived());
         });
     }
@@ -174,6 +175,26 @@ class ReaderProtocolTest {
             assertSame(t, ctx.transport());
             assertSame(p, ctx.protocol());
             assertNull(ctx.socket(), "the fake transport has no socket");
+        });
+    }
+
+    @Test
+    void theHandlersDoneCallbackRunsInTheContextOfTheConnectionNotOfTheHandler() {
+        ContextVar<String> who = new ContextVar<>("who");
+        Asyncio.run(() -> {
+            List<String> seen = new ArrayList<>();
+            Asyncio.getRunningLoop().setExceptionHandler((loop, ctx) -> seen.add(who.get("unset")));
+            who.set("connection");
+            Task<?>[] task = new Task<?>[1];
+            serve((r, w) -> {
+                who.set("handler");
+                throw new IllegalStateException("handler bug");
+            }, new FakeTransport(), task);
+            who.set("changed after connectionMade");
+            Asyncio.sleep(0);
+            awaitEnd(task[0]);
+            // asyncio's add_done_callback: a copy of the context current when it was added.
+            assertEquals(List.of("connection"), seen);
         });
     }
 

@@ -45,7 +45,7 @@ class WriterFlowTest {
     void everyWriteVariantReachesTheTransportInOrder() {
         Asyncio.run(() -> {
             FakeTransport t = new FakeTransport();
-            StreamWriter w = new StreamWriter(t, null, new DrainFlow(Asyncio.getRunningLoop()), null);
+            StreamWriter w = new StreamWriter(t, new DrainFlow(Asyncio.getRunningLoop()), null);
             w.write(ascii("a"));
             w.write("b");
             w.write("\u00e9", StandardCharsets.ISO_8859_1);
@@ -61,7 +61,7 @@ class WriterFlowTest {
         Asyncio.run(() -> {
             FakeTransport t = new FakeTransport();
             t.extra.put("peername", "peer");
-            StreamWriter w = new StreamWriter(t, null, new DrainFlow(Asyncio.getRunningLoop()), null);
+            StreamWriter w = new StreamWriter(t, new DrainFlow(Asyncio.getRunningLoop()), null);
             assertTrue(w.canWriteEof());
             t.canWriteEof = false;
             assertFalse(w.canWriteEof());
@@ -83,7 +83,7 @@ class WriterFlowTest {
         Asyncio.run(() -> {
             FakeTransport t = new FakeTransport();
             StreamReader reader = new StreamReader();
-            StreamWriter w = new StreamWriter(t, null, new DrainFlow(Asyncio.getRunningLoop()), reader);
+            StreamWriter w = new StreamWriter(t, new DrainFlow(Asyncio.getRunningLoop()), reader);
             assertFalse(suspends(() -> {
                 w.drain();
                 return null;
@@ -96,7 +96,7 @@ class WriterFlowTest {
     void drainThrowsTheReadersErrorEvenWhileTheTransportLooksOpen() {
         Asyncio.run(() -> {
             StreamReader reader = new StreamReader();
-            StreamWriter w = new StreamWriter(new FakeTransport(), null, new DrainFlow(Asyncio.getRunningLoop()), reader);
+            StreamWriter w = new StreamWriter(new FakeTransport(), new DrainFlow(Asyncio.getRunningLoop()), reader);
             SocketException boom = new SocketException("Connection reset");
             reader.fail(boom);
             assertSame(boom, assertThrows(SocketException.class, w::drain));
@@ -107,7 +107,7 @@ class WriterFlowTest {
     void aStreamPairWaitsUntilItsConnectionIsLost() {
         Asyncio.run(() -> {
             DrainFlow flow = new DrainFlow(Asyncio.getRunningLoop());
-            StreamPair pair = new StreamPair(new StreamReader(), new StreamWriter(new FakeTransport(), null, flow, null));
+            StreamPair pair = new StreamPair(new StreamReader(), new StreamWriter(new FakeTransport(), flow, null));
             Task<Void> waiting = Asyncio.createTask(() -> { pair.waitClosed(); return null; });
             Asyncio.sleep(0);
             Asyncio.sleep(0);
@@ -121,7 +121,7 @@ class WriterFlowTest {
     void drainSuspendsWhilePausedAndResumeWakesEveryWaiter() {
         Asyncio.run(() -> {
             DrainFlow flow = new DrainFlow(Asyncio.getRunningLoop());
-            StreamWriter w = new StreamWriter(new FakeTransport(), null, flow, null);
+            StreamWriter w = new StreamWriter(new FakeTransport(), flow, null);
             flow.pauseWriting();
             Task<Void> a = Asyncio.createTask(() -> { w.drain(); return null; });
             Task<Void> b = Asyncio.createTask(() -> { w.drain(); return null; });
@@ -143,7 +143,7 @@ class WriterFlowTest {
     void aPausedDrainIsWokenByTheLossWithItsErrorAndWaitClosedThrowsItToo() {
         Asyncio.run(() -> {
             DrainFlow flow = new DrainFlow(Asyncio.getRunningLoop());
-            StreamWriter w = new StreamWriter(new FakeTransport(), null, flow, null);
+            StreamWriter w = new StreamWriter(new FakeTransport(), flow, null);
             flow.pauseWriting();
             Task<Void> waiting = Asyncio.createTask(() -> { w.drain(); return null; });
             Asyncio.sleep(0);
@@ -167,7 +167,7 @@ class WriterFlowTest {
         Asyncio.run(() -> {
             DrainFlow flow = new DrainFlow(Asyncio.getRunningLoop());
             FakeTransport t = new FakeTransport();
-            StreamWriter w = new StreamWriter(t, null, flow, null);
+            StreamWriter w = new StreamWriter(t, flow, null);
             t.closing = true;
             Asyncio.getRunningLoop().callSoon(() -> flow.connectionLost(null));
             SocketException lost = assertThrows(SocketException.class, w::drain);
@@ -185,7 +185,7 @@ class WriterFlowTest {
             DrainFlow flow = new DrainFlow(loop);
             FakeTransport t = new FakeTransport();
             StreamReader reader = new StreamReader();
-            StreamWriter w = new StreamWriter(t, null, flow, reader);
+            StreamWriter w = new StreamWriter(t, flow, reader);
             t.closing = true;
             SocketException boom = new SocketException("Broken pipe");
             // The loss arrives in the next loop turn, as a transport reports it.
@@ -205,7 +205,7 @@ class WriterFlowTest {
         Asyncio.run(() -> {
             DrainFlow flow = new DrainFlow(Asyncio.getRunningLoop());
             FakeTransport t = new FakeTransport();
-            StreamWriter w = new StreamWriter(t, null, flow, null);
+            StreamWriter w = new StreamWriter(t, flow, null);
             OutputStream out = w.asOutputStream();
             assertSame(out, w.asOutputStream());
             out.write('A');
@@ -230,7 +230,7 @@ class WriterFlowTest {
     void theOutputStreamViewChecksItsArgumentsClosesOnceAndRefusesUseAfterClose() {
         Asyncio.run(() -> {
             FakeTransport t = new FakeTransport();
-            StreamWriter w = new StreamWriter(t, null, new DrainFlow(Asyncio.getRunningLoop()), null);
+            StreamWriter w = new StreamWriter(t, new DrainFlow(Asyncio.getRunningLoop()), null);
             OutputStream out = w.asOutputStream();
             assertThrows(IndexOutOfBoundsException.class, () -> out.write(new byte[2], 1, 2));
             w.close();
@@ -249,7 +249,7 @@ class WriterFlowTest {
         Asyncio.run(() -> {
             EventLoop loop = Asyncio.getRunningLoop();
             FakeTransport t = new FakeTransport();
-            StreamWriter pipe = new StreamWriter(t, null, new DrainFlow(loop), null);
+            StreamWriter pipe = new StreamWriter(t, new DrainFlow(loop), null);
             io.jasyncio.net.TlsOptions tls = io.jasyncio.net.TlsOptions.of(javax.net.ssl.SSLContext.getDefault());
             assertEquals("startTls needs a socket connection; this writer writes to FakeTransport",
                     assertThrows(IllegalStateException.class, () -> pipe.startTls(tls)).getMessage());
@@ -268,7 +268,7 @@ class WriterFlowTest {
                 @Override public String toString() { return "WriteOnly"; }
             };
             StreamReaderProtocol protocol = new StreamReaderProtocol(new StreamReader(), null, loop);
-            StreamWriter notASocket = new StreamWriter(writeOnly, protocol, protocol.flow, null);
+            StreamWriter notASocket = new StreamWriter(writeOnly, protocol, null);
             assertEquals("startTls needs a socket connection; this writer writes to WriteOnly",
                     assertThrows(IllegalStateException.class, () -> notASocket.startTls(tls)).getMessage());
             assertThrows(NullPointerException.class, () -> pipe.startTls(null));
