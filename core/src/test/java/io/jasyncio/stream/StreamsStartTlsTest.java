@@ -68,6 +68,8 @@ class StreamsStartTlsTest {
             assertArrayEquals(big, c.reader().readExactly(big.length));
             assertEquals("GO\n", text(c.reader().readLine()));
             c.writer().startTls(TlsOptions.of(clientContext).withServerHostname("localhost"));
+            assertFalse(c.writer().canWriteEof(), "the writer writes through TLS now, which has no half close");
+            assertThrows(UnsupportedOperationException.class, c.writer()::writeEof);
             assertEquals("after\n", text(c.reader().readLine()));
             assertEquals("done\n", text(c.reader().readLine()));
             c.writer().write(ascii("bye\n"));
