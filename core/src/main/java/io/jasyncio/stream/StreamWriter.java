@@ -206,7 +206,10 @@ public final class StreamWriter implements AutoCloseable {
      * server for a connection of {@link Streams#startServer}. Reading and writing go on through
      * this writer and its reader; {@link #transport()} is then the TLS transport. Suspending.
      *
-     * @throws javax.net.ssl.SSLHandshakeException if the handshake fails (the connection is aborted)
+     * @throws javax.net.ssl.SSLHandshakeException if the handshake fails: the connection is aborted, and
+     *                                             the reader and {@link #waitClosed()} then throw
+     *                                             this error too (after a cancellation: the
+     *                                             reader is at EOF)
      * @throws IllegalArgumentException            if the connection already uses TLS
      * @throws IllegalStateException               if this writer writes to a pipe
      */
@@ -226,6 +229,13 @@ public final class StreamWriter implements AutoCloseable {
             transport = Net.startTls(socket, protocol, tls, serverSide);
         } catch (Throwable t) {
             protocol.upgradingToTls(false);
+            if (socket.getProtocol() != protocol) {
+                // The handshake had begun and failed: the connection is aborted, and its events
+                // go to a TLS protocol that never connected ours, so it will not pass the loss on.
+                // asyncio's does (start_tls's protocol counts as connected from the start): the
+                // reader and waitClosed() must end with the error, not wait forever.
+                protocol.connectionLost(t instanceof IOException ? t : null);
+            }
             throw t;
         }
         protocol.replaceWriter(this);

@@ -136,4 +136,38 @@ class DrainFlowTest {
             assertThrows(SocketException.class, flow::drainHelper, "drain() after the loss");
         });
     }
+    /**
+     * Cancelling a task in waitClosed() cancels the close future it awaits (as asyncio, whose
+     * wait_closed awaits the protocol's own future); the loss that comes later must find it done
+     * and leave it, not fail the transport's callback.
+     */
+    @Test
+    void aLossAfterTheCloseWaiterWasCancelledLeavesItCancelled() {
+        Asyncio.run(() -> {
+            DrainFlow flow = new DrainFlow(Asyncio.getRunningLoop());
+            Task<Void> waiting = Asyncio.createTask(() -> flow.closeWaiter().await());
+            Asyncio.sleep(Duration.ZERO);
+            waiting.cancel();
+            assertThrows(io.jasyncio.CancelledError.class, waiting::await);
+            flow.connectionLost(new IOException("reset"));
+            assertTrue(flow.closeWaiter().cancelled());
+        });
+    }
+
+    /**
+     * A task cancelled in drain() whose future the transport's resumeWriting() reaches before the
+     * task has left the queue: the done future is skipped, not completed a second time.
+     */
+    @Test
+    void resumeWritingSkipsADrainerCancelledInTheSameCallback() {
+        Asyncio.run(() -> {
+            DrainFlow flow = new DrainFlow(Asyncio.getRunningLoop());
+            flow.pauseWriting();
+            Task<Void> draining = Asyncio.createTask(flow::drainHelper);
+            Asyncio.sleep(Duration.ZERO);
+            draining.cancel();
+            flow.resumeWriting();
+            assertThrows(io.jasyncio.CancelledError.class, draining::await);
+        });
+    }
 }

@@ -225,6 +225,10 @@ class ReaderBufferTest {
             assertThrows(LimitOverrunError.class, reader::readLine);
             assertEquals(0, reader.buffered(), "no newline in sight: the whole buffer went");
             assertEquals(4, t.resumes, "readLine discarding an overlong line");
+            reader.feedData(ascii("abcd;efgh"));
+            assertEquals(5, t.pauses);
+            assertEquals("abcd;", text(reader.readUntil(ascii(";"), ascii("|"))));
+            assertEquals(5, t.resumes, "readUntil with several separators");
         });
     }
 }

@@ -177,6 +177,19 @@ class ReaderEdgesTest {
     }
 
     @Test
+    void aFailedReaderThrowsItsErrorBeforeLookingForASeparatorWithOneOrSeveral() {
+        Asyncio.run(() -> {
+            StreamReader reader = new StreamReader();
+            reader.feedData(ascii("line\n"));
+            SocketException boom = new SocketException("Connection reset");
+            reader.setException(boom);
+            assertSame(boom, assertThrows(SocketException.class, () -> reader.readUntil(ascii("\n"))));
+            assertSame(boom, assertThrows(SocketException.class, () -> reader.readUntil(ascii("\n"), ascii(";"))));
+            assertEquals(5, reader.buffered(), "nothing was taken");
+        });
+    }
+
+    @Test
     void aWokenReadIsNoLongerShownAsWaiting() {
         Asyncio.run(() -> {
             StreamReader reader = new StreamReader();
@@ -315,7 +328,7 @@ class ReaderEdgesTest {
         InputStream in = reader.asInputStream();
         Asyncio.run(() -> { // a different loop
             List<String> methods = List.of("feedData()", "feedData()", "feedEof()", "setException()", "setTransport()",
-                    "read()", "readExactly()", "readUntil()", "readUntil()", "read()", "read()");
+                    "read()", "readExactly()", "readUntil()", "readUntil()", "readUntil()", "read()", "read()");
             List<io.jasyncio.Coroutine<?>> calls = List.of(
                     () -> { reader.feedData(ascii("x")); return null; },
                     () -> { reader.feedData(java.nio.ByteBuffer.wrap(ascii("x"))); return null; },
@@ -323,7 +336,7 @@ class ReaderEdgesTest {
                     () -> { reader.setException(new IOException("x")); return null; },
                     () -> { reader.setTransport(new ReaderFeedTest.CountingTransport()); return null; },
                     () -> reader.read(1), () -> reader.readExactly(1), () -> reader.readUntil(ascii("\n")),
-                    reader::readLine, in::read, () -> in.read(new byte[2], 0, 2));
+                    () -> reader.readUntil(ascii("\n"), ascii(";")), reader::readLine, in::read, () -> in.read(new byte[2], 0, 2));
             for (int i = 0; i < calls.size(); i++) {
                 IllegalStateException e = assertThrows(IllegalStateException.class, calls.get(i)::call);
                 assertTrue(e.getMessage().startsWith("StreamReader." + methods.get(i) + " was called on another event loop"),

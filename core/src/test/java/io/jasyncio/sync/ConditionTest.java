@@ -220,9 +220,11 @@ class ConditionTest {
             runReady();
             assertEquals("Condition[unlocked, waiters:1]", cond.toString());
             try (var _ = cond.hold()) {
+                assertEquals("Condition[locked, waiters:1]", cond.toString());
                 cond.notifyAllWaiters();
             }
             t.await();
+            assertEquals("Condition[unlocked]", cond.toString());
         });
     }
 }

@@ -242,4 +242,15 @@ class LockTest {
             lock.release();
         });
     }
+
+    @Test
+    void aHeldShowsWhatItHoldsUntilItIsClosed() {
+        run(() -> {
+            Lock lock = new Lock();
+            Held held = lock.hold();
+            assertEquals("Held[Lock[locked]]", held.toString());
+            held.close();
+            assertEquals("Held[released]", held.toString());
+        });
+    }
 }

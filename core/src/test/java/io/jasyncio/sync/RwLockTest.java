@@ -17,6 +17,28 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RwLockTest {
 
     @Test
+    void toStringShowsWhoHoldsTheLockAndHowManyWait() {
+        run(() -> {
+            RwLock lock = new RwLock();
+            assertEquals("RwLock[unlocked]", lock.toString());
+            Held r1 = lock.read();
+            assertEquals("RwLock[read-locked by 1]", lock.toString());
+            Held r2 = lock.read();
+            Task<Void> w = Asyncio.createTask(() -> {
+                try (var _ = lock.write()) {
+                    assertEquals("RwLock[write-locked]", lock.toString());
+                }
+            });
+            runReady();
+            assertEquals("RwLock[read-locked by 2, waiters:1]", lock.toString());
+            r1.close();
+            r2.close();
+            w.await();
+            assertEquals("RwLock[unlocked]", lock.toString());
+        });
+    }
+
+    @Test
     void readersShareAndAWriterExcludesEveryone() {
         run(() -> {
             RwLock lock = new RwLock();

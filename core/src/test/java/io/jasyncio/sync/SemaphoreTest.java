@@ -171,6 +171,58 @@ class SemaphoreTest {
         });
     }
 
+    /**
+     * Permits released while the only waiter was woken but had not run yet stay free, and tasks
+     * that arrive meanwhile queue behind that waiter (FIFO); when it runs, it wakes as many of
+     * them as there are free permits at once (asyncio's loop in acquire's finally), not one that
+     * then wakes the next a round later.
+     */
+    @Test
+    void aWokenWaiterLetsInAsManyQueuedNewcomersAsThereArePermitsLeft() {
+        run(() -> {
+            Semaphore sem = new Semaphore(0);
+            Event go = new Event();
+            List<String> got = new ArrayList<>();
+            Task<Void> first = Asyncio.createTask(() -> {
+                sem.acquire();
+                got.add("first");
+            });
+            List<Task<Void>> newcomers = new ArrayList<>();
+            for (String name : List.of("n1", "n2")) {
+                newcomers.add(Asyncio.createTask(() -> {
+                    go.await();
+                    sem.acquire();
+                    got.add(name);
+                }));
+            }
+            runReady(); // first waits for a permit, the newcomers for the event
+            go.set();      // the newcomers run (and queue) before ...
+            sem.release(); // ... the first waiter, woken here
+            sem.release();
+            sem.release(); // two permits free, and no waiter left to hand them to
+            first.await(); // its end wakes us after the tasks it woke
+            assertEquals(List.of("first", "n1", "n2"), got, "both newcomers were woken in the same round");
+            for (Task<Void> t : newcomers) t.await();
+            assertEquals(0, drainPermits(sem));
+        });
+    }
+
+    @Test
+    void toStringShowsFreePermitsOrWaiters() {
+        run(() -> {
+            Semaphore sem = new Semaphore(2);
+            assertEquals("Semaphore[unlocked, value:2]", sem.toString());
+            sem.acquire();
+            sem.acquire();
+            Task<Void> w = Asyncio.createTask(sem::acquire);
+            runReady();
+            assertEquals("Semaphore[locked, waiters:1]", sem.toString());
+            sem.release();
+            w.await();
+            assertEquals("BoundedSemaphore[unlocked, value:1]", new BoundedSemaphore().toString());
+        });
+    }
+
     @Test
     void releasingSeveralPermitsAtOnceWakesAsManyWaiters() {
         run(() -> {
