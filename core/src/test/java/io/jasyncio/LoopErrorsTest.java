@@ -54,6 +54,62 @@ class LoopErrorsTest {
         assertTrue(r.getMessage().startsWith("Unhandled error in exception handler (context: Exception in callback"), r.getMessage());
     }
 
+    @Test
+    void theDefaultLogNamesEveryObjectOfTheContextOnItsOwnLine() throws Exception {
+        LogCapture log = LogCapture.start();
+        RuntimeException boom = new RuntimeException("boom");
+        io.jasyncio.net.BaseTransport transport = new io.jasyncio.net.BaseTransport() {
+            @Override
+            public Object getExtraInfo(String name) {
+                return null;
+            }
+
+            @Override
+            public boolean isClosing() {
+                return false;
+            }
+
+            @Override
+            public void close() {}
+
+            @Override
+            public String toString() {
+                return "the-transport";
+            }
+        };
+        io.jasyncio.net.BaseProtocol protocol = new io.jasyncio.net.BaseProtocol() {
+            @Override
+            public String toString() {
+                return "the-protocol";
+            }
+        };
+        try (EventLoop loop = new EventLoop(new VirtualClock());
+                java.nio.channels.DatagramChannel socket = java.nio.channels.DatagramChannel.open()) {
+            Handle handle = loop.callSoon(() -> {}); // never run: the loop closes first
+            loop.defaultExceptionHandler(new ErrorContext("io failed", boom, null, handle, transport, protocol, socket));
+            LogRecord r = only(log.records(), boom);
+            assertEquals("io failed"
+                    + "\n  handle: " + handle
+                    + "\n  transport: the-transport"
+                    + "\n  protocol: the-protocol"
+                    + "\n  socket: " + socket, r.getMessage());
+        } finally {
+            log.stop();
+        }
+    }
+
+    @Test
+    void theDefaultLogOfAContextWithoutObjectsIsTheMessageAlone() {
+        LogCapture log = LogCapture.start();
+        RuntimeException boom = new RuntimeException("boom");
+        try (EventLoop loop = new EventLoop(new VirtualClock())) {
+            loop.defaultExceptionHandler(ErrorContext.of("plain", boom));
+        } finally {
+            log.stop();
+        }
+        assertEquals("plain", only(log.records(), boom).getMessage());
+    }
+
     private static LogRecord only(List<LogRecord> records, Throwable thrown) {
         List<LogRecord> matching = records.stream().filter(r -> r.getThrown() == thrown).toList();
         assertEquals(1, matching.size(), records.stream().map(LogRecord::getMessage).toList().toString());
