@@ -2,6 +2,7 @@ package io.jasyncio;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -76,5 +77,25 @@ class TaskGroupCloseTest {
         assertEquals(1, reported.size());
         assertEquals("late", reported.get(0).exception().getMessage());
         assertTrue(reported.get(0).message().contains("has errored out but its parent task"), reported.get(0).message());
+    }
+
+    @Test
+    void closingAfterAChildDiedOfAVirtualMachineErrorThrowsThatErrorAndReportsTheOtherFailures() {
+        List<ErrorContext> reported = new ArrayList<>();
+        Asyncio.run(() -> {
+            Asyncio.getRunningLoop().setExceptionHandler((l, ctx) -> reported.add(ctx));
+            TaskGroup tg = TaskGroup.open();
+            tg.createTask(() -> {
+                throw new IllegalStateException("ordinary");
+            });
+            tg.createTask(() -> {
+                throw new StackOverflowError("deep");
+            });
+            Asyncio.sleep(Duration.ZERO); // both children fail; the block is left without join()
+            StackOverflowError e = assertThrows(StackOverflowError.class, tg::close);
+            assertEquals("deep", e.getMessage());
+        });
+        assertEquals(1, reported.size());
+        assertEquals("ordinary", reported.get(0).exception().getMessage());
     }
 }

@@ -439,29 +439,6 @@ class TaskGroupTest {
     }
 
     @Test
-    void createTaskFailsOnceTheGroupIsShuttingDownOrFinished() {
-        Asyncio.run(() -> {
-            TaskGroup[] saved = new TaskGroup[1];
-            TaskGroup.run(tg -> {
-                saved[0] = tg;
-                tg.createTask(after(1, 1), "yolo");
-            });
-            IllegalStateException finished = assertThrows(IllegalStateException.class, () -> saved[0].createTask(() -> 1));
-            assertTrue(finished.getMessage().endsWith("is finished"), finished.getMessage());
-
-            assertThrows(ExceptionGroup.class, () -> TaskGroup.run(tg -> {
-                tg.createTask(failAfter(1, new MyExc("x")));
-                try {
-                    Asyncio.sleep(LONG);
-                } finally {
-                    IllegalStateException shuttingDown = assertThrows(IllegalStateException.class, () -> tg.createTask(() -> 1));
-                    assertTrue(shuttingDown.getMessage().endsWith("is shutting down"), shuttingDown.getMessage());
-                }
-            }));
-        });
-    }
-
-    @Test
     void childrenHaveTheGivenNames() {
         Asyncio.run(() -> TaskGroup.run(tg -> {
             Task<Void> t = tg.createTask(() -> Asyncio.sleep(0), "yolo");
