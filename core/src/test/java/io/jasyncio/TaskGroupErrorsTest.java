@@ -61,4 +61,19 @@ class TaskGroupErrorsTest {
         }, RunOptions.defaults().virtualTime(true));
         assertEquals(List.of(), reported);
     }
+
+    @Test
+    void aChildsVirtualMachineErrorThatCameFirstWinsOverTheBodysOwn() {
+        Asyncio.run(() -> {
+            OutOfMemoryError e = assertThrows(OutOfMemoryError.class, () -> TaskGroup.run(tg -> {
+                tg.createTask(failAfter(1, new OutOfMemoryError("child, first")));
+                try {
+                    Asyncio.sleep(Duration.ofSeconds(10)); // cancelled by the group
+                } finally {
+                    throw new OutOfMemoryError("body, second");
+                }
+            }));
+            assertEquals("child, first", e.getMessage());
+        }, RunOptions.defaults().virtualTime(true));
+    }
 }
