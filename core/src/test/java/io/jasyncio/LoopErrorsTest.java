@@ -110,6 +110,40 @@ class LoopErrorsTest {
         assertEquals("plain", only(log.records(), boom).getMessage());
     }
 
+    @Test
+    void aVirtualMachineErrorFromACallbackLeavesTheLoopInsteadOfReachingTheHandler() {
+        List<ErrorContext> reported = new java.util.ArrayList<>();
+        StackOverflowError fatal = new StackOverflowError("callback overflowed");
+        try (EventLoop loop = new EventLoop(new VirtualClock())) {
+            loop.setExceptionHandler((l, ctx) -> reported.add(ctx));
+            loop.callSoon(() -> {
+                throw fatal;
+            });
+            loop.callSoon(loop::stop);
+            assertSame(fatal, assertThrows(StackOverflowError.class, loop::runForever));
+        }
+        assertEquals(List.of(), reported);
+    }
+
+    @Test
+    void aVirtualMachineErrorFromTheHandlerLeavesTheLoopInsteadOfBeingLogged() {
+        LogCapture log = LogCapture.start();
+        OutOfMemoryError fatal = new OutOfMemoryError("handler ran out");
+        try (EventLoop loop = new EventLoop(new VirtualClock())) {
+            loop.setExceptionHandler((l, ctx) -> {
+                throw fatal;
+            });
+            loop.callSoon(() -> {
+                throw new IllegalStateException("ordinary");
+            });
+            loop.callSoon(loop::stop);
+            assertSame(fatal, assertThrows(OutOfMemoryError.class, loop::runForever));
+        } finally {
+            log.stop();
+        }
+        assertEquals(List.of(), log.records().stream().filter(r -> r.getThrown() == fatal).toList());
+    }
+
     private static LogRecord only(List<LogRecord> records, Throwable thrown) {
         List<LogRecord> matching = records.stream().filter(r -> r.getThrown() == thrown).toList();
         assertEquals(1, matching.size(), records.stream().map(LogRecord::getMessage).toList().toString());
