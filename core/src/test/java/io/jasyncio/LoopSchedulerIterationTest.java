@@ -1,0 +1,128 @@
+package io.jasyncio;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.ByteBuffer;
+import java.nio.channels.Pipe;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * What one iteration of the loop does beyond running callbacks in order (EventLoopTest): when
+ * it waits and when it must not, polling I/O while busy, the urgent steps under the random
+ * schedule, what close() drops, and a task resumed after its loop closed.
+ */
+@Timeout(30)
+class LoopSchedulerIterationTest {
+
+    @Test
+    void stopBeforeRunForeverWithOnlyAFarTimerReturnsWithoutWaitingForIt() {
+        try (EventLoop loop = new EventLoop(new VirtualClock())) {
+            boolean[] fired = {false};
+            loop.callLater(Duration.ofHours(1), () -> fired[0] = true);
+            loop.stop();
+            loop.runForever();
+            assertFalse(fired[0]);
+            assertEquals(0.0, loop.time(), "the stopping iteration does not wait, so virtual time did not jump");
+        }
+    }
+
+    @Test
+    void ioReadinessIsPolledWhileCallbacksKeepTheLoopBusy() throws Exception {
+        Pipe pipe = Pipe.open();
+        try {
+            pipe.source().configureBlocking(false);
+            pipe.sink().write(ByteBuffer.wrap(new byte[] {1}));
+            int spins = Asyncio.run(() -> {
+                EventLoop loop = Asyncio.getRunningLoop();
+                boolean[] readable = {false};
+                loop.addReader(pipe.source(), () -> {
+                    readable[0] = true;
+                    loop.removeReader(pipe.source());
+                });
+                int n = 0;
+                while (!readable[0] && n < 10_000) { // the ready queue is never empty meanwhile
+                    Asyncio.sleep(Duration.ZERO);
+                    n++;
+                }
+                return n;
+            });
+            assertTrue(spins < 10_000, "the reader never ran while a task kept yielding");
+        } finally {
+            pipe.source().close();
+            pipe.sink().close();
+        }
+    }
+
+    /** The CPU time of a thread (java.management through reflection: the module does not read it). */
+    private static long cpuNanos(Thread t) throws Exception {
+        Class<?> bean = Class.forName("java.lang.management.ThreadMXBean");
+        Object mx = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);
+        return (Long) bean.getMethod("getThreadCpuTime", long.class).invoke(mx, t.threadId());
+    }
+
+    @Test
+    void anIdleLoopSleepsInsteadOfSpinning() {
+        long used = Asyncio.run(() -> {
+            Thread loopThread = Asyncio.getRunningLoop().owner.thread();
+            long before = cpuNanos(loopThread);
+            // Real time on purpose: the subject is what the loop thread does while it waits.
+            Asyncio.sleep(Duration.ofMillis(500));
+            return cpuNanos(loopThread) - before;
+        });
+        // Sleeping in select costs a few wake-ups; a spinning loop burns CPU for the whole
+        // half second (even at load 12 on 2 cores, several times this bound).
+        assertTrue(used < 40_000_000L, "the idle loop thread used " + used / 1_000_000 + " ms of CPU in 500 ms");
+    }
+
+    @Test
+    void eagerTasksStartUnderTheRandomSchedule() {
+        String v = Asyncio.run(() -> {
+            EventLoop loop = Asyncio.getRunningLoop();
+            loop.setRandomSchedule(7);
+            loop.setTaskFactory(Asyncio.eagerTaskFactory());
+            Task<String> child = Asyncio.createTask(() -> "eager");
+            assertTrue(child.done(), "its first step ran before createTask returned");
+            Task<String> grandparent = Asyncio.createTask(() -> Asyncio.createTask(() -> "nested").await());
+            return child.await() + " " + grandparent.await();
+        });
+        assertEquals("eager nested", v);
+    }
+
+    @Test
+    void closeDropsTheReadyCallbacksAndTimersItWillNeverRun() {
+        EventLoop loop = new EventLoop(new VirtualClock());
+        loop.callSoon(() -> {});
+        loop.callLater(Duration.ofSeconds(1), () -> {});
+        assertTrue(loop.scheduler.hasReadyWork());
+        assertTrue(loop.scheduler.hasTimers());
+        loop.close();
+        assertFalse(loop.scheduler.hasReadyWork());
+        assertFalse(loop.scheduler.hasTimers());
+        assertEquals(0, loop.scheduler.timerCount());
+    }
+
+    @Test
+    void aTaskResumedByTheJdkAfterItsLoopClosedIsDroppedWithAWarning() throws Exception {
+        LogCapture log = LogCapture.start();
+        List<String> resumed;
+        try {
+            EventLoop loop = new EventLoop();
+            loop.runUntilComplete(() -> {
+                Asyncio.createTask(() -> Thread.sleep(200)); // parked by the JDK, resumed by its timer
+                Asyncio.sleep(Duration.ZERO); // let it start sleeping
+            });
+            loop.close();
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            do {
+                Thread.sleep(10);
+                resumed = log.messages().stream().filter(m -> m.startsWith("a task was resumed after its event loop closed")).toList();
+            } while (resumed.isEmpty() && System.nanoTime() < deadline);
+        } finally {
+            log.stop();
+        }
+        assertEquals(1, resumed.size(), log.messages().toString());
+    }
+}
