@@ -83,6 +83,7 @@ class LoopSchedulerIterationTest {
             EventLoop loop = Asyncio.getRunningLoop();
             loop.setRandomSchedule(7);
             loop.setTaskFactory(Asyncio.eagerTaskFactory());
+            Asyncio.sleep(Duration.ZERO); // from the next iteration on, batches are shuffled
             Task<String> child = Asyncio.createTask(() -> "eager");
             assertTrue(child.done(), "its first step ran before createTask returned");
             Task<String> grandparent = Asyncio.createTask(() -> Asyncio.createTask(() -> "nested").await());
@@ -124,5 +125,62 @@ class LoopSchedulerIterationTest {
             log.stop();
         }
         assertEquals(1, resumed.size(), log.messages().toString());
+    }
+
+    @Test
+    void anInterruptOfTheThreadBetweenRunsIsTheCallersNotTheNextRunsOfTheLoop() {
+        try (EventLoop loop = new EventLoop(new VirtualClock())) {
+            loop.callSoon(loop::stop);
+            loop.runForever();
+            // Meant for this thread while the loop does not run, and handled here.
+            Thread.currentThread().interrupt();
+            assertTrue(Thread.interrupted());
+            List<String> ran = new java.util.ArrayList<>();
+            loop.callSoon(() -> {
+                ran.add("first iteration");
+                loop.callSoon(() -> {
+                    ran.add("second iteration");
+                    loop.stop();
+                });
+            });
+            loop.runForever();
+            assertEquals(List.of("first iteration", "second iteration"), ran, "the loop ran until stop(), not stopped by an old interrupt");
+            assertFalse(Thread.interrupted());
+        }
+    }
+
+    @Test
+    void virtualTimeDoesNotJumpWhileAnIoCallbackIsReady() throws Exception {
+        Pipe pipe = Pipe.open();
+        try {
+            pipe.source().configureBlocking(false);
+            pipe.sink().write(ByteBuffer.wrap(new byte[] {1}));
+            double readAt = Asyncio.run(() -> {
+                EventLoop loop = Asyncio.getRunningLoop();
+                Future<Double> read = loop.createFuture();
+                loop.addReader(pipe.source(), () -> {
+                    loop.removeReader(pipe.source());
+                    read.setResult(loop.time());
+                });
+                Asyncio.sleep(Duration.ofSeconds(10)); // the only timer: where a jump would go
+                return read.result();
+            }, RunOptions.defaults().virtualTime(true));
+            assertEquals(0.0, readAt, "the readable channel was served before time moved");
+        } finally {
+            pipe.source().close();
+            pipe.sink().close();
+        }
+    }
+
+    @Test
+    void virtualTimeJumpsWithoutWaitingInRealTimeWhenNoChannelIsRegistered() {
+        long t0 = System.nanoTime();
+        Asyncio.run(() -> {
+            for (int i = 0; i < 2000; i++) Asyncio.sleep(Duration.ofSeconds(1));
+        }, RunOptions.defaults().virtualTime(true));
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+        // The subject is real time: with a channel registered each jump waits 1 ms for bytes in
+        // flight (2000 jumps: over 2 s); without one it does not wait at all.
+        assertTrue(millis < 1500, "2000 virtual jumps took " + millis + " ms of real time");
     }
 }
