@@ -144,6 +144,22 @@ class LoopErrorsTest {
         assertEquals(List.of(), log.records().stream().filter(r -> r.getThrown() == fatal).toList());
     }
 
+    @Test
+    void aTaskInTheContextIsLoggedWithWhereItWasCreatedInDebugMode() {
+        LogCapture log = LogCapture.start();
+        RuntimeException boom = new RuntimeException("boom");
+        try (EventLoop loop = new EventLoop(new VirtualClock())) {
+            loop.setDebug(true);
+            Task<String> task = loop.createTask(() -> "done", "recorded");
+            loop.runUntilComplete(task);
+            loop.callExceptionHandler(new ErrorContext("task failed", boom, task, null));
+            String m = only(log.records(), boom).getMessage();
+            assertTrue(m.startsWith("task failed\n  future: " + task + "\n  task created at (most recent call first):\n    at "), m);
+        } finally {
+            log.stop();
+        }
+    }
+
     private static LogRecord only(List<LogRecord> records, Throwable thrown) {
         List<LogRecord> matching = records.stream().filter(r -> r.getThrown() == thrown).toList();
         assertEquals(1, matching.size(), records.stream().map(LogRecord::getMessage).toList().toString());
