@@ -189,4 +189,39 @@ class LoopSchedulerIterationTest {
         // flight (2000 jumps: over 2 s); without one it does not wait at all.
         assertTrue(millis < 1500, "2000 virtual jumps took " + millis + " ms of real time");
     }
+
+    @Test
+    void anInterruptOfTheLoopThreadIsTakenAfterACallbackDidChannelIoOnIt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("f"), "x");
+        Throwable outcome = null;
+        int[] steps = {0};
+        try {
+            Asyncio.run(() -> {
+                EventLoop loop = Asyncio.getRunningLoop();
+                Future<Long> size = loop.createFuture();
+                loop.callSoon(() -> { // channel I/O on the loop thread replaces, then clears, its interrupt hook
+                    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+                        size.setResult(ch.size());
+                    } catch (java.io.IOException e) {
+                        size.setException(e);
+                    }
+                });
+                assertEquals(1L, size.await());
+                // Sent while this task's step runs on the loop thread: mounting and unmounting a
+                // task clears the carrier's interrupt status, so only the loop's watch keeps it.
+                loop.owner.thread().interrupt();
+                while (steps[0] < 1000) {
+                    Asyncio.sleep(Duration.ZERO);
+                    steps[0]++;
+                }
+            });
+        } catch (CancelledError e) {
+            outcome = e;
+        } finally {
+            Thread.interrupted(); // Asyncio.run hands the interrupt back to its caller
+        }
+        assertNotNull(outcome, "the interrupt was lost: the main task ran " + steps[0] + " more steps");
+        assertEquals("interrupted", outcome.getMessage());
+    }
 }
