@@ -33,9 +33,16 @@ class EventLoopArgumentsTest {
             npe("coro", () -> loop.createTask((Coroutine<String>) null));
             npe("body", () -> loop.runUntilComplete((AsyncRunnable) null));
             npe("fn", () -> loop.runInExecutor(null, null));
-            loop.setTaskFactory(Asyncio.eagerTaskFactory());
-            assertSame(loop.getTaskFactory(), loop.getTaskFactory());
+            List<String> asked = new ArrayList<>();
+            loop.setTaskFactory(new TaskFactory() {
+                @Override
+                public <T> Task<T> createTask(EventLoop l, Coroutine<T> coro, String name, Context context) {
+                    asked.add(String.valueOf(coro));
+                    return l.createTask(coro, name, context, false);
+                }
+            });
             npe("coro", () -> loop.createTask((Coroutine<String>) null));
+            assertEquals(List.of(), asked, "a null coroutine is refused before the factory is asked");
             assertEquals(0, loop.allTasks().size(), "nothing was created");
         }
     }
