@@ -99,4 +99,34 @@ class SignalOwnershipTest {
         }
         assertSame(before, currentHandler("USR1"));
     }
+
+    @Test
+    void installingAgainKeepsTheHandlerFromBeforeTheLoopAsTheOneToPutBack() {
+        SignalHandler before = currentHandler("USR1");
+        try (EventLoop loop = new EventLoop()) {
+            SignalHandler first = s -> {};
+            SignalHandler second = s -> {};
+            assertSame(before, LoopSignals.install(loop, "USR1", first), "install returns the handler it displaced");
+            assertSame(before, LoopSignals.install(loop, "USR1", second), "the one from before the loop, not the loop's first");
+            assertTrue(LoopSignals.removeIfInstalled(loop, "USR1", second));
+            assertSame(before, currentHandler("USR1"));
+        }
+    }
+
+    @Test
+    void aClosedLoopIsNotKeptReachableByTheSignalsItHeld() throws Exception {
+        java.lang.ref.WeakReference<EventLoop> ref = closedLoopThatHeld("USR1");
+        for (int i = 0; i < 100 && ref.get() != null; i++) {
+            System.gc();
+            Thread.sleep(10);
+        }
+        assertNull(ref.get(), "the closed loop is still reachable");
+    }
+
+    private static java.lang.ref.WeakReference<EventLoop> closedLoopThatHeld(String signal) {
+        EventLoop loop = new EventLoop();
+        loop.addSignalHandler(signal, () -> {});
+        loop.close();
+        return new java.lang.ref.WeakReference<>(loop);
+    }
 }
