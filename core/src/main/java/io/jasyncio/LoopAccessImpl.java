@@ -32,7 +32,6 @@ final class LoopAccessImpl extends LoopAccess {
     @Override
     public void addCloseHook(EventLoop loop, Runnable hook) {
         loop.owner.checkThread("addCloseHook()");
-        loop.owner.checkOpen();
         loop.closing.addHook(hook);
     }
 

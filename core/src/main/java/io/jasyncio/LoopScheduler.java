@@ -317,6 +317,11 @@ final class LoopScheduler {
         return !inbox.selector().keys().isEmpty();
     }
 
+    /** How many timers the heap holds, cancelled ones not yet dropped included (compaction tests). */
+    int timerCount() {
+        return timers.size();
+    }
+
     long firstTimerDeadline() {
         return timers.firstDeadline();
     }

@@ -22,7 +22,6 @@ final class LoopTasks {
 
     /** Most recently created pending task; the list runs from here through nextPending. */
     private Task<?> head;
-    private int count;
     /**
      * The last number given to a scope (Timeout, TaskGroup, CancelScope) entered on this loop.
      * A task's scopes nest, so among those still active in one task a larger number means a
@@ -53,7 +52,6 @@ final class LoopTasks {
         t.nextPending = head;
         if (head != null) head.prevPending = t;
         head = t;
-        count++;
     }
 
     /** Unlinks a task that just finished. */
@@ -65,16 +63,11 @@ final class LoopTasks {
         if (next != null) next.prevPending = prev;
         t.prevPending = null;
         t.nextPending = null;
-        count--;
         if (JfrEvents.AVAILABLE && JfrEvents.recording()) JfrEvents.taskCompleted(t);
     }
 
-    int count() {
-        return count;
-    }
-
     List<Task<?>> snapshot() {
-        List<Task<?>> list = new ArrayList<>(count);
+        List<Task<?>> list = new ArrayList<>();
         for (Task<?> t = head; t != null; t = t.nextPending) list.add(t);
         return list;
     }

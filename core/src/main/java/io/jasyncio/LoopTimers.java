@@ -30,6 +30,11 @@ final class LoopTimers {
         return heap.isEmpty();
     }
 
+    /** How many handles the heap holds, cancelled ones included (for the compaction tests). */
+    int size() {
+        return heap.size();
+    }
+
     long firstDeadline() {
         return heap.firstDeadline();
     }

@@ -123,7 +123,8 @@ public final class TaskGroup implements AutoCloseable {
     /** Children not done yet, in creation order. */
     private final Set<Task<?>> tasks = new LinkedHashSet<>();
     private final List<Throwable> errors = new ArrayList<>();
-    private Throwable baseError;
+    /** The first VirtualMachineError of the body or a child: thrown as it is, after the children. */
+    private VirtualMachineError baseError;
     /** Completed when the last child is done, while the parent waits for that. */
     private Future<Void> onCompleted;
 
@@ -360,8 +361,8 @@ public final class TaskGroup implements AutoCloseable {
             if (byInterrupt != null) exc = byInterrupt;
         }
         exiting = true;
-        if (exc != null && isBaseError(exc) && baseError == null) baseError = exc;
-        Throwable propagateCancellation = exc instanceof CancelledError ? exc : null;
+        if (exc instanceof VirtualMachineError vme && baseError == null) baseError = vme;
+        CancelledError propagateCancellation = exc instanceof CancelledError c ? c : null;
         if (exc != null && !aborting) {
             // The body failed or the parent was cancelled: stop the children.
             abort();
@@ -386,7 +387,7 @@ public final class TaskGroup implements AutoCloseable {
             // The only cancellation was ours, to stop the body: it must not leave the group.
             propagateCancellation = null;
         }
-        if (propagateCancellation != null && errors.isEmpty()) throw rethrowUnchecked(propagateCancellation);
+        if (propagateCancellation != null && errors.isEmpty()) throw propagateCancellation;
         if (exc != null && !(exc instanceof CancelledError)) errors.add(exc);
         if (!errors.isEmpty()) {
             if (parent.cancelling() > 0) {
@@ -410,18 +411,7 @@ public final class TaskGroup implements AutoCloseable {
                         + "the TaskGroup is being left with " + baseError, e, null, null));
             }
         }
-        throw rethrowUnchecked(baseError);
-    }
-
-    private static RuntimeException rethrowUnchecked(Throwable t) {
-        if (t instanceof Error e) throw e;
-        if (t instanceof RuntimeException e) return e;
-        throw new IllegalStateException("not an unchecked exception", t);
-    }
-
-    /** asyncio treats KeyboardInterrupt and SystemExit so; the JVM's equivalent is this. */
-    private static boolean isBaseError(Throwable e) {
-        return e instanceof VirtualMachineError;
+        throw baseError;
     }
 
     private void abort() {
@@ -438,7 +428,8 @@ public final class TaskGroup implements AutoCloseable {
         Throwable exc = task.exception();
         if (exc == null) return;
         errors.add(exc);
-        if (isBaseError(exc) && baseError == null) baseError = exc;
+        // asyncio treats KeyboardInterrupt and SystemExit so; the JVM's equivalent is this.
+        if (exc instanceof VirtualMachineError vme && baseError == null) baseError = vme;
         if (parent.done()) {
             loop.callExceptionHandler(new ErrorContext("Task " + task + " has errored out but its parent task "
                     + parent + " is already completed", exc, task, null));

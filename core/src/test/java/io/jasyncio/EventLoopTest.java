@@ -439,4 +439,35 @@ class EventLoopTest {
             assertEquals(List.of("soon", "-1e10", "-inf"), order);
         }
     }
+
+    @Test
+    void aTaskFinishingBetweenOthersLeavesThemInAllTasks() {
+        Asyncio.run(() -> {
+            EventLoop loop = Asyncio.getRunningLoop();
+            Future<Void> release = loop.createFuture();
+            Task<Void> older = Asyncio.createTask(() -> release.await());
+            Task<Void> middle = Asyncio.createTask(() -> {});
+            Task<Void> newer = Asyncio.createTask(() -> release.await());
+            middle.await();
+            java.util.Set<Task<?>> all = loop.allTasks();
+            assertTrue(all.contains(older) && all.contains(newer), String.valueOf(all));
+            assertFalse(all.contains(middle));
+            release.setResult(null);
+            older.await();
+            newer.await();
+        });
+    }
+
+    @Test
+    void aNamedTaskDoesNotUseUpANumberOfTheDefaultNames() {
+        try (EventLoop loop = new EventLoop(new VirtualClock())) {
+            Task<Integer> first = loop.createTask(() -> 1);
+            Task<Integer> named = loop.createTask(() -> 2, "named");
+            Task<Integer> next = loop.createTask(() -> 3);
+            int n = Integer.parseInt(first.getName().substring("Task-".length()));
+            assertEquals("Task-" + (n + 1), next.getName());
+            assertEquals("named", named.getName());
+            for (Task<Integer> t : java.util.List.of(first, named, next)) loop.runUntilComplete(t);
+        }
+    }
 }

@@ -204,4 +204,28 @@ class LoopCloseHookTest {
             assertTrue(seen.get().getMessage().contains("callSoonThreadsafe"), seen.get().getMessage());
         }
     }
+
+    @Test
+    void closingTheLoopClosesTheChannelsLeftRegisteredAndNamesEach() throws Exception {
+        java.nio.channels.Pipe leaked = java.nio.channels.Pipe.open();
+        java.nio.channels.Pipe closedByOwner = java.nio.channels.Pipe.open();
+        EventLoop loop = new EventLoop(new VirtualClock());
+        leaked.source().configureBlocking(false);
+        closedByOwner.source().configureBlocking(false);
+        loop.addReader(leaked.source(), () -> {});
+        loop.addReader(closedByOwner.source(), () -> {});
+        closedByOwner.source().close(); // its key stays in the selector's key set until a select
+        LogCapture log = LogCapture.start();
+        try {
+            loop.close();
+        } finally {
+            log.stop();
+            leaked.sink().close();
+            closedByOwner.sink().close();
+        }
+        assertFalse(leaked.source().isOpen(), "the loop closed the channel nobody closed");
+        List<String> warned = log.messages().stream().filter(m -> m.contains("left open when the event loop closed")).toList();
+        assertEquals(1, warned.size(), "only the channel still open is reported: " + log.messages());
+        assertTrue(warned.get(0).startsWith("closing " + leaked.source()), warned.get(0));
+    }
 }

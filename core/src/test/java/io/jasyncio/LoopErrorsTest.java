@@ -54,6 +54,112 @@ class LoopErrorsTest {
         assertTrue(r.getMessage().startsWith("Unhandled error in exception handler (context: Exception in callback"), r.getMessage());
     }
 
+    @Test
+    void theDefaultLogNamesEveryObjectOfTheContextOnItsOwnLine() throws Exception {
+        LogCapture log = LogCapture.start();
+        RuntimeException boom = new RuntimeException("boom");
+        io.jasyncio.net.BaseTransport transport = new io.jasyncio.net.BaseTransport() {
+            @Override
+            public Object getExtraInfo(String name) {
+                return null;
+            }
+
+            @Override
+            public boolean isClosing() {
+                return false;
+            }
+
+            @Override
+            public void close() {}
+
+            @Override
+            public String toString() {
+                return "the-transport";
+            }
+        };
+        io.jasyncio.net.BaseProtocol protocol = new io.jasyncio.net.BaseProtocol() {
+            @Override
+            public String toString() {
+                return "the-protocol";
+            }
+        };
+        try (EventLoop loop = new EventLoop(new VirtualClock());
+                java.nio.channels.DatagramChannel socket = java.nio.channels.DatagramChannel.open()) {
+            Handle handle = loop.callSoon(() -> {}); // never run: the loop closes first
+            loop.defaultExceptionHandler(new ErrorContext("io failed", boom, null, handle, transport, protocol, socket));
+            LogRecord r = only(log.records(), boom);
+            assertEquals("io failed"
+                    + "\n  handle: " + handle
+                    + "\n  transport: the-transport"
+                    + "\n  protocol: the-protocol"
+                    + "\n  socket: " + socket, r.getMessage());
+        } finally {
+            log.stop();
+        }
+    }
+
+    @Test
+    void theDefaultLogOfAContextWithoutObjectsIsTheMessageAlone() {
+        LogCapture log = LogCapture.start();
+        RuntimeException boom = new RuntimeException("boom");
+        try (EventLoop loop = new EventLoop(new VirtualClock())) {
+            loop.defaultExceptionHandler(ErrorContext.of("plain", boom));
+        } finally {
+            log.stop();
+        }
+        assertEquals("plain", only(log.records(), boom).getMessage());
+    }
+
+    @Test
+    void aVirtualMachineErrorFromACallbackLeavesTheLoopInsteadOfReachingTheHandler() {
+        List<ErrorContext> reported = new java.util.ArrayList<>();
+        StackOverflowError fatal = new StackOverflowError("callback overflowed");
+        try (EventLoop loop = new EventLoop(new VirtualClock())) {
+            loop.setExceptionHandler((l, ctx) -> reported.add(ctx));
+            loop.callSoon(() -> {
+                throw fatal;
+            });
+            loop.callSoon(loop::stop);
+            assertSame(fatal, assertThrows(StackOverflowError.class, loop::runForever));
+        }
+        assertEquals(List.of(), reported);
+    }
+
+    @Test
+    void aVirtualMachineErrorFromTheHandlerLeavesTheLoopInsteadOfBeingLogged() {
+        LogCapture log = LogCapture.start();
+        OutOfMemoryError fatal = new OutOfMemoryError("handler ran out");
+        try (EventLoop loop = new EventLoop(new VirtualClock())) {
+            loop.setExceptionHandler((l, ctx) -> {
+                throw fatal;
+            });
+            loop.callSoon(() -> {
+                throw new IllegalStateException("ordinary");
+            });
+            loop.callSoon(loop::stop);
+            assertSame(fatal, assertThrows(OutOfMemoryError.class, loop::runForever));
+        } finally {
+            log.stop();
+        }
+        assertEquals(List.of(), log.records().stream().filter(r -> r.getThrown() == fatal).toList());
+    }
+
+    @Test
+    void aTaskInTheContextIsLoggedWithWhereItWasCreatedInDebugMode() {
+        LogCapture log = LogCapture.start();
+        RuntimeException boom = new RuntimeException("boom");
+        try (EventLoop loop = new EventLoop(new VirtualClock())) {
+            loop.setDebug(true);
+            Task<String> task = loop.createTask(() -> "done", "recorded");
+            loop.runUntilComplete(task);
+            loop.callExceptionHandler(new ErrorContext("task failed", boom, task, null));
+            String m = only(log.records(), boom).getMessage();
+            assertTrue(m.startsWith("task failed\n  future: " + task + "\n  task created at (most recent call first):\n    at "), m);
+        } finally {
+            log.stop();
+        }
+    }
+
     private static LogRecord only(List<LogRecord> records, Throwable thrown) {
         List<LogRecord> matching = records.stream().filter(r -> r.getThrown() == thrown).toList();
         assertEquals(1, matching.size(), records.stream().map(LogRecord::getMessage).toList().toString());

@@ -37,7 +37,7 @@ class SignalHandlerTest {
     }
 
     /** What the JDK has installed for {@code name} now (put back at once). */
-    private static SignalHandler currentHandler(String name) {
+    static SignalHandler currentHandler(String name) {
         Signal sig = new Signal(name);
         SignalHandler probe = s -> {};
         SignalHandler now = Signal.handle(sig, probe);

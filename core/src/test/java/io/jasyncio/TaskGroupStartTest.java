@@ -105,4 +105,63 @@ class TaskGroupStartTest {
             assertTrue(child[0].cancelled(), "the child that was not ready was cancelled with its caller");
         });
     }
+
+    @Test
+    void aCallerCancelledBeforeTheChildRunsCancelsTheChildAndItsLateStartedIsIgnored() {
+        run(() -> {
+            List<String> log = new ArrayList<>();
+            Task<?>[] child = new Task<?>[1];
+            TaskGroup.run(tg -> {
+                // The caller of start() is a sibling, so the group itself is not cancelled.
+                Task<String> caller = tg.createTask(() -> tg.start(status -> {
+                    child[0] = Asyncio.currentTask();
+                    status.started("too late"); // start() already gave up: nothing to hand over
+                    log.add("started() returned");
+                    Asyncio.sleep(Duration.ofHours(1));
+                    log.add("child ran on");
+                }));
+                Asyncio.sleep(Duration.ZERO); // the caller is now in start(), the child queued
+                caller.cancel();
+                assertThrows(CancelledError.class, caller::await);
+            });
+            assertEquals(List.of("started() returned"), log);
+            assertTrue(child[0].cancelled(), "the child, not ready when its caller gave up, was cancelled");
+        });
+    }
+
+    @Test
+    void aCallerAlreadyCancelledWhenItCallsStartCancelsTheChild() {
+        run(() -> {
+            Task<?>[] child = new Task<?>[1];
+            TaskGroup.run(tg -> {
+                Task<String> caller = tg.createTask(() -> {
+                    Asyncio.currentTask().cancel(); // delivered at its next suspension: start()'s wait
+                    return tg.start(status -> {
+                        child[0] = Asyncio.currentTask();
+                        Asyncio.sleep(Duration.ofHours(1));
+                    });
+                });
+                assertThrows(CancelledError.class, caller::await);
+            });
+            assertTrue(child[0].cancelled(), "the child never became ready and was cancelled");
+            assertTrue(Asyncio.getRunningLoop().time() < 3600, "nobody waited for the child's hour");
+        });
+    }
+
+    @Test
+    void aChildCancelledBeforeItIsReadyMakesStartThrowItsCancellation() {
+        run(() -> TaskGroup.run(tg -> {
+            Task<?>[] child = new Task<?>[1];
+            Task<String> caller = tg.createTask(() -> tg.start(status -> {
+                child[0] = Asyncio.currentTask();
+                Asyncio.sleep(Duration.ofHours(1));
+            }));
+            while (child[0] == null) Asyncio.sleep(Duration.ZERO);
+            child[0].cancel("not needed");
+            // Bounded: without the hand-over, start() would wait for ever.
+            CancelledError e = assertThrows(CancelledError.class, () -> Asyncio.waitFor(caller, Duration.ofMinutes(1)));
+            assertEquals("not needed", e.getMessage());
+            assertTrue(caller.cancelled());
+        }));
+    }
 }

@@ -2,6 +2,7 @@ package io.jasyncio;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -56,5 +57,60 @@ class TaskGroupStateTest {
                 assertEquals("made", child.await());
             });
         });
+    }
+
+    @Test
+    void createTaskFailsOnceTheGroupIsShuttingDownOrFinished() {
+        List<String> refusals = new ArrayList<>();
+        Asyncio.run(() -> {
+            TaskGroup[] saved = new TaskGroup[1];
+            TaskGroup.run(tg -> {
+                saved[0] = tg;
+                tg.createTask(() -> Asyncio.sleep(Duration.ofMillis(1)));
+            });
+            refusals.add(assertThrows(IllegalStateException.class, () -> saved[0].createTask(() -> 1)).getMessage());
+
+            assertThrows(ExceptionGroup.class, () -> TaskGroup.run(tg -> {
+                tg.createTask(() -> {
+                    Asyncio.sleep(Duration.ofMillis(1));
+                    throw new IllegalArgumentException("child");
+                });
+                try {
+                    Asyncio.sleep(Duration.ofSeconds(10));
+                } finally {
+                    // Recorded, not asserted here: an assertion error would only join the group.
+                    try {
+                        tg.createTask(() -> 1);
+                        refusals.add("created");
+                    } catch (IllegalStateException e) {
+                        refusals.add(e.getMessage());
+                    }
+                }
+            }));
+        });
+        assertEquals(2, refusals.size(), refusals.toString());
+        assertTrue(refusals.get(0).endsWith("is finished"), refusals.get(0));
+        assertTrue(refusals.get(1).endsWith("is shutting down"), refusals.get(1));
+    }
+
+    @Test
+    void aNullCoroutineIsRefusedBeforeTheGroupsState() {
+        Asyncio.run(() -> {
+            TaskGroup[] saved = new TaskGroup[1];
+            TaskGroup.run(tg -> saved[0] = tg);
+            assertEquals("coro", assertThrows(NullPointerException.class,
+                    () -> saved[0].createTask((Coroutine<String>) null, "n", null)).getMessage());
+        });
+    }
+
+    @Test
+    void everyCreateTaskOverloadReturnsTheNamedChild() {
+        Asyncio.run(() -> TaskGroup.run(tg -> {
+            Task<String> named = tg.createTask(() -> "v", "named");
+            Task<Void> runnable = tg.createTask(() -> {}, "runnable");
+            assertEquals("named", named.getName());
+            assertEquals("runnable", runnable.getName());
+            assertEquals("v", named.await());
+        }));
     }
 }

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 @org.junit.jupiter.api.Timeout(30)
 class TaskGroupTest {
 
-    private static final Duration LONG = Duration.ofSeconds(10);
+    static final Duration LONG = Duration.ofSeconds(10);
 
     static final class MyExc extends RuntimeException {
         MyExc(String m) {
@@ -22,21 +22,21 @@ class TaskGroupTest {
     /** An Error that is not a VirtualMachineError: asyncio's MyBaseExc. */
     static final class MyBaseExc extends Error {}
 
-    private static <T> Coroutine<T> after(int millis, T value) {
+    static <T> Coroutine<T> after(int millis, T value) {
         return () -> {
             Asyncio.sleep(Duration.ofMillis(millis));
             return value;
         };
     }
 
-    private static Coroutine<Void> failAfter(int millis, RuntimeException e) {
+    static Coroutine<Void> failAfter(int millis, RuntimeException e) {
         return () -> {
             Asyncio.sleep(Duration.ofMillis(millis));
             throw e;
         };
     }
 
-    private static List<Class<?>> types(ExceptionGroup eg) {
+    static List<Class<?>> types(ExceptionGroup eg) {
         List<Class<?>> out = new ArrayList<>();
         for (Throwable e : eg.exceptions()) out.add(e.getClass());
         return out;
@@ -439,29 +439,6 @@ class TaskGroupTest {
     }
 
     @Test
-    void createTaskFailsOnceTheGroupIsShuttingDownOrFinished() {
-        Asyncio.run(() -> {
-            TaskGroup[] saved = new TaskGroup[1];
-            TaskGroup.run(tg -> {
-                saved[0] = tg;
-                tg.createTask(after(1, 1), "yolo");
-            });
-            IllegalStateException finished = assertThrows(IllegalStateException.class, () -> saved[0].createTask(() -> 1));
-            assertTrue(finished.getMessage().endsWith("is finished"), finished.getMessage());
-
-            assertThrows(ExceptionGroup.class, () -> TaskGroup.run(tg -> {
-                tg.createTask(failAfter(1, new MyExc("x")));
-                try {
-                    Asyncio.sleep(LONG);
-                } finally {
-                    IllegalStateException shuttingDown = assertThrows(IllegalStateException.class, () -> tg.createTask(() -> 1));
-                    assertTrue(shuttingDown.getMessage().endsWith("is shutting down"), shuttingDown.getMessage());
-                }
-            }));
-        });
-    }
-
-    @Test
     void childrenHaveTheGivenNames() {
         Asyncio.run(() -> TaskGroup.run(tg -> {
             Task<Void> t = tg.createTask(() -> Asyncio.sleep(0), "yolo");
@@ -560,120 +537,5 @@ class TaskGroupTest {
             assertEquals(List.of(MyExc.class), types(eg));
         });
         assertEquals(List.of("body continues, child done=true, cancelling=0", "body cancelled"), events);
-    }
-
-    // ---- the try-with-resources form ----
-
-    @Test
-    void scopeFormJoinWaitsForTheChildren() {
-        Asyncio.run(() -> {
-            Task<Integer> a;
-            Task<Integer> b;
-            try (TaskGroup tg = TaskGroup.open()) {
-                a = tg.createTask(after(10, 1));
-                b = tg.createTask(after(1, 2));
-                tg.join();
-                assertTrue(a.done() && b.done());
-            }
-            assertEquals(1, a.result());
-            assertEquals(2, b.result());
-        });
-    }
-
-    @Test
-    void scopeFormAFailingChildCancelsSiblingsButNotTheBodyAndJoinThrows() {
-        List<String> events = new ArrayList<>();
-        Asyncio.run(() -> {
-            Task<Integer> sibling;
-            try (TaskGroup tg = TaskGroup.open()) {
-                tg.createTask(failAfter(1, new MyExc("child")));
-                sibling = tg.createTask(after(10_000, 1));
-                // The body is not cancelled (close() could not undo that): it can still wait.
-                Asyncio.wait(List.of(sibling));
-                events.add("body still running, sibling cancelled=" + sibling.cancelled());
-                ExceptionGroup eg = assertThrows(ExceptionGroup.class, tg::join);
-                assertEquals(List.of(MyExc.class), types(eg));
-            }
-            assertTrue(sibling.cancelled());
-            assertEquals(0, Asyncio.currentTask().cancelling());
-        });
-        assertEquals(List.of("body still running, sibling cancelled=true"), events);
-    }
-
-    @Test
-    void scopeFormLeavingEarlyCancelsTheChildrenAndAttachesTheirFailures() {
-        Asyncio.run(() -> {
-            Task<?>[] t = new Task<?>[2];
-            MyExc e = assertThrows(MyExc.class, () -> {
-                try (TaskGroup tg = TaskGroup.open()) {
-                    t[0] = tg.createTask(after(10_000, 1));
-                    t[1] = tg.createTask(() -> {
-                        try {
-                            Asyncio.sleep(LONG);
-                        } finally {
-                            throw new IllegalStateException("failed while cancelled");
-                        }
-                    });
-                    Asyncio.sleep(0);
-                    throw new MyExc("body");
-                }
-            });
-            assertTrue(t[0].cancelled());
-            assertEquals(1, e.getSuppressed().length);
-            ExceptionGroup eg = (ExceptionGroup) e.getSuppressed()[0];
-            assertEquals(List.of(IllegalStateException.class), types(eg));
-        });
-    }
-
-    @Test
-    void scopeFormCancellingTheParentCancelsTheChildren() {
-        Asyncio.run(() -> {
-            Task<?>[] child = new Task<?>[1];
-            Task<Void> runner = Asyncio.createTask(() -> {
-                try (TaskGroup tg = TaskGroup.open()) {
-                    child[0] = tg.createTask(after(10_000, 1));
-                    Asyncio.sleep(LONG);
-                    tg.join();
-                }
-            });
-            Asyncio.sleep(Duration.ofMillis(5));
-            runner.cancel();
-            assertThrows(CancelledError.class, runner::await);
-            assertTrue(runner.cancelled());
-            assertTrue(child[0].cancelled());
-        });
-    }
-
-    @Test
-    void scopeFormCancellingTheParentDuringJoinCancelsTheChildren() {
-        Asyncio.run(() -> {
-            Task<?>[] child = new Task<?>[1];
-            Task<Void> runner = Asyncio.createTask(() -> {
-                try (TaskGroup tg = TaskGroup.open()) {
-                    child[0] = tg.createTask(after(10_000, 1));
-                    tg.join();
-                }
-            });
-            Asyncio.sleep(Duration.ofMillis(5));
-            runner.cancel("stop");
-            assertEquals("stop", assertThrows(CancelledError.class, runner::await).getMessage());
-            assertTrue(child[0].cancelled());
-        });
-    }
-
-    @Test
-    void scopeFormJoinBelongsToTheParentAndRunsOnce() {
-        Asyncio.run(() -> {
-            try (TaskGroup tg = TaskGroup.open()) {
-                Task<Void> other = Asyncio.createTask(() -> {
-                    IllegalStateException e = assertThrows(IllegalStateException.class, tg::join);
-                    assertTrue(e.getMessage().contains("the task that opened the group"), e.getMessage());
-                });
-                other.await();
-                tg.join();
-                assertThrows(IllegalStateException.class, tg::join);
-                assertThrows(IllegalStateException.class, () -> tg.createTask(() -> 1));
-            }
-        });
     }
 }
