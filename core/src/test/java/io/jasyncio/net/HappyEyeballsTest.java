@@ -172,6 +172,13 @@ class HappyEyeballsTest {
                 assertEquals(2, e.getSuppressed().length);
                 for (Throwable s : e.getSuppressed()) assertInstanceOf(ConnectException.class, s);
                 assertEquals(before, openSockets());
+
+                // one at a time (no delay): the same report
+                ConnectException seq = assertThrows(ConnectException.class, () -> Net.connectTo(Recorder::new,
+                        "127.0.0.1", all.get(0).getPort(), all, ConnectOptions.defaults()));
+                assertEquals(2, seq.getSuppressed().length);
+                for (Throwable s : seq.getSuppressed()) assertInstanceOf(ConnectException.class, s);
+                assertEquals(before, openSockets());
             });
         }
     }
