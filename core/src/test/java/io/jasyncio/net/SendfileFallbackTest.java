@@ -279,4 +279,26 @@ class SendfileFallbackTest {
             assertEquals(0, app.pauses, "no pauseWriting after connectionLost");
         });
     }
+
+    @Test
+    void aSendCancelledWhilePausedRestoresTheApplicationAndTellsItOfThePause(@TempDir Path dir) throws Exception {
+        Path file = Files.write(dir.resolve("f"), content(3 * CHUNK));
+        Asyncio.run(() -> {
+            Recorder app = new Recorder();
+            HandTransport t = new HandTransport(app);
+            io.jasyncio.Future<Void> firstWrite = Asyncio.getRunningLoop().createFuture();
+            t.onWrite = h -> {
+                h.protocol.pauseWriting();
+                firstWrite.setResult(null);
+            };
+            Task<Long> send = Asyncio.createTask(() -> send(t, file, 0, 3 * CHUNK));
+            firstWrite.await();
+            send.cancel();
+            assertThrows(io.jasyncio.CancelledError.class, send::await);
+            assertSame(app, t.protocol);
+            assertTrue(t.reading);
+            assertEquals(1, app.pauses, "still paused: the application is told");
+            assertEquals(1, t.writes);
+        });
+    }
 }
