@@ -279,7 +279,7 @@ class HappyEyeballsTest {
     }
 
     /** The socket descriptors this process has open (link targets in /proc/self/fd). */
-    private static List<String> openSockets() throws IOException {
+    static List<String> openSockets() throws IOException {
         List<String> out = new ArrayList<>();
         try (var fds = Files.list(Path.of("/proc/self/fd"))) {
             for (Path fd : (Iterable<Path>) fds::iterator) {
