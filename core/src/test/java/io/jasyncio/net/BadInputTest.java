@@ -184,4 +184,17 @@ class BadInputTest {
             server.close();
         });
     }
+
+    @Test
+    void portsAreCheckedAgainstZeroTo65535BeforeAnyLookup() {
+        Asyncio.run(() -> {
+            assertEquals(65535, Net.getaddrinfo("127.0.0.1", 65535).get(0).getPort());
+            assertEquals(0, Net.getaddrinfo("127.0.0.1", 0).get(0).getPort());
+            for (int bad : new int[] {-1, 65536}) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> Net.getaddrinfo("no-such-host.invalid", bad), "not an UnknownHostException: no lookup");
+                assertTrue(e.getMessage().contains("0..65535"), e.getMessage());
+            }
+        });
+    }
 }

@@ -172,6 +172,13 @@ class HappyEyeballsTest {
                 assertEquals(2, e.getSuppressed().length);
                 for (Throwable s : e.getSuppressed()) assertInstanceOf(ConnectException.class, s);
                 assertEquals(before, openSockets());
+
+                // one at a time (no delay): the same report
+                ConnectException seq = assertThrows(ConnectException.class, () -> Net.connectTo(Recorder::new,
+                        "127.0.0.1", all.get(0).getPort(), all, ConnectOptions.defaults()));
+                assertEquals(2, seq.getSuppressed().length);
+                for (Throwable s : seq.getSuppressed()) assertInstanceOf(ConnectException.class, s);
+                assertEquals(before, openSockets());
             });
         }
     }
@@ -272,7 +279,7 @@ class HappyEyeballsTest {
     }
 
     /** The socket descriptors this process has open (link targets in /proc/self/fd). */
-    private static List<String> openSockets() throws IOException {
+    static List<String> openSockets() throws IOException {
         List<String> out = new ArrayList<>();
         try (var fds = Files.list(Path.of("/proc/self/fd"))) {
             for (Path fd : (Iterable<Path>) fds::iterator) {

@@ -57,9 +57,33 @@ class LocalAddressTest {
             assertTrue(inUse.getMessage().startsWith("error while attempting to bind on address"), inUse.getMessage());
             BindException family = assertThrows(BindException.class, () -> Net.createConnection(Recorder::new,
                     "127.0.0.1", port, null, new InetSocketAddress(InetAddress.ofLiteral("::1"), 0)));
-            assertTrue(family.getMessage().contains("no matching local address"), family.getMessage());
+            assertTrue(family.getMessage().contains("no matching local address with family=INET found"), family.getMessage());
             server.close();
             server.waitClosed();
+        });
+    }
+
+    @Test
+    void whenNoLocalAddressBindsTheLastFailureIsThrownWithTheEarlierOnesSuppressed() {
+        Asyncio.run(() -> {
+            Server server = Net.createServer(Recorder::echo, "127.0.0.1", 0);
+            Server other = Net.createServer(Recorder::echo, "127.0.0.2", 0);
+            InetSocketAddress inUse1 = new InetSocketAddress("127.0.0.1", port(server));
+            InetSocketAddress inUse2 = new InetSocketAddress("127.0.0.2", port(other));
+            InetSocketAddress v6 = new InetSocketAddress(InetAddress.ofLiteral("::1"), 0);
+            // locals as an unresolved name gives them: several, of both families
+            BindException e = assertThrows(BindException.class, () -> Connector.connect(Asyncio.getRunningLoop(),
+                    IoLoop.of(Asyncio.getRunningLoop()), List.of(inUse1), List.of(inUse1, v6, inUse2), null));
+            assertTrue(e.getMessage().contains(inUse2.toString()), e.getMessage());
+            assertEquals(1, e.getSuppressed().length, "the first failure, the IPv6 one skipped");
+            assertTrue(e.getSuppressed()[0].getMessage().contains(inUse1.toString()), e.getSuppressed()[0].getMessage());
+
+            InetSocketAddress remote6 = new InetSocketAddress(InetAddress.ofLiteral("::1"), port(server));
+            BindException family = assertThrows(BindException.class, () -> Connector.connect(Asyncio.getRunningLoop(),
+                    IoLoop.of(Asyncio.getRunningLoop()), List.of(remote6), List.of(inUse1), null));
+            assertTrue(family.getMessage().contains("family=INET6"), family.getMessage());
+            server.close();
+            other.close();
         });
     }
 }

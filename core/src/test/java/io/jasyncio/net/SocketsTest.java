@@ -133,7 +133,9 @@ class SocketsTest {
                     } catch (io.jasyncio.TimeoutError stillFull) {
                         // waited for room: the slot was free
                     }
-                    assertTrue(stuck.cancelled());
+                    // When the byte went out at once this task never yielded, so the cancelled
+                    // task may not have run yet: await its end rather than peek at its state.
+                    assertThrows(io.jasyncio.CancelledError.class, stuck::await);
                 }
                 client.close();
             });
@@ -157,5 +159,93 @@ class SocketsTest {
             accepted.close();
             first.close();
         });
+    }
+
+    @Test
+    void sockSendfileSendsExactlyCountBytesFromOffsetThroughAFullSocket(@TempDir Path dir) throws Exception {
+        byte[] fileBytes = new byte[2 << 20];
+        new Random(11).nextBytes(fileBytes);
+        Path file = Files.write(dir.resolve("payload.bin"), fileBytes);
+        int offset = 1000;
+        int count = 1_000_000; // ends before the file does
+        try (ServerSocketChannel listener = ServerSocketChannel.open()) {
+            listener.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 8192);
+            listener.bind(new InetSocketAddress("127.0.0.1", 0));
+            Asyncio.run(() -> {
+                SocketChannel client = SocketChannel.open();
+                client.setOption(java.net.StandardSocketOptions.SO_SNDBUF, 8192);
+                client.connect(listener.getLocalAddress());
+                client.configureBlocking(false);
+                SocketChannel peer = listener.accept();
+                peer.configureBlocking(false);
+                // Small buffers: the file goes out in many transfers, each waiting for the reader below.
+                Task<Long> send = Asyncio.createTask(() -> {
+                    try (FileChannel fc = FileChannel.open(file)) {
+                        return Sockets.sockSendfile(client, fc, offset, count);
+                    }
+                });
+                ByteArrayOutputStream got = new ByteArrayOutputStream();
+                ByteBuffer buf = ByteBuffer.allocate(4096);
+                while (got.size() < count) {
+                    buf.clear();
+                    int n = Sockets.sockRecvInto(peer, buf);
+                    assertTrue(n > 0, "EOF before the count was sent");
+                    got.write(buf.array(), 0, n);
+                }
+                assertEquals(count, send.await());
+                client.shutdownOutput();
+                while (true) {
+                    buf.clear();
+                    int n = Sockets.sockRecvInto(peer, buf);
+                    if (n < 0) break;
+                    got.write(buf.array(), 0, n);
+                }
+                assertArrayEquals(java.util.Arrays.copyOfRange(fileBytes, offset, offset + count), got.toByteArray());
+                client.close();
+                peer.close();
+            });
+        }
+    }
+
+    @Test
+    void aConnectThatCompletesAtOnceDoesNotSuspend(@TempDir Path dir) throws Exception {
+        Path path = dir.resolve("s.sock");
+        try (ServerSocketChannel listener = ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            listener.bind(java.net.UnixDomainSocketAddress.of(path));
+            Asyncio.run(() -> {
+                SocketChannel ch = SocketChannel.open(java.net.StandardProtocolFamily.UNIX);
+                ch.configureBlocking(false);
+                boolean[] otherTaskRan = {false};
+                Asyncio.createTask(() -> otherTaskRan[0] = true);
+                // A Unix socket connects within the connect call: no wait, so no other task runs.
+                Sockets.sockConnect(ch, java.net.UnixDomainSocketAddress.of(path));
+                assertTrue(ch.isConnected());
+                assertFalse(otherTaskRan[0], "sockConnect suspended though the socket was connected");
+                ch.close();
+            });
+        }
+    }
+
+    @Test
+    void aConnectThatCannotCompleteWaitsWithoutHoldingTheLoopAndIsCancellable() throws Exception {
+        try (ServerSocketChannel listener = ServerSocketChannel.open()) {
+            listener.bind(new InetSocketAddress("127.0.0.1", 0), 1);
+            SocketAddress address = listener.getLocalAddress();
+            // Linux queues backlog + 1 connections; a SYN beyond that is dropped and retried for minutes.
+            SocketChannel q1 = SocketChannel.open(address);
+            SocketChannel q2 = SocketChannel.open(address);
+            Asyncio.run(() -> {
+                SocketChannel ch = SocketChannel.open();
+                ch.configureBlocking(false);
+                Task<Void> connecting = Asyncio.createTask(() -> Sockets.sockConnect(ch, address));
+                for (int i = 0; i < 3; i++) Asyncio.sleep(0); // the loop turns while the connect waits
+                connecting.cancel();
+                assertThrows(io.jasyncio.CancelledError.class, connecting::await);
+                assertFalse(ch.isConnected());
+                ch.close();
+            });
+            q1.close();
+            q2.close();
+        }
     }
 }

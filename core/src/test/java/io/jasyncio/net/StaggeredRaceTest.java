@@ -274,4 +274,41 @@ class StaggeredRaceTest {
             assertThrows(IllegalArgumentException.class, r::race); // no attempts
         });
     }
+
+    @Test
+    void aCallerCancelledAfterAWinnerWhileLosersWindDownDiscardsTheWinner() {
+        Race.run(0, r -> {
+            r.attempts.add(new Stubborn(1.0, null)); // gives its socket back 1 s after it is cancelled
+            r.attempts.add(() -> "winner");          // starts at 0.25 and wins at once
+            Task<String> race = r.raceInTask(0.5);   // the race is now waiting for the loser
+            assertEquals("late", cancelled(race, "late").getMessage(), "the winner is not returned to a cancelled caller");
+            r.assertReleased(List.of(), List.of("winner"));
+            r.assertTime(1.25);
+        });
+    }
+
+    @Test
+    void anAttemptCancelledFromElsewhereAddsNothingToTheFailures() {
+        Race.run(2, r -> {
+            r.failAt(0.1, 0);
+            r.loop.callAt(0.2, () -> r.outcomes.get(1).cancel()); // not by the race
+            ConnectException e = assertThrows(ConnectException.class, r::race);
+            assertEquals("attempt 0 refused", e.getMessage());
+            assertEquals(0, e.getSuppressed().length);
+            r.assertReleased(List.of(1), List.of());
+        });
+    }
+
+    @Test
+    void uncheckedExceptionsFromAttemptsInOneIterationAreAllReported() {
+        Race.run(2, r -> {
+            r.loop.callAt(0.3, () -> {
+                r.outcomes.get(0).setException(new IllegalStateException("bug 0"));
+                r.outcomes.get(1).setException(new IllegalStateException("bug 1"));
+            });
+            IllegalStateException e = assertThrows(IllegalStateException.class, r::race);
+            assertEquals("bug 0", e.getMessage());
+            assertEquals(List.of("bug 1"), List.of(e.getSuppressed()).stream().map(Throwable::getMessage).toList());
+        });
+    }
 }

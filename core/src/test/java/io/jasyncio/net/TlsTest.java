@@ -199,6 +199,36 @@ class TlsTest extends TlsTestBase {
         });
     }
 
+    /** Without a server hostname, startTls checks the certificate against the peer's address. */
+    @Test
+    void startTlsWithoutAServerHostnameChecksThePeersAddress() {
+        Asyncio.run(() -> {
+            for (String host : List.of("127.0.0.1", "127.0.0.2")) { // the certificate names 127.0.0.1 only
+                Server server = Net.createServer(() -> new Recorder() {
+                    @Override
+                    public void connectionMade(Transport t) {
+                        super.connectionMade(t);
+                        t.pauseReading(); // the ClientHello is for the TLS layer, not for this protocol
+                        Recorder self = this;
+                        loop.createTask(() -> Net.startTls(t, self, TlsOptions.of(certs.server()), true));
+                    }
+                }, host, 0);
+                Connection<Recorder> c = Net.createConnection(Recorder::new, host, port(server));
+                if (host.equals("127.0.0.1")) {
+                    Transport tls = Net.startTls(c.transport(), c.protocol(), TlsOptions.of(certs.client()), false);
+                    assertEquals(certs.cert(), tls.getExtraInfo("peercert"));
+                    tls.close();
+                    c.protocol().lost.await();
+                } else {
+                    assertThrows(javax.net.ssl.SSLHandshakeException.class,
+                            () -> Net.startTls(c.transport(), c.protocol(), TlsOptions.of(certs.client()), false));
+                    assertTrue(c.transport().isClosing(), "the connection is aborted");
+                }
+                server.close();
+            }
+        });
+    }
+
     // ---- against other TLS implementations ----
 
     private static int freePort() throws IOException {
