@@ -231,9 +231,10 @@ public final class StreamWriter implements AutoCloseable {
             protocol.upgradingToTls(false);
             if (socket.getProtocol() != protocol) {
                 // The handshake had begun and failed: the connection is aborted, and its events
-                // go to a TLS protocol that never connected ours, so it will not pass the loss on.
-                // asyncio's does (start_tls's protocol counts as connected from the start): the
-                // reader and waitClosed() must end with the error, not wait forever.
+                // go to a TLS protocol that never connected ours, so it will not pass the loss on
+                // (asyncio's SSLProtocol does not either: connection_lost reaches the app protocol
+                // only once the session is established, so an asyncio reader waits forever here).
+                // We end the reader and waitClosed() with the error instead of leaving them hung.
                 protocol.connectionLost(t instanceof IOException ? t : null);
             }
             throw t;
