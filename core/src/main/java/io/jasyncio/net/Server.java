@@ -74,7 +74,6 @@ public final class Server implements AutoCloseable {
      */
     private StreamTransport firstClient;
     private StreamTransport lastClient;
-    private int clientCount;
     /** Tasks in waitClosed(); null once the server is closed and has no connection left. */
     private List<Future<Void>> waiters = new ArrayList<>();
     private Future<Void> servingForever;
@@ -218,7 +217,7 @@ public final class Server implements AutoCloseable {
             }
         }
         if (servingForever != null && !servingForever.done()) servingForever.cancel();
-        if (clientCount == 0) wakeup();
+        if (firstClient == null) wakeup();
     }
 
     /** Closes every connection of this server (their buffered data is still sent; TLS ones say close_notify). */
@@ -256,7 +255,7 @@ public final class Server implements AutoCloseable {
 
     /** A copy of the connections, oldest first: closing one may detach it while we go through them. */
     private List<StreamTransport> clients() {
-        List<StreamTransport> all = new ArrayList<>(clientCount);
+        List<StreamTransport> all = new ArrayList<>();
         for (StreamTransport t = firstClient; t != null; t = t.nextClient) all.add(t);
         return all;
     }
@@ -267,7 +266,6 @@ public final class Server implements AutoCloseable {
         if (lastClient == null) firstClient = t;
         else lastClient.nextClient = t;
         lastClient = t;
-        clientCount++;
     }
 
     /** Leaves the list; a second call for the same transport does nothing. */
@@ -281,8 +279,7 @@ public final class Server implements AutoCloseable {
         else next.prevClient = prev;
         t.prevClient = null;
         t.nextClient = null;
-        clientCount--;
-        if (clientCount == 0 && sockets == null) wakeup();
+        if (firstClient == null && sockets == null) wakeup();
     }
 
     /** Accepts up to {@code backlog} pending connections per readiness event, like asyncio. */
@@ -344,6 +341,6 @@ public final class Server implements AutoCloseable {
             }
         }
         return "Server[" + (sockets == null ? "closed" : serving ? "serving" : "not serving") + " " + addrs
-                + ", " + clientCount + " connections]";
+                + ", " + clients().size() + " connections]";
     }
 }
