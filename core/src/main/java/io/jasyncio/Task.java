@@ -372,10 +372,11 @@ public final class Task<T> extends Future<T> {
      * thrown). That one will surface inside the scope as someone else's cancellation; counting
      * it at entry would let the scope mistake it for its own if both arrive as one
      * {@link CancelledError} — which a shield makes possible, by holding the pending request
-     * until the scope's own deadline has fired too (ADR 0006).
+     * until the scope's own deadline has fired too (ADR 0006). A pending request is always
+     * counted: request() counts before it sets mustCancel, and uncancel() clears it at zero.
      */
     int cancellingAtScopeEntry() {
-        return mustCancel && cancelsRequested > 0 ? cancelsRequested - 1 : cancelsRequested;
+        return mustCancel ? cancelsRequested - 1 : cancelsRequested;
     }
 
     /**

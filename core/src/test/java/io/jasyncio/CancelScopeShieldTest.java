@@ -204,6 +204,25 @@ class CancelScopeShieldTest {
     }
 
     @Test
+    void aHeldCancelWithdrawnByUncancelInsideTheShieldIsNotDeliveredWhenTheShieldEnds() {
+        run(() -> {
+            List<String> log = new ArrayList<>();
+            Task<Void> t = Asyncio.createTask(() -> {
+                Task<?> me = Asyncio.currentTask();
+                me.cancel("early");
+                shielded().run(() -> {
+                    Asyncio.sleep(Duration.ofMillis(100));
+                    log.add("uncancel -> " + me.uncancel());
+                });
+                Asyncio.sleep(Duration.ZERO);
+                log.add("went on, cancelling=" + me.cancelling());
+            });
+            assertFalse(endsCancelled(t), "the withdrawn request must stay withdrawn");
+            assertEquals(List.of("uncancel -> 0", "went on, cancelling=0"), log);
+        });
+    }
+
+    @Test
     void nestedShieldsLetEachRequestOutOnlyAsFarAsItsScope() {
         run(() -> {
             List<String> log = new ArrayList<>();

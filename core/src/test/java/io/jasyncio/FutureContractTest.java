@@ -120,6 +120,34 @@ class FutureContractTest {
     }
 
     @Test
+    void onlyACancelledFutureHasACancellationMessage() {
+        Asyncio.run(() -> {
+            EventLoop loop = Asyncio.getRunningLoop();
+            Future<String> pending = loop.createFuture();
+            Future<String> finished = loop.createFuture();
+            finished.setResult("a result, not a message");
+            Future<String> failed = loop.createFuture();
+            failed.setException(new IllegalStateException("x"));
+            failed.exception();
+            assertNull(pending.cancelMessage());
+            assertNull(finished.cancelMessage());
+            assertNull(failed.cancelMessage());
+            pending.cancel();
+            assertNull(pending.cancelMessage(), "cancelled without a message");
+        });
+    }
+
+    @Test
+    void anInternalDoneSinkIsRefusedByAFutureThatIsAlreadyDone() {
+        Asyncio.run(() -> {
+            Future<String> f = Asyncio.getRunningLoop().createFuture();
+            f.setResult("done");
+            // It would never be called: the caller must check first.
+            assertThrows(IllegalStateException.class, () -> f.addDoneSink(done -> fail("called")));
+        });
+    }
+
+    @Test
     void cancelWithMayInterruptWorksOnTheLoopAndFromAnotherThread() {
         Asyncio.run(() -> {
             EventLoop loop = Asyncio.getRunningLoop();

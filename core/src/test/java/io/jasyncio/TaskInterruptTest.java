@@ -3,6 +3,8 @@ package io.jasyncio;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
@@ -35,41 +37,116 @@ class TaskInterruptTest {
         assertTrue(interrupted, "the foreign interrupt is restored, not swallowed");
     }
 
+    /**
+     * A lock held by a platform thread until {@link #release()}: a task that calls
+     * {@link #lockAndUnlock()} sits in a JDK call that ignores interrupts, so a cancellation sent
+     * meanwhile only sets the task's interrupt flag.
+     */
+    private static final class HeldLock implements AutoCloseable {
+        private final ReentrantLock lock = new ReentrantLock();
+        private final CountDownLatch release = new CountDownLatch(1);
+        private final Thread holder;
+
+        HeldLock() throws InterruptedException {
+            CountDownLatch held = new CountDownLatch(1);
+            holder = Thread.ofPlatform().start(() -> {
+                lock.lock();
+                try {
+                    held.countDown();
+                    release.await();
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                } finally {
+                    lock.unlock();
+                }
+            });
+            held.await();
+        }
+
+        void lockAndUnlock() {
+            lock.lock(); // uninterruptible
+            lock.unlock();
+        }
+
+        void release() {
+            release.countDown();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            release();
+            holder.join();
+        }
+    }
+
     @Test
     void uncancelToZeroWithdrawsAnInterruptTheTaskIgnored() throws Exception {
-        ReentrantLock lock = new ReentrantLock();
-        CountDownLatch held = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        Thread holder = Thread.ofPlatform().start(() -> {
-            lock.lock();
-            try {
-                held.countDown();
-                release.await();
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            } finally {
-                lock.unlock();
-            }
-        });
-        held.await();
         boolean[] afterUncancel = new boolean[1];
+        try (HeldLock lock = new HeldLock()) {
+            Asyncio.run(() -> {
+                Task<Void> t = Asyncio.createTask(() -> {
+                    lock.lockAndUnlock();
+                    assertTrue(Thread.currentThread().isInterrupted());
+                    assertEquals(0, Asyncio.currentTask().uncancel());
+                    afterUncancel[0] = Thread.currentThread().isInterrupted();
+                    Thread.sleep(1); // would throw InterruptedException for a request that no longer exists
+                });
+                while (!t.blockedOutsideLoop()) Asyncio.sleep(0);
+                t.cancel("ignored");
+                lock.release();
+                t.await();
+                assertFalse(t.cancelled());
+            });
+        }
+        assertFalse(afterUncancel[0], "the withdrawn request's interrupt is cleared");
+    }
+
+    @Test
+    void aCancelAlreadySentAsAnInterruptIsNotHeldByAShieldEnteredAfterIt() throws Exception {
+        List<String> log = new ArrayList<>();
+        try (HeldLock lock = new HeldLock()) {
+            Asyncio.run(() -> {
+                Task<Void> t = Asyncio.createTask(() -> {
+                    lock.lockAndUnlock();
+                    CancelScope shield = CancelScope.create();
+                    shield.shield(true);
+                    try {
+                        shield.run(() -> {
+                            Asyncio.sleep(Duration.ofMillis(10));
+                            log.add("slept in the shield");
+                        });
+                    } catch (CancelledError e) {
+                        log.add("cancelled in the shield: " + e.getMessage());
+                        throw e;
+                    }
+                });
+                while (!t.blockedOutsideLoop()) Asyncio.sleep(0);
+                t.cancel("sent");
+                lock.release();
+                assertThrows(CancelledError.class, t::await);
+            });
+        }
+        // The interrupt went out before the shield existed and cannot be recalled from another
+        // thread, so the request is delivered at the first suspension rather than held twice
+        // (as an interrupt and by the shield).
+        assertEquals(List.of("cancelled in the shield: sent"), log);
+    }
+
+    @Test
+    void uncancelToZeroKeepsAnInterruptThatNoCancellationSent() {
+        boolean[] keptAfterUncancel = new boolean[1];
         Asyncio.run(() -> {
             Task<Void> t = Asyncio.createTask(() -> {
-                lock.lock(); // uninterruptible: the cancel's interrupt only sets the flag
-                lock.unlock();
-                assertTrue(Thread.currentThread().isInterrupted());
-                assertEquals(0, Asyncio.currentTask().uncancel());
-                afterUncancel[0] = Thread.currentThread().isInterrupted();
-                Thread.sleep(1); // would throw InterruptedException for a request that no longer exists
+                Task<?> me = Asyncio.currentTask();
+                me.cancel("self"); // from the task itself: pending, no interrupt needed
+                Thread.currentThread().interrupt(); // the code's own interrupt, not ours to clear
+                assertEquals(0, me.uncancel());
+                keptAfterUncancel[0] = Thread.interrupted();
             });
-            while (!t.blockedOutsideLoop()) Asyncio.sleep(0);
-            t.cancel("ignored");
-            release.countDown();
             t.await();
-            assertFalse(t.cancelled());
+            assertFalse(t.cancelled(), "the withdrawn request is not delivered");
         });
-        holder.join();
-        assertFalse(afterUncancel[0], "the withdrawn request's interrupt is cleared");
+        assertTrue(keptAfterUncancel[0], "uncancel withdraws only an interrupt a cancellation sent");
     }
 
     @Test

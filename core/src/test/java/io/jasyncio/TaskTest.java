@@ -113,6 +113,16 @@ class TaskTest {
     }
 
     @Test
+    void setNameRefusesNullAndKeepsTheName() {
+        Asyncio.run(() -> {
+            Task<Void> t = Asyncio.createTask(() -> { }, "kept");
+            assertThrows(NullPointerException.class, () -> t.setName(null));
+            assertEquals("kept", t.getName());
+            t.await();
+        });
+    }
+
+    @Test
     void aTaskHoldsAThreadOnlyWhileItRuns() {
         Asyncio.run(() -> {
             java.lang.ref.WeakReference<Thread>[] carrier = new java.lang.ref.WeakReference[1];
