@@ -19,11 +19,22 @@ final class RethrownBy extends Exception {
 
     /** {@code stored} as {@code where} throws it, marked with the caller's frame once. */
     static IOException mark(Throwable stored, String where) {
-        IOException io = StreamReader.rethrowable(stored);
+        IOException io = rethrowable(stored);
         for (Throwable s : io.getSuppressed()) {
             if (s instanceof RethrownBy) return io;
         }
         io.addSuppressed(new RethrownBy(where));
         return io;
+    }
+
+    /**
+     * {@code t} as something to throw from a method declaring {@link IOException}: an
+     * IOException is returned as it is, an unchecked one thrown as it is, any other wrapped.
+     */
+    static IOException rethrowable(Throwable t) {
+        if (t instanceof IOException io) return io;
+        if (t instanceof RuntimeException re) throw re;
+        if (t instanceof Error err) throw err;
+        return new IOException(t.getMessage(), t);
     }
 }

@@ -265,7 +265,7 @@ public final class StreamReader implements Iterable<byte[]> {
         } finally {
             if (waiter == w) waiter = null;
         }
-        if (failure != null) throw rethrowable(failure);
+        if (failure != null) throw RethrownBy.rethrowable(failure);
     }
 
     // ---- reading ----
@@ -352,7 +352,7 @@ public final class StreamReader implements Iterable<byte[]> {
      */
     public byte[] readLine() throws IOException {
         try {
-            return readUntilOne(NEWLINE);
+            return readUntilFirst(NEWLINE, null);
         } catch (IncompleteReadError e) {
             return e.partial();
         } catch (LimitOverrunError e) {
@@ -387,7 +387,7 @@ public final class StreamReader implements Iterable<byte[]> {
 
     /** {@link #readUntil(byte[])} with {@code '\n'}. Suspending. */
     public byte[] readUntil() throws IOException {
-        return readUntilOne(NEWLINE);
+        return readUntilFirst(NEWLINE, null);
     }
 
     /**
@@ -405,7 +405,7 @@ public final class StreamReader implements Iterable<byte[]> {
     public byte[] readUntil(byte[] separator) throws IOException {
         Objects.requireNonNull(separator, "separator");
         if (separator.length == 0) throw new IllegalArgumentException("Separator should be at least one-byte string");
-        return readUntilOne(separator);
+        return readUntilFirst(separator, null);
     }
 
     /**
@@ -424,21 +424,31 @@ public final class StreamReader implements Iterable<byte[]> {
         int minLen = seps[0].length;
         int maxLen = seps[seps.length - 1].length;
         if (minLen == 0) throw new IllegalArgumentException("Separator should be at least one-byte string");
-        if (seps.length == 1) return readUntilOne(seps[0]);
+        return seps.length == 1 ? readUntilFirst(seps[0], null) : readUntilFirst(null, seps);
+    }
+
+    /**
+     * The search behind every readUntil: for {@code one} separator, or (when {@code one} is null)
+     * for several, sorted shortest first. One separator is passed on its own, not in an array,
+     * so a line read allocates nothing but the line (an array to copy and sort cost three
+     * allocations per line in an HTTP server's header loop).
+     */
+    private byte[] readUntilFirst(byte[] one, byte[][] seps) throws IOException {
         checkLoop("readUntil()");
         throwIfFailed();
-
+        int count = one != null ? 1 : seps.length;
+        int minLen = one != null ? one.length : seps[0].length;
+        int maxLen = one != null ? one.length : seps[count - 1].length;
         // `offset`: how many bytes at the front are known to hold no separator. After a miss only
         // the last maxLen - 1 bytes can start one, so the next search begins there.
         int offset = 0;
-        int matchStart;
-        int matchEnd;
+        int matchStart = -1;
+        int matchEnd = -1;
         while (true) {
             int buflen = tail - head;
             if (buflen - offset >= minLen) {
-                matchStart = -1;
-                matchEnd = -1;
-                for (byte[] sep : seps) {
+                for (int k = 0; k < count; k++) {
+                    byte[] sep = one != null ? one : seps[k];
                     int i = indexOf(sep, offset);
                     if (i != -1 && (matchEnd == -1 || i + sep.length < matchEnd)) {
                         matchStart = i;
@@ -459,37 +469,6 @@ public final class StreamReader implements Iterable<byte[]> {
             throw new LimitOverrunError("Separator is found, but chunk is longer than limit", matchStart);
         }
         byte[] chunk = take(matchEnd);
-        maybeResumeTransport();
-        return chunk;
-    }
-
-    /**
-     * {@link #readUntil(byte[]...)} for one non-empty separator, the case of every line read:
-     * the same search and the same errors, without the copy and sort of a separator array
-     * (which cost three allocations per line in an HTTP server's header loop).
-     */
-    private byte[] readUntilOne(byte[] sep) throws IOException {
-        checkLoop("readUntil()");
-        throwIfFailed();
-        int offset = 0; // as in readUntil(byte[]...): bytes at the front known to hold no separator
-        int matchStart;
-        while (true) {
-            int buflen = tail - head;
-            if (buflen - offset >= sep.length) {
-                matchStart = indexOf(sep, offset);
-                if (matchStart != -1) break;
-                offset = Math.max(0, buflen + 1 - sep.length);
-                if (offset > limit) {
-                    throw new LimitOverrunError("Separator is not found, and chunk exceed the limit", offset);
-                }
-            }
-            if (eof) throw new IncompleteReadError(take(tail - head), -1);
-            waitForData("readUntil");
-        }
-        if (matchStart > limit) {
-            throw new LimitOverrunError("Separator is found, but chunk is longer than limit", matchStart);
-        }
-        byte[] chunk = take(matchStart + sep.length);
         maybeResumeTransport();
         return chunk;
     }
@@ -613,18 +592,7 @@ public final class StreamReader implements Iterable<byte[]> {
 
     private void throwIfFailed() throws IOException {
         Rare r = rare;
-        if (r != null && r.exception != null) throw rethrowable(r.exception);
-    }
-
-    /**
-     * {@code t} as something to throw from a method declaring {@link IOException}: an
-     * IOException is returned as it is, an unchecked one thrown as it is, any other wrapped.
-     */
-    static IOException rethrowable(Throwable t) {
-        if (t instanceof IOException io) return io;
-        if (t instanceof RuntimeException re) throw re;
-        if (t instanceof Error err) throw err;
-        return new IOException(t.getMessage(), t);
+        if (r != null && r.exception != null) throw RethrownBy.rethrowable(r.exception);
     }
 
     private void checkLoop(String method) {

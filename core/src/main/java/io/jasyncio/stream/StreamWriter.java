@@ -153,7 +153,7 @@ public final class StreamWriter implements AutoCloseable {
         try {
             flow.closeWaiter().await();
         } catch (CompletionException e) {
-            throw StreamReader.rethrowable(e.getCause());
+            throw RethrownBy.rethrowable(e.getCause());
         }
     }
 
