@@ -260,6 +260,12 @@ final class LoopScheduler {
         }
     }
 
+    /** Debug mode: whether the watchdog has sampled the step running now (see SlowStepMonitor). */
+    boolean slowStepSampled() {
+        SlowStepMonitor m = slowSteps;
+        return m != null && m.sampledRunningStep();
+    }
+
     private void runTimed(Handle h) {
         SlowStepMonitor m = slowSteps;
         if (m == null) slowSteps = m = new SlowStepMonitor(loop);

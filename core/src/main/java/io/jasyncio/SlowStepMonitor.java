@@ -102,6 +102,13 @@ final class SlowStepMonitor {
         return t0;
     }
 
+    /** Whether the watchdog has sampled the step running now. For tests that hog the loop until it has. */
+    boolean sampledRunningStep() {
+        long seq = stepSeq;
+        Sample s = sample;
+        return seq != 0 && s != null && s.seq == seq;
+    }
+
     /** Loop thread: the step that began at {@code t0} ended; logs it if it was slow. */
     void end(Handle h, long t0, long thresholdNanos) {
         long seq = stepSeq;
