@@ -495,20 +495,28 @@ class TaskGroupTest {
         // outside, and then a child fails. The group error wins and the outside request is made
         // again (gh-116720); it is still the same request, so the interrupt it sent must stay:
         // the next blocking call ends the task at once, as cancelled.
+        // Each step waits for the one before it, not for a delay: at load 16 a delay can let the
+        // gate open before the group has cancelled the body, which is another story.
         Asyncio.run(() -> {
             java.util.concurrent.CompletableFuture<Void> gate = new java.util.concurrent.CompletableFuture<>();
+            Future<Void> outsideSent = Asyncio.getRunningLoop().createFuture();
             Task<Void> parent = Asyncio.createTask(() -> {
                 assertThrows(ExceptionGroup.class, () -> TaskGroup.run(tg -> {
-                    tg.createTask(failAfter(10, new MyExc("child")));
-                    gate.join();
+                    tg.createTask(() -> {
+                        outsideSent.await();
+                        throw new MyExc("child");
+                    });
+                    gate.join(); // ignores interrupts
                 }));
                 assertEquals(1, Asyncio.currentTask().cancelling());
                 Thread.sleep(60_000);
                 return null;
             });
-            Asyncio.sleep(Duration.ofMillis(5));
+            while (!parent.blockedOutsideLoop()) Asyncio.sleep(0);
             parent.cancel("outside");
-            Asyncio.getRunningLoop().callLater(Duration.ofMillis(30), () -> gate.complete(null));
+            outsideSent.setResult(null);
+            while (parent.cancelling() < 2) Asyncio.sleep(0); // the group has cancelled the body too
+            gate.complete(null);
             long t0 = System.nanoTime();
             assertThrows(CancelledError.class, parent::await);
             assertTrue(System.nanoTime() - t0 < 20_000_000_000L, "the pending cancellation did not interrupt Thread.sleep");
