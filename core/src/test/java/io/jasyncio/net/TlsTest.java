@@ -72,6 +72,9 @@ class TlsTest extends TlsTestBase {
             c.protocol().awaitReceived(1);
             server.closeClients();
             c.protocol().eof.await();
+            // The EOF came as the server's close_notify, not as the socket closing under TLS.
+            assertTrue(((javax.net.ssl.SSLEngine) c.transport().getExtraInfo("ssl_object")).isInboundDone(),
+                    "the client's engine read the server's close_notify");
             assertNull(c.protocol().lost.await());
             server.close();
             server.waitClosed();
