@@ -119,6 +119,35 @@ class ExistingSocketTest extends TlsTestBase {
         });
     }
 
+    /**
+     * As in asyncio, whose create_connection closes the transport when its waiter is cancelled:
+     * the protocol heard connectionMade (scheduled with the transport), so it hears
+     * connectionLost too, although the caller gets CancelledError and no connection.
+     */
+    @Test
+    void aConnectionCancelledBeforeItsProtocolIsConnectedStillEndsWithConnectionLost() {
+        Asyncio.run(() -> {
+            Server server = Net.createServer(Recorder::new, "127.0.0.1", 0);
+            SocketChannel sock = SocketChannel.open(new InetSocketAddress("127.0.0.1", port(server)));
+            List<Recorder> made = new ArrayList<>();
+            Task<Connection<Recorder>> connecting = Asyncio.createTask(() -> Net.createConnection(() -> {
+                Asyncio.currentTask().cancel(); // cancelled while the connection is being made
+                Recorder r = new Recorder();
+                made.add(r);
+                return r;
+            }, sock, null));
+            assertThrows(CancelledError.class, connecting::await);
+            Recorder protocol = made.get(0);
+            for (int i = 0; i < 3 && !protocol.lost.done(); i++) Asyncio.sleep(0);
+            assertTrue(protocol.made.done());
+            assertTrue(protocol.lost.done(), "connectionLost follows connectionMade");
+            assertNull(protocol.lost.result());
+            assertFalse(sock.isOpen());
+            server.close();
+            server.waitClosed();
+        });
+    }
+
     @Test
     void unixSocketsMadeElsewhere() {
         Path path = dir.resolve("adopted.sock");

@@ -128,6 +128,7 @@ class ServerFailureTest {
      * connection waits in its backlog) and waits for its accept to fail; then frees them.
      */
     private static void acceptWhileOutOfDescriptors(Server server, List<ErrorContext> errors, long limit) throws IOException {
+        Asyncio.sleep(0.001); // loads what the waiting below needs while files can still be opened
         List<FileChannel> fillers = new ArrayList<>();
         try {
             Path devNull = Path.of("/dev/null");
