@@ -144,6 +144,69 @@ class UdpLifecycleTest {
     }
 
     @Test
+    void aVirtualMachineErrorFromErrorReceivedLeavesTheLoopInsteadOfBeingReported() throws Exception {
+        StackOverflowError fatal = new StackOverflowError("errorReceived overflowed");
+        InetSocketAddress nobody = loopback(unusedPort());
+        List<ErrorContext> errors = new ArrayList<>();
+        List<DatagramChannel> opened = new ArrayList<>();
+        try {
+            StackOverflowError thrown = assertThrows(StackOverflowError.class, () -> Asyncio.run(() -> {
+                Asyncio.getRunningLoop().setExceptionHandler((loop, ctx) -> errors.add(ctx));
+                DatagramEndpoint<UdpTest.Datagrams> e = Net.createDatagramEndpoint(() -> new UdpTest.Datagrams() {
+                    @Override
+                    public void errorReceived(IOException exc) {
+                        throw fatal;
+                    }
+                }, null, nobody);
+                opened.add((DatagramChannel) e.transport().getExtraInfo("socket"));
+                e.transport().sendto(ascii("anyone?")); // the port is unreachable: errorReceived
+                // Reported instead, the error would close the endpoint, and this would return.
+                e.protocol().lost.await();
+            }));
+            assertSame(fatal, thrown);
+            assertEquals(List.of(), errors, "a VirtualMachineError is not an error to report and go on from");
+        } finally {
+            for (DatagramChannel ch : opened) ch.close();
+        }
+    }
+
+    /** As for a TCP connection: connectionMade was scheduled with the transport, so connectionLost follows. */
+    @Test
+    void anEndpointCancelledBeforeItsProtocolIsConnectedStillEndsWithConnectionLost() {
+        Asyncio.run(() -> {
+            List<UdpTest.Datagrams> made = new ArrayList<>();
+            io.jasyncio.Task<DatagramEndpoint<UdpTest.Datagrams>> creating = Asyncio.createTask(() ->
+                    Net.createDatagramEndpoint(() -> {
+                        Asyncio.currentTask().cancel(); // cancelled while the endpoint is being made
+                        UdpTest.Datagrams d = new UdpTest.Datagrams();
+                        made.add(d);
+                        return d;
+                    }, loopback(0), null));
+            assertThrows(io.jasyncio.CancelledError.class, creating::await);
+            UdpTest.Datagrams protocol = made.get(0);
+            for (int i = 0; i < 3 && !protocol.lost.done(); i++) Asyncio.sleep(0);
+            assertNotNull(protocol.transport, "connectionMade ran");
+            assertTrue(protocol.lost.done(), "connectionLost follows connectionMade");
+            assertNull(protocol.lost.result());
+            assertFalse(((DatagramChannel) protocol.transport.getExtraInfo("socket")).isOpen());
+        });
+    }
+
+    @Test
+    void anAddressAlreadyResolvedIsUsedAsItIsWithoutALookup() {
+        Asyncio.run(() -> {
+            // resolved, under a name that would not resolve: looking it up again would fail
+            InetSocketAddress named = new InetSocketAddress(
+                    java.net.InetAddress.getByAddress("no-such-host.invalid", new byte[] {127, 0, 0, 1}), 0);
+            DatagramEndpoint<UdpTest.Datagrams> e = Net.createDatagramEndpoint(UdpTest.Datagrams::new, named, null);
+            assertEquals(java.net.InetAddress.ofLiteral("127.0.0.1"),
+                    ((InetSocketAddress) e.transport().getExtraInfo("sockname")).getAddress());
+            e.transport().close();
+            e.protocol().lost.await();
+        });
+    }
+
+    @Test
     void endpointArgumentsAreCheckedAndUnresolvedAddressesResolved() {
         Asyncio.run(() -> {
             assertThrows(IllegalArgumentException.class, () -> Net.createDatagramEndpoint(UdpTest.Datagrams::new, null, null));
