@@ -320,6 +320,11 @@ public final class Server implements AutoCloseable {
         }
     }
 
+    /** The pending retry after an accept failure, or null (for tests: close() must cancel it). */
+    TimerHandle acceptRetryTimer() {
+        return acceptRetry;
+    }
+
     private void pauseAccepting() {
         for (SelectionKey k : keys) IoLoop.interest(k, 0);
         acceptRetry = loop.callLater(ACCEPT_RETRY_DELAY, () -> {

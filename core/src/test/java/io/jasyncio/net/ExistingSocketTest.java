@@ -6,6 +6,8 @@ import static io.jasyncio.net.Recorder.port;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.jasyncio.Asyncio;
+import io.jasyncio.CancelledError;
+import io.jasyncio.Task;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -69,6 +71,10 @@ class ExistingSocketTest extends TlsTestBase {
             Connection<Recorder> c = Net.createConnection(Recorder::new, sock,
                     TlsOptions.of(certs.client()).withServerHostname("localhost"));
             assertEquals(certs.cert(), c.transport().getExtraInfo("peercert"));
+            // The engine is made for the peer's port too (its sessions are cached by host and port).
+            javax.net.ssl.SSLEngine engine = (javax.net.ssl.SSLEngine) c.transport().getExtraInfo("ssl_object");
+            assertEquals("localhost", engine.getPeerHost());
+            assertEquals(port(server), engine.getPeerPort());
             c.transport().write(ascii("secret"));
             c.protocol().awaitReceived(6);
             assertEquals("secret", c.protocol().text());
@@ -86,6 +92,56 @@ class ExistingSocketTest extends TlsTestBase {
             SocketChannel sock = SocketChannel.open(new InetSocketAddress("127.0.0.1", port(server)));
             assertThrows(javax.net.ssl.SSLHandshakeException.class, () -> Net.createConnection(Recorder::new, sock,
                     TlsOptions.of(certs.client()).withServerHostname("wrong.example")));
+            assertFalse(sock.isOpen());
+            server.close();
+            server.waitClosed();
+        });
+    }
+
+    @Test
+    void aConnectionCancelledDuringItsTlsHandshakeClosesTheGivenSocket() {
+        Asyncio.run(() -> {
+            // A plain server: it reads the client's hello and never answers.
+            List<Recorder> accepted = new ArrayList<>();
+            Server server = Net.createServer(Recorder.collectedIn(accepted, Recorder::new), "127.0.0.1", 0);
+            SocketChannel sock = SocketChannel.open(new InetSocketAddress("127.0.0.1", port(server)));
+            Task<Connection<Recorder>> connecting = Asyncio.createTask(() -> Net.createConnection(Recorder::new, sock,
+                    TlsOptions.of(certs.client()).withServerHostname("localhost")));
+            Recorder peer = Recorder.awaitFirst(accepted);
+            peer.awaitReceived(1); // the handshake has begun
+            connecting.cancel();
+            assertThrows(CancelledError.class, connecting::await);
+            Asyncio.sleep(0); // the abort releases the socket in its connectionLost callback
+            assertFalse(sock.isOpen(), "the socket is closed at once, not left to the handshake timeout");
+            peer.eof.await();
+            server.close();
+            server.waitClosed();
+        });
+    }
+
+    /**
+     * As in asyncio, whose create_connection closes the transport when its waiter is cancelled:
+     * the protocol heard connectionMade (scheduled with the transport), so it hears
+     * connectionLost too, although the caller gets CancelledError and no connection.
+     */
+    @Test
+    void aConnectionCancelledBeforeItsProtocolIsConnectedStillEndsWithConnectionLost() {
+        Asyncio.run(() -> {
+            Server server = Net.createServer(Recorder::new, "127.0.0.1", 0);
+            SocketChannel sock = SocketChannel.open(new InetSocketAddress("127.0.0.1", port(server)));
+            List<Recorder> made = new ArrayList<>();
+            Task<Connection<Recorder>> connecting = Asyncio.createTask(() -> Net.createConnection(() -> {
+                Asyncio.currentTask().cancel(); // cancelled while the connection is being made
+                Recorder r = new Recorder();
+                made.add(r);
+                return r;
+            }, sock, null));
+            assertThrows(CancelledError.class, connecting::await);
+            Recorder protocol = made.get(0);
+            for (int i = 0; i < 3 && !protocol.lost.done(); i++) Asyncio.sleep(0);
+            assertTrue(protocol.made.done());
+            assertTrue(protocol.lost.done(), "connectionLost follows connectionMade");
+            assertNull(protocol.lost.result());
             assertFalse(sock.isOpen());
             server.close();
             server.waitClosed();

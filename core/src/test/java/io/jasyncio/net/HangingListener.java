@@ -32,6 +32,7 @@ final class HangingListener implements AutoCloseable {
     final InetSocketAddress address;
     private final ServerSocketChannel listener;
     private final List<Socket> fillers;
+    private final List<Socket> accepted = new ArrayList<>();
 
     private HangingListener(InetSocketAddress address, ServerSocketChannel listener, List<Socket> fillers) {
         this.address = address;
@@ -70,8 +71,26 @@ final class HangingListener implements AutoCloseable {
                 .count();
     }
 
+    /** Stops hanging: takes the fillers off the accept queue, so a connect's next SYN retransmission gets in. */
+    void release() throws IOException {
+        for (int i = 0; i < fillers.size(); i++) accepted.add(listener.socket().accept());
+    }
+
+    /**
+     * After {@link #release}: waits (blocking, up to {@code timeoutMs}) for the next connection,
+     * a hanging connect completing at its next SYN retransmission (about a second after it
+     * started), and returns it.
+     */
+    Socket acceptNext(int timeoutMs) throws IOException {
+        listener.socket().setSoTimeout(timeoutMs);
+        Socket s = listener.socket().accept();
+        accepted.add(s);
+        return s;
+    }
+
     @Override
     public void close() throws IOException {
+        for (Socket s : accepted) s.close();
         for (Socket s : fillers) s.close();
         listener.close();
     }

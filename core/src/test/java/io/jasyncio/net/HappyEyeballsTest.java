@@ -157,6 +157,52 @@ class HappyEyeballsTest {
         });
     }
 
+    /**
+     * Two attempts connecting in the same loop iteration: one wins, and the other's socket is
+     * closed at once (handed to the race's discard). Both hang behind full accept queues until
+     * the test, blocking the loop, lets both complete; the next select then reports both.
+     */
+    @Test
+    void aSecondSocketConnectingInTheWinnersIterationIsClosed() throws Exception {
+        try (HangingListener first = HangingListener.open(V4); HangingListener second = HangingListener.open(V4)) {
+            Asyncio.run(() -> {
+                Task<Connection<Recorder>> connecting = Asyncio.createTask(() -> Net.connectTo(Recorder::new, "127.0.0.1",
+                        first.address.getPort(), List.of(first.address, second.address), staggered(0.01)));
+                for (int i = 0; i < 10_000 && second.connecting() == 0; i++) Asyncio.sleep(0.001);
+                // (at least: a socket another test left behind may still retry towards a reused port)
+                assertTrue(first.connecting() >= 1 && second.connecting() >= 1, "both attempts wait in SYN_SENT");
+                // A callback (it runs on the loop's thread, unlike a task's blocking call) blocks
+                // the loop until both connects have completed.
+                io.jasyncio.Future<java.net.Socket[]> bothAccepted = releaseBothInOneCallback(first, second);
+                java.net.Socket[] accepted = bothAccepted.await();
+                java.net.Socket a = accepted[0];
+                java.net.Socket b = accepted[1];
+                Connection<Recorder> c = connecting.await();
+                java.net.Socket loser = first.address.equals(c.transport().getExtraInfo("peername")) ? b : a;
+                loser.setSoTimeout(10_000);
+                assertEquals(-1, (int) Asyncio.toThread(() -> loser.getInputStream().read()), "the loser's socket is closed");
+                c.transport().close();
+                c.protocol().lost.await();
+            });
+        }
+    }
+
+    /** Releases both listeners and accepts one connection on each, in one callback on the loop thread. */
+    private static io.jasyncio.Future<java.net.Socket[]> releaseBothInOneCallback(HangingListener first, HangingListener second) {
+        EventLoop loop = Asyncio.getRunningLoop();
+        io.jasyncio.Future<java.net.Socket[]> f = loop.createFuture();
+        loop.callSoon(() -> {
+            try {
+                first.release();
+                second.release();
+                f.setResult(new java.net.Socket[] {first.acceptNext(10_000), second.acceptNext(10_000)});
+            } catch (IOException e) {
+                f.setException(e);
+            }
+        });
+        return f;
+    }
+
     @Test
     void everyAddressRefusedFailsWithConnectExceptionAndTheOthersSuppressed() throws Exception {
         try (SocketChannel r1 = refusing(); SocketChannel r2 = refusing(); SocketChannel r3 = refusing()) {

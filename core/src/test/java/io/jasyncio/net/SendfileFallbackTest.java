@@ -172,18 +172,20 @@ class SendfileFallbackTest {
     void eventsForTheApplicationArePassedOnDuringTheSend(@TempDir Path dir) throws Exception {
         Path file = Files.write(dir.resolve("f"), content(10));
         Asyncio.run(() -> {
-            Recorder app = new Recorder();
-            app.keepOpenOnEof = true;
-            HandTransport t = new HandTransport(app);
-            boolean[] keptOpen = new boolean[1];
-            t.onWrite = h -> {
-                h.protocol.dataReceived(Recorder.ascii("late data"));
-                keptOpen[0] = h.protocol.eofReceived();
-            };
-            assertEquals(10, send(t, file, 0, 10));
-            assertEquals("late data", app.text());
-            assertTrue(keptOpen[0], "the application's answer to eofReceived");
-            assertTrue(app.eof.done());
+            for (boolean keepOpen : new boolean[] {true, false}) {
+                Recorder app = new Recorder();
+                app.keepOpenOnEof = keepOpen;
+                HandTransport t = new HandTransport(app);
+                boolean[] keptOpen = new boolean[1];
+                t.onWrite = h -> {
+                    h.protocol.dataReceived(Recorder.ascii("late data"));
+                    keptOpen[0] = h.protocol.eofReceived();
+                };
+                assertEquals(10, send(t, file, 0, 10));
+                assertEquals("late data", app.text());
+                assertEquals(keepOpen, keptOpen[0], "the application's answer to eofReceived");
+                assertTrue(app.eof.done());
+            }
         });
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.jasyncio.Asyncio;
 import io.jasyncio.ErrorContext;
 import io.jasyncio.EventLoop;
+import io.jasyncio.TimerHandle;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -17,7 +18,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** A protocol whose connectionLost throws, and the server's accept back-off when out of descriptors. */
+/** A protocol whose connectionLost throws, a protocol factory that dies of a VirtualMachineError, and the server's accept back-off when out of descriptors. */
 @Timeout(30)
 class ServerFailureTest {
 
@@ -100,20 +101,7 @@ class ServerFailureTest {
                     ServerOptions.defaults().withStartServing(false));
             Connection<Recorder> c = Net.createConnection(Recorder::new, "127.0.0.1", port(server)); // queued in the backlog
 
-            List<FileChannel> fillers = new ArrayList<>();
-            try {
-                Path devNull = Path.of("/dev/null");
-                try {
-                    for (long i = 0; i <= limit; i++) fillers.add(FileChannel.open(devNull));
-                    fail("opened " + fillers.size() + " descriptors without running out");
-                } catch (IOException expected) {
-                    // out of descriptors: accept() must fail now
-                }
-                server.startServing();
-                for (int i = 0; i < 1000 && errors.isEmpty(); i++) Asyncio.sleep(0.002);
-            } finally {
-                for (FileChannel f : fillers) f.close();
-            }
+            acceptWhileOutOfDescriptors(server, errors, limit);
             assertEquals(1, errors.size(), errors.toString());
             String message = errors.get(0).message();
             assertTrue(message.contains("accept") && message.contains("Too many open files"), message);
@@ -133,6 +121,78 @@ class ServerFailureTest {
             server.close();
             server.waitClosed();
         });
+    }
+
+    /**
+     * Opens /dev/null until the process has no descriptor left, starts {@code server} (a
+     * connection waits in its backlog) and waits for its accept to fail; then frees them.
+     */
+    private static void acceptWhileOutOfDescriptors(Server server, List<ErrorContext> errors, long limit) throws IOException {
+        Asyncio.sleep(0.001); // loads what the waiting below needs while files can still be opened
+        List<FileChannel> fillers = new ArrayList<>();
+        try {
+            Path devNull = Path.of("/dev/null");
+            try {
+                for (long i = 0; i <= limit; i++) fillers.add(FileChannel.open(devNull));
+                fail("opened " + fillers.size() + " descriptors without running out");
+            } catch (IOException expected) {
+                // out of descriptors: accept() must fail now
+            }
+            server.startServing();
+            for (int i = 0; i < 1000 && errors.isEmpty(); i++) Asyncio.sleep(0.002);
+        } finally {
+            for (FileChannel f : fillers) f.close();
+        }
+    }
+
+    @Test
+    void closingAServerThatBacksOffCancelsItsRetryTimer() throws Exception {
+        long limit = softFdLimit();
+        assumeTrue(limit > 0 && limit <= 100_000, "the soft descriptor limit is too large to exhaust quickly: " + limit);
+        Asyncio.run(() -> {
+            EventLoop loop = Asyncio.getRunningLoop();
+            List<ErrorContext> errors = new ArrayList<>();
+            loop.setExceptionHandler((l, ctx) -> errors.add(ctx));
+            loop.callExceptionHandler(ErrorContext.of("warm-up", new IOException("warm-up")));
+            errors.clear();
+            Server server = Net.createServer(Recorder::echo, "127.0.0.1", 0, ServerOptions.defaults().withStartServing(false));
+            Connection<Recorder> c = Net.createConnection(Recorder::new, "127.0.0.1", port(server)); // queued in the backlog
+            acceptWhileOutOfDescriptors(server, errors, limit);
+            assertEquals(1, errors.size(), errors.toString());
+            TimerHandle retry = server.acceptRetryTimer();
+            assertNotNull(retry, "backing off");
+            server.close();
+            assertTrue(retry.cancelled(), "a closed server's retry is cancelled: the loop does not hold the server for the back-off");
+            assertFalse(server.isServing());
+            // the connection still queued goes with the listening socket
+            assertNotNull(c.protocol().lost.await());
+            server.waitClosed();
+            assertEquals(1, errors.size());
+        });
+    }
+
+    @Test
+    void aVirtualMachineErrorFromTheProtocolFactoryLeavesTheLoopInsteadOfBeingReported() throws Exception {
+        StackOverflowError fatal = new StackOverflowError("factory overflowed");
+        List<ErrorContext> errors = new ArrayList<>();
+        List<java.nio.channels.Channel> opened = new ArrayList<>();
+        try {
+            StackOverflowError thrown = assertThrows(StackOverflowError.class, () -> Asyncio.run(() -> {
+                Asyncio.getRunningLoop().setExceptionHandler((l, ctx) -> errors.add(ctx));
+                Server server = Net.createServer(() -> {
+                    throw fatal;
+                }, "127.0.0.1", 0);
+                opened.addAll(server.sockets());
+                Connection<Recorder> c = Net.createConnection(Recorder::new, "127.0.0.1", port(server));
+                opened.add((java.nio.channels.Channel) c.transport().getExtraInfo("socket"));
+                // Reported instead, the error would close the accepted socket: the client would hear it and return.
+                c.protocol().lost.await();
+            }));
+            assertSame(fatal, thrown);
+            assertEquals(List.of(), errors, "a VirtualMachineError is not an error to report and go on from");
+        } finally {
+            for (java.nio.channels.Channel ch : opened) ch.close();
+        }
     }
 
     private static long softFdLimit() {

@@ -124,6 +124,52 @@ class TlsSendfileUnixTest extends TlsTestBase {
     }
 
     @Test
+    void aSendStartedWhileWritingIsPausedWaitsForTheDrainAndThenTellsTheApplicationOfTheResume() throws Exception {
+        byte[] content = new byte[1000]; // one block, far below the high-water mark
+        new Random(12).nextBytes(content);
+        Path file = Files.write(dir.resolve("tls-small.bin"), content);
+        Asyncio.run(() -> {
+            List<Recorder> accepted = new ArrayList<>();
+            Server server = Net.createServer(Recorder.collectedIn(accepted, Recorder::pausedOnConnect), "127.0.0.1", 0,
+                    certs.serverOptions());
+            Connection<Recorder> c = Net.createConnection(Recorder::new, "localhost", port(server),
+                    TlsOptions.of(certs.client()));
+            Transport t = c.transport();
+            Recorder peer = Recorder.awaitFirst(accepted);
+            peer.made.await();
+            // The application fills the kernel's buffers and the transport's until it is paused.
+            byte[] block = new byte[256 * 1024];
+            long written = 0;
+            for (int i = 0; i < 400 && c.protocol().pauses == 0; i++) {
+                t.write(java.nio.ByteBuffer.wrap(block));
+                written += block.length;
+                Asyncio.sleep(0.001);
+            }
+            assertEquals(1, c.protocol().pauses, "the application's writes paused the transport");
+            Task<Long> send = Asyncio.createTask(() -> {
+                try (FileChannel fc = FileChannel.open(file)) {
+                    return Net.sendfile(t, fc, 0, content.length);
+                }
+            });
+            peer.transport.resumeReading();
+            assertEquals(content.length, send.await());
+            // The send could only write after the drain, and the pause the application heard
+            // before the send has ended: it is told so as the send returns, and not told twice.
+            assertFalse(((TlsProtocol.AppTransport) t).writingPaused(), "drained, and one small block written after");
+            assertEquals(1, c.protocol().resumes, "the application hears the resume when the send returns");
+            peer.awaitReceived(written + content.length);
+            byte[] got = peer.received.toByteArray();
+            assertArrayEquals(content, Arrays.copyOfRange(got, (int) written, got.length));
+            assertEquals(1, c.protocol().pauses);
+            assertEquals(1, c.protocol().resumes, "one pause, one resume");
+            t.close();
+            assertNull(c.protocol().lost.await());
+            server.close();
+            server.waitClosed();
+        });
+    }
+
+    @Test
     void tlsOverAUnixSocket(@TempDir Path sockDir) {
         Path path = sockDir.resolve("tls.sock");
         Asyncio.run(() -> {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jasyncio.Asyncio;
+import io.jasyncio.Task;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -72,6 +73,9 @@ class TlsTest extends TlsTestBase {
             c.protocol().awaitReceived(1);
             server.closeClients();
             c.protocol().eof.await();
+            // The EOF came as the server's close_notify, not as the socket closing under TLS.
+            assertTrue(((javax.net.ssl.SSLEngine) c.transport().getExtraInfo("ssl_object")).isInboundDone(),
+                    "the client's engine read the server's close_notify");
             assertNull(c.protocol().lost.await());
             server.close();
             server.waitClosed();
@@ -226,6 +230,27 @@ class TlsTest extends TlsTestBase {
                 }
                 server.close();
             }
+        });
+    }
+
+    /** As a failed handshake: a caller cancelled while startTls waits leaves no half-upgraded connection behind. */
+    @Test
+    void startTlsCancelledDuringTheHandshakeAbortsTheConnection() {
+        Asyncio.run(() -> {
+            List<Recorder> accepted = new ArrayList<>();
+            // A plain server: it reads the client's hello and never answers.
+            Server server = Net.createServer(Recorder.collectedIn(accepted, Recorder::new), "127.0.0.1", 0);
+            Connection<Recorder> c = Net.createConnection(Recorder::new, "127.0.0.1", port(server));
+            Task<Transport> upgrading = Asyncio.createTask(() -> Net.startTls(c.transport(), c.protocol(),
+                    TlsOptions.of(certs.client()).withServerHostname("localhost"), false));
+            Recorder peer = Recorder.awaitFirst(accepted);
+            peer.awaitReceived(1); // the handshake has begun
+            upgrading.cancel();
+            assertThrows(io.jasyncio.CancelledError.class, upgrading::await);
+            assertTrue(c.transport().isClosing(), "the connection is aborted");
+            peer.eof.await();
+            server.close();
+            server.waitClosed();
         });
     }
 

@@ -144,6 +144,114 @@ class UdpLifecycleTest {
     }
 
     @Test
+    void aVirtualMachineErrorFromAnyCallbackLeavesTheLoopInsteadOfBeingReported() throws Exception {
+        for (String which : List.of("connectionMade", "datagramReceived", "errorReceived")) {
+            StackOverflowError fatal = new StackOverflowError(which + " overflowed");
+            boolean reading = which.equals("datagramReceived");
+            InetSocketAddress nobody = loopback(unusedPort());
+            List<ErrorContext> errors = new ArrayList<>();
+            List<DatagramChannel> opened = new ArrayList<>();
+            try {
+                StackOverflowError thrown = assertThrows(StackOverflowError.class, () -> Asyncio.run(() -> {
+                    Asyncio.getRunningLoop().setExceptionHandler((loop, ctx) -> errors.add(ctx));
+                    DatagramEndpoint<UdpTest.Datagrams> e = Net.createDatagramEndpoint(() -> new UdpTest.Datagrams() {
+                        @Override
+                        public void connectionMade(DatagramTransport t) {
+                            super.connectionMade(t);
+                            opened.add((DatagramChannel) t.getExtraInfo("socket"));
+                            if (which.equals("connectionMade")) throw fatal;
+                        }
+
+                        @Override
+                        public void datagramReceived(ByteBuffer data, SocketAddress from) {
+                            throw fatal;
+                        }
+
+                        @Override
+                        public void errorReceived(IOException exc) {
+                            throw fatal;
+                        }
+                    }, reading ? loopback(0) : null, reading ? null : nobody);
+                    if (reading) {
+                        try (DatagramChannel peer = DatagramChannel.open().bind(loopback(0))) {
+                            peer.send(ascii("x"), (SocketAddress) e.transport().getExtraInfo("sockname"));
+                        }
+                    } else {
+                        e.transport().sendto(ascii("anyone?")); // the port is unreachable: errorReceived
+                    }
+                    // Reported instead, the error would close the endpoint, and this would return.
+                    e.protocol().lost.await();
+                }));
+                assertSame(fatal, thrown, which);
+                assertEquals(List.of(), errors, "a VirtualMachineError is not an error to report and go on from: " + which);
+            } finally {
+                for (DatagramChannel ch : opened) ch.close();
+            }
+        }
+    }
+
+    /**
+     * Linux reports a connected socket's ICMP error on its next call: a send right after one
+     * to a closed port fails at once, and the protocol hears it; the endpoint lives on.
+     */
+    @Test
+    void aSendThatFailsAtOnceIsReportedToErrorReceived() {
+        Asyncio.run(() -> {
+            InetSocketAddress nobody = loopback(unusedPort());
+            DatagramEndpoint<UdpTest.Datagrams> e = Net.createDatagramEndpoint(UdpTest.Datagrams::new, null, nobody);
+            // One callback: the loop does not read the error between the two sends.
+            io.jasyncio.Future<Void> sent = Asyncio.getRunningLoop().createFuture();
+            Asyncio.getRunningLoop().callSoon(() -> {
+                e.transport().sendto(ascii("first"));
+                e.transport().sendto(ascii("second"));
+                sent.setResult(null);
+            });
+            sent.await();
+            assertEquals(1, e.protocol().errors.size(), "the second send's failure");
+            assertInstanceOf(java.net.PortUnreachableException.class, e.protocol().errors.get(0));
+            assertFalse(e.transport().isClosing());
+            e.transport().close();
+            assertNull(e.protocol().lost.await());
+        });
+    }
+
+    /** As for a TCP connection: connectionMade was scheduled with the transport, so connectionLost follows. */
+    @Test
+    void anEndpointCancelledBeforeItsProtocolIsConnectedStillEndsWithConnectionLost() {
+        Asyncio.run(() -> {
+            List<UdpTest.Datagrams> made = new ArrayList<>();
+            io.jasyncio.Task<DatagramEndpoint<UdpTest.Datagrams>> creating = Asyncio.createTask(() ->
+                    Net.createDatagramEndpoint(() -> {
+                        Asyncio.currentTask().cancel(); // cancelled while the endpoint is being made
+                        UdpTest.Datagrams d = new UdpTest.Datagrams();
+                        made.add(d);
+                        return d;
+                    }, loopback(0), null));
+            assertThrows(io.jasyncio.CancelledError.class, creating::await);
+            UdpTest.Datagrams protocol = made.get(0);
+            for (int i = 0; i < 3 && !protocol.lost.done(); i++) Asyncio.sleep(0);
+            assertNotNull(protocol.transport, "connectionMade ran");
+            assertTrue(protocol.lost.done(), "connectionLost follows connectionMade");
+            assertNull(protocol.lost.result());
+            assertFalse(((DatagramChannel) protocol.transport.getExtraInfo("socket")).isOpen());
+        });
+    }
+
+    @Test
+    void anAddressAlreadyResolvedIsUsedAsItIsWithoutALookup() {
+        Asyncio.run(() -> {
+            // resolved, under a name that would not resolve: looking it up again would fail
+            InetSocketAddress named = new InetSocketAddress(
+                    java.net.InetAddress.getByAddress("no-such-host.invalid", new byte[] {127, 0, 0, 1}), 0);
+            DatagramEndpoint<UdpTest.Datagrams> e = Net.createDatagramEndpoint(UdpTest.Datagrams::new, named, null);
+            assertEquals(java.net.InetAddress.ofLiteral("127.0.0.1"),
+                    ((InetSocketAddress) e.transport().getExtraInfo("sockname")).getAddress());
+            e.transport().close();
+            e.protocol().lost.await();
+        });
+    }
+
+    @Test
     void endpointArgumentsAreCheckedAndUnresolvedAddressesResolved() {
         Asyncio.run(() -> {
             assertThrows(IllegalArgumentException.class, () -> Net.createDatagramEndpoint(UdpTest.Datagrams::new, null, null));
