@@ -75,6 +75,12 @@ class PipesTest {
         final List<String> events = new ArrayList<>();
         final Future<Throwable> lost = Asyncio.getRunningLoop().createFuture();
         Future<Void> resumed = Asyncio.getRunningLoop().createFuture();
+        WriteTransport transport;
+
+        @Override
+        public void connectionMade(WriteTransport t) {
+            transport = t;
+        }
 
         @Override
         public void pauseWriting() {
