@@ -84,6 +84,8 @@ class WritePipeStatesTest {
             assertEquals(List.of("pause"), c.protocol().events);
             t.abort();
             assertEquals(0, t.getWriteBufferSize(), "abort drops the buffer at once");
+            assertTrue(t.toString().contains("[closed "), t.toString());
+            t.abort(); // idempotent
             assertTrue(t.isClosing());
             assertNull(awaitLost(c.protocol()));
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> t.write(new byte[1]));
@@ -152,6 +154,8 @@ class WritePipeStatesTest {
             assertEquals(2 << 20, drain(Channels.newInputStream(pipe.source())), "writelines wrote both, then EOF");
             assertNull(awaitLost(c.protocol()));
             assertEquals(name + "[closed " + end + ", write buffer 0]", t.toString());
+            Asyncio.sleep(Duration.ZERO);
+            assertEquals(List.of("pause", "resume", "lost null"), c.protocol().events);
             pipe.source().close();
         });
     }
@@ -185,6 +189,97 @@ class WritePipeStatesTest {
             out.transport().close();
             assertNull(in.protocol().lost.await());
             assertNull(out.protocol().lost.await());
+        });
+    }
+
+    @ParameterizedTest(name = "thread={0}")
+    @ValueSource(booleans = {false, true})
+    void closingAnEmptyPipeIsClosedAtOnceAndTheOwnersCloseAfterwardsChangesNothing(boolean thread) {
+        Asyncio.run(() -> {
+            Pipe pipe = Pipe.open();
+            PipeConnection<WriteTransport, Source> c = connect(thread, pipe);
+            WriteTransport t = c.transport();
+            t.close();
+            assertTrue(t.toString().contains("[closed "), t.toString());
+            assertNull(awaitLost(c.protocol()));
+            // A subprocess transport closes each pipe as owner, including pipes already lost.
+            io.jasyncio.internal.PipeAccess.get().closeByOwner(t);
+            t.abort();
+            Asyncio.sleep(Duration.ZERO);
+            assertEquals(List.of("lost null"), c.protocol().events);
+            assertEquals(-1, Channels.newInputStream(pipe.source()).read(), "the reader saw EOF");
+            pipe.source().close();
+        });
+    }
+
+    /** The owner's close (a subprocess closing its child's stdin) waits for the buffer, and later writes are still allowed drops. */
+    @ParameterizedTest(name = "thread={0}")
+    @ValueSource(booleans = {false, true})
+    void theOwnersCloseAfterALossChangesNothing(boolean thread) {
+        Asyncio.run(() -> {
+            Pipe pipe = Pipe.open();
+            PipeConnection<WriteTransport, Source> c = connect(thread, pipe);
+            WriteTransport t = c.transport();
+            pipe.source().close();
+            t.write(new byte[100]);
+            assertInstanceOf(IOException.class, awaitLost(c.protocol()));
+            io.jasyncio.internal.PipeAccess.get().closeByOwner(t);
+            Asyncio.sleep(Duration.ZERO);
+            assertEquals(1, c.protocol().events.size(), c.protocol().events.toString());
+        });
+    }
+
+    @ParameterizedTest(name = "thread={0}")
+    @ValueSource(booleans = {false, true})
+    void aConnectionMadeThatThrowsIsReportedAndClosesThePipeWithItsError(boolean thread) {
+        Asyncio.run(() -> {
+            List<io.jasyncio.ErrorContext> errors = ReadPipeCallbacksTest.captureErrors();
+            Pipe pipe = Pipe.open();
+            IllegalStateException boom = new IllegalStateException("boom");
+            Source[] made = new Source[1];
+            java.util.function.Supplier<Source> factory = () -> made[0] = new Source() {
+                @Override
+                public void connectionMade(WriteTransport t) {
+                    throw boom;
+                }
+            };
+            PipeConnection<WriteTransport, Source> c = thread
+                    ? Pipes.connectWritePipe(factory, Channels.newOutputStream(pipe.sink()))
+                    : Pipes.connectWritePipe(factory, pipe.sink());
+            assertTrue(c.transport().isClosing());
+            assertSame(boom, awaitLost(made[0]));
+            assertEquals(1, errors.size(), errors.toString());
+            assertSame(boom, errors.get(0).exception());
+            assertTrue(errors.get(0).message().contains("connectionMade() failed"), errors.get(0).message());
+            assertEquals(-1, Channels.newInputStream(pipe.source()).read(), "the pipe was released: EOF");
+            pipe.source().close();
+        });
+    }
+
+    /**
+     * The reader's end closed (a child exited) while bytes were still buffered: they are lost,
+     * and the protocol hears it as an error; with nothing buffered the pipe just closes.
+     */
+    @ParameterizedTest(name = "buffered={0}")
+    @ValueSource(booleans = {false, true})
+    void theReadersEndClosingWithBytesStillBufferedIsAnError(boolean buffered) {
+        Asyncio.run(() -> {
+            Pipe pipe = Pipe.open();
+            PipeConnection<WriteTransport, Source> c = connect(false, pipe);
+            WriteTransport t = c.transport();
+            if (buffered) t.write(new byte[1 << 20]);
+            long left = t.getWriteBufferSize();
+            assertEquals(buffered, left > 0);
+            io.jasyncio.internal.PipeAccess.get().peerClosed(t);
+            assertEquals(0, t.getWriteBufferSize());
+            Throwable exc = awaitLost(c.protocol());
+            if (buffered) {
+                assertInstanceOf(IOException.class, exc);
+                assertTrue(exc.getMessage().contains("Broken pipe") && exc.getMessage().contains(left + " bytes"), exc.getMessage());
+            } else {
+                assertNull(exc);
+            }
+            pipe.source().close();
         });
     }
 }
