@@ -221,4 +221,44 @@ class ThreadReadPipeTest {
             closed.sink().close();
         }
     }
+
+    @Test
+    void aReadErrorClosesThePipeWithIt() {
+        Asyncio.run(() -> {
+            IOException failure = new IOException("read failed");
+            InputStream failing = new InputStream() {
+                @Override
+                public int read() throws IOException {
+                    throw failure;
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    throw failure;
+                }
+            };
+            Hooked p = new Hooked();
+            PipeConnection<ReadTransport, Hooked> c = Pipes.connectReadPipe(() -> p, failing);
+            assertSame(failure, ReadPipeCallbacksTest.awaitLost(p));
+            assertEquals(List.of("made", "lost read failed"), p.events);
+            ((ThreadReadPipe) c.transport()).thread().join(10_000);
+        });
+    }
+
+    /** Paused from connectionMade, then closed: resuming the closed pipe never starts its reader thread. */
+    @Test
+    void resumingAClosedPipeThatNeverReadDoesNotStartItsThread() {
+        Asyncio.run(() -> {
+            Fed in = new Fed();
+            Hooked p = new Hooked();
+            p.onMade = ReadTransport::pauseReading;
+            PipeConnection<ReadTransport, Hooked> c = Pipes.connectReadPipe(() -> p, in);
+            c.transport().close();
+            c.transport().resumeReading();
+            assertNull(ReadPipeCallbacksTest.awaitLost(p));
+            assertEquals(Thread.State.NEW, ((ThreadReadPipe) c.transport()).thread().getState());
+            assertEquals(0, in.entered.get());
+            assertTrue(in.closed);
+        });
+    }
 }

@@ -11,8 +11,10 @@ import java.nio.channels.Channels;
 import java.nio.channels.Pipe;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -260,25 +262,82 @@ class WritePipeStatesTest {
      * The reader's end closed (a child exited) while bytes were still buffered: they are lost,
      * and the protocol hears it as an error; with nothing buffered the pipe just closes.
      */
-    @ParameterizedTest(name = "buffered={0}")
-    @ValueSource(booleans = {false, true})
-    void theReadersEndClosingWithBytesStillBufferedIsAnError(boolean buffered) {
+    @ParameterizedTest(name = "thread={0} buffered={1}")
+    @CsvSource({"false,false", "false,true", "true,false", "true,true"})
+    void theReadersEndClosingWithBytesStillBufferedIsAnError(boolean thread, boolean buffered) {
         Asyncio.run(() -> {
             Pipe pipe = Pipe.open();
-            PipeConnection<WriteTransport, Source> c = connect(false, pipe);
+            PipeConnection<WriteTransport, Source> c = connect(thread, pipe);
             WriteTransport t = c.transport();
             if (buffered) t.write(new byte[1 << 20]);
             long left = t.getWriteBufferSize();
             assertEquals(buffered, left > 0);
             io.jasyncio.internal.PipeAccess.get().peerClosed(t);
-            assertEquals(0, t.getWriteBufferSize());
+            // The thread decides once its write in progress returns: the reader really goes away.
+            if (thread && buffered) pipe.source().close();
             Throwable exc = awaitLost(c.protocol());
+            assertEquals(0, t.getWriteBufferSize());
             if (buffered) {
                 assertInstanceOf(IOException.class, exc);
-                assertTrue(exc.getMessage().contains("Broken pipe") && exc.getMessage().contains(left + " bytes"), exc.getMessage());
+                if (!thread) {
+                    assertTrue(exc.getMessage().contains("Broken pipe") && exc.getMessage().contains(left + " bytes"),
+                            exc.getMessage());
+                }
             } else {
                 assertNull(exc);
             }
+            pipe.source().close();
+        });
+    }
+
+    /** The reader goes away while bytes wait in the selector pipe's buffer: the failed flush empties it. */
+    @Test
+    void aReaderGoneWhileBytesAreBufferedEndsThePipeWithAnEmptyBuffer() {
+        Asyncio.run(() -> {
+            Pipe pipe = Pipe.open();
+            PipeConnection<WriteTransport, Source> c = connect(false, pipe);
+            WriteTransport t = c.transport();
+            t.write(new byte[1 << 20]);
+            assertTrue(t.getWriteBufferSize() > 0);
+            pipe.source().close(); // the sink becomes writable: the next flush fails
+            assertInstanceOf(IOException.class, awaitLost(c.protocol()));
+            assertEquals(0, t.getWriteBufferSize());
+            assertEquals(List.of("pause", "lost " + c.protocol().lost.result()), c.protocol().events);
+        });
+    }
+
+    /**
+     * Writes made while earlier ones are still buffered (partly written, the rest in the staging
+     * buffer and behind it) reach the reader after them, in order.
+     */
+    @Test
+    void writesMadeWhileEarlierOnesArePartlyWrittenArriveAfterThem() {
+        Asyncio.run(() -> {
+            Pipe pipe = Pipe.open();
+            PipeConnection<WriteTransport, Source> c = connect(false, pipe);
+            WriteTransport t = c.transport();
+            t.setWriteBufferLimits(64 << 20, 0);
+            byte[] all = PipesTest.pattern(3 << 20);
+            InputStream in = Channels.newInputStream(pipe.source());
+            java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+            int first = 1 << 20;
+            t.write(ByteBuffer.wrap(all, 0, first));
+            int at = first;
+            byte[] b = new byte[16 * 1024];
+            while (at < all.length) {
+                // Read a little, so the pipe takes part of the staged bytes, then write more.
+                long before = t.getWriteBufferSize();
+                int n = Asyncio.toThread(() -> in.read(b));
+                got.write(b, 0, n);
+                for (int i = 0; i < 1000 && t.getWriteBufferSize() == before; i++) Asyncio.sleep(Duration.ofMillis(1));
+                int len = Math.min(100_000, all.length - at);
+                t.write(ByteBuffer.wrap(all, at, len));
+                at += len;
+            }
+            t.close();
+            got.writeBytes(Asyncio.toThread(in::readAllBytes));
+            assertNull(awaitLost(c.protocol()));
+            assertArrayEquals(all, got.toByteArray());
             pipe.source().close();
         });
     }
