@@ -3,12 +3,14 @@ package io.jasyncio.net;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.jasyncio.Asyncio;
+import io.jasyncio.LogCapture;
 import io.jasyncio.internal.PipeAccess;
 import io.jasyncio.net.PipesTest.Sink;
 import io.jasyncio.net.PipesTest.Source;
 import java.nio.channels.Channels;
 import java.nio.channels.Pipe;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -78,5 +80,36 @@ class PipeOwnerAccessTest {
             in.sink().close();
             out.source().close();
         });
+    }
+
+    /**
+     * asyncio's LOG_THRESHOLD_FOR_CONNLOST_WRITES: after the reader went away, the fifth write
+     * dropped logs a warning (the first four do not); empty writes are no writes and do not count.
+     */
+    @Test
+    void theFifthWriteDroppedAfterALossLogsAWarningAndEmptyWritesDoNotCount() {
+        Asyncio.run(() -> {
+            Pipe pipe = Pipe.open();
+            PipeConnection<WriteTransport, Source> c = Pipes.connectWritePipe(Source::new, pipe.sink());
+            WriteTransport t = c.transport();
+            pipe.source().close();
+            t.write(new byte[100]);
+            assertInstanceOf(java.io.IOException.class, Asyncio.waitFor(c.protocol().lost, Duration.ofSeconds(10)));
+            LogCapture log = LogCapture.start();
+            try {
+                for (int i = 0; i < 10; i++) t.write(new byte[0]);
+                for (int i = 0; i < 4; i++) t.write(new byte[1]);
+                assertEquals(List.of(), dropWarnings(log));
+                t.write(new byte[1]);
+                assertEquals(1, dropWarnings(log).size());
+                assertTrue(dropWarnings(log).get(0).contains(t.toString()), dropWarnings(log).toString());
+            } finally {
+                log.stop();
+            }
+        });
+    }
+
+    private static List<String> dropWarnings(LogCapture log) {
+        return log.messages().stream().filter(m -> m.contains("data dropped")).toList();
     }
 }
