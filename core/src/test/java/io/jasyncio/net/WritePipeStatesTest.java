@@ -272,6 +272,12 @@ class WritePipeStatesTest {
             if (buffered) t.write(new byte[1 << 20]);
             long left = t.getWriteBufferSize();
             assertEquals(buffered, left > 0);
+            if (thread && !buffered) {
+                // The idle writer thread waits for work: the news must wake it.
+                Thread writer = ((ThreadWritePipe) t).thread();
+                for (int i = 0; i < 2000 && writer.getState() != Thread.State.WAITING; i++) Asyncio.sleep(Duration.ofMillis(5));
+                assertEquals(Thread.State.WAITING, writer.getState());
+            }
             io.jasyncio.internal.PipeAccess.get().peerClosed(t);
             // The thread decides once its write in progress returns: the reader really goes away.
             if (thread && buffered) pipe.source().close();
