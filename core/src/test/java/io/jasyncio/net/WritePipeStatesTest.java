@@ -84,6 +84,12 @@ class WritePipeStatesTest {
             t.write(new byte[size]); // nobody reads yet: most of it stays buffered
             assertTrue(t.getWriteBufferSize() > 0);
             assertEquals(List.of("pause"), c.protocol().events);
+            if (thread) {
+                // Abort while the thread is inside its write of the copy (the pipe is full).
+                Thread writer = ((ThreadWritePipe) t).thread();
+                for (int i = 0; i < 2000 && !PipesTest.blockedInWrite(writer); i++) Asyncio.sleep(Duration.ofMillis(5));
+                assertTrue(PipesTest.blockedInWrite(writer));
+            }
             t.abort();
             assertEquals(0, t.getWriteBufferSize(), "abort drops the buffer at once");
             assertTrue(t.toString().contains("[closed "), t.toString());
