@@ -64,7 +64,7 @@ public final class Pipes {
         P protocol = protocolFactory.get();
         Future<Void> waiter = loop.createFuture();
         ReadPipe t = new SelectorReadPipe(loop, source, protocol, waiter);
-        waiter.await();
+        awaitConnected(waiter, t);
         return new PipeConnection<>(t, protocol);
     }
 
@@ -80,7 +80,7 @@ public final class Pipes {
         P protocol = protocolFactory.get();
         Future<Void> waiter = loop.createFuture();
         ReadPipe t = new ThreadReadPipe(loop, in, "read-" + COUNTER.incrementAndGet(), protocol, waiter);
-        waiter.await();
+        awaitConnected(waiter, t);
         return new PipeConnection<>(t, protocol);
     }
 
@@ -115,7 +115,7 @@ public final class Pipes {
         P protocol = protocolFactory.get();
         Future<Void> waiter = loop.createFuture();
         WritePipe t = new SelectorWritePipe(loop, sink, protocol, waiter);
-        waiter.await();
+        awaitConnected(waiter, t);
         return new PipeConnection<>(t, protocol);
     }
 
@@ -131,7 +131,7 @@ public final class Pipes {
         P protocol = protocolFactory.get();
         Future<Void> waiter = loop.createFuture();
         WritePipe t = new ThreadWritePipe(loop, out, "write-" + COUNTER.incrementAndGet(), protocol, waiter);
-        waiter.await();
+        awaitConnected(waiter, t);
         return new PipeConnection<>(t, protocol);
     }
 
@@ -147,6 +147,19 @@ public final class Pipes {
         Objects.requireNonNull(path, "path");
         OutputStream out = Resolver.awaitIo(Asyncio.getRunningLoop().runInExecutor(null, () -> Files.newOutputStream(path)));
         return connectWritePipe(protocolFactory, out);
+    }
+
+    /**
+     * Waits for {@code connectionMade}; if the wait ends otherwise (the caller is cancelled), closes
+     * the transport nobody else holds, as asyncio's {@code connect_read_pipe} does.
+     */
+    private static void awaitConnected(Future<Void> waiter, BaseTransport t) {
+        try {
+            waiter.await();
+        } catch (Throwable e) {
+            t.close();
+            throw e;
+        }
     }
 
     private static void prepare(EventLoop loop, SelectableChannel ch) throws IOException {

@@ -30,7 +30,13 @@ abstract sealed class WritePipe implements WriteTransport permits SelectorWriteP
     long bufferSize;
     boolean closing;
     private boolean closeCalled;
+    /** 1 once {@code connectionLost} is scheduled (asyncio's {@code _conn_lost} at its first increment). */
     int connLost;
+    /**
+     * Writes dropped because the pipe was closing or lost: asyncio counts them in
+     * {@code _conn_lost} too, but here that would stop a closing pipe from writing its buffer.
+     */
+    private int dropped;
 
     WritePipe(EventLoop loop, WritePipeProtocol protocol, Future<Void> waiter) {
         this.loop = loop;
@@ -129,10 +135,10 @@ abstract sealed class WritePipe implements WriteTransport permits SelectorWriteP
         if (closeCalled) throw new IllegalStateException("Cannot call write() after close(), writeEof() or abort(): " + this);
         if (!data.hasRemaining()) return;
         if (connLost > 0 || closing) {
-            if (connLost >= LOG_THRESHOLD_FOR_CONNLOST_WRITES) {
+            if (connLost + dropped >= LOG_THRESHOLD_FOR_CONNLOST_WRITES) {
                 LOG.log(System.Logger.Level.WARNING, "pipe closed by peer or write raised an exception: data dropped: {0}", this);
             }
-            connLost++;
+            dropped++;
             data.position(data.limit());
             return;
         }

@@ -71,10 +71,16 @@ class PipesTest {
     }
 
     /** Records a write pipe's flow control. */
-    static final class Source implements WritePipeProtocol {
+    static class Source implements WritePipeProtocol {
         final List<String> events = new ArrayList<>();
         final Future<Throwable> lost = Asyncio.getRunningLoop().createFuture();
         Future<Void> resumed = Asyncio.getRunningLoop().createFuture();
+        WriteTransport transport;
+
+        @Override
+        public void connectionMade(WriteTransport t) {
+            transport = t;
+        }
 
         @Override
         public void pauseWriting() {

@@ -1,0 +1,88 @@
+package io.jasyncio.net;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.jasyncio.Asyncio;
+import io.jasyncio.LogCapture;
+import io.jasyncio.net.PipesTest.Source;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.Pipe;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The thread-served write pipe: its writer thread's batches and its end. */
+@Timeout(30)
+class ThreadWritePipeTest {
+
+    /** Writes queued while the thread is inside an earlier write go out after it, whole and in order. */
+    @Test
+    void writesQueuedWhileTheThreadIsWritingArriveWholeAndInOrder() {
+        Asyncio.run(() -> {
+            CountDownLatch inFirstWrite = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            ByteArrayOutputStream written = new ByteArrayOutputStream();
+            OutputStream held = new OutputStream() {
+                @Override
+                public void write(int b) {
+                    throw new UnsupportedOperationException();
+                }
+
+                @Override
+                public synchronized void write(byte[] b, int off, int len) {
+                    if (inFirstWrite.getCount() > 0) {
+                        inFirstWrite.countDown();
+                        try {
+                            release.await(20, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                    written.write(b, off, len);
+                }
+            };
+            PipeConnection<WriteTransport, Source> c = Pipes.connectWritePipe(Source::new, held);
+            WriteTransport t = c.transport();
+            byte[] all = PipesTest.pattern(30_000);
+            t.write(java.util.Arrays.copyOfRange(all, 0, 10_000));
+            assertTrue(Asyncio.toThread(() -> inFirstWrite.await(20, TimeUnit.SECONDS)));
+            t.write(java.util.Arrays.copyOfRange(all, 10_000, 20_000)); // queued behind the first
+            t.write(java.util.Arrays.copyOfRange(all, 20_000, 30_000));
+            assertEquals(30_000, t.getWriteBufferSize());
+            release.countDown();
+            t.close();
+            assertNull(Asyncio.waitFor(c.protocol().lost, Duration.ofSeconds(10)));
+            assertEquals(0, t.getWriteBufferSize());
+            synchronized (held) {
+                assertArrayEquals(all, written.toByteArray());
+            }
+        });
+    }
+
+    /** A write pipe closed before the loop closes is not "left open": no warning, and its stream is closed. */
+    @Test
+    void aClosedThreadWritePipeIsNotReleasedAgainWhenTheLoopCloses() throws Exception {
+        Pipe pipe = Pipe.open();
+        LogCapture log = LogCapture.start();
+        try {
+            Asyncio.run(() -> {
+                PipeConnection<WriteTransport, Source> c =
+                        Pipes.connectWritePipe(Source::new, Channels.newOutputStream(pipe.sink()));
+                c.transport().close();
+                assertNull(Asyncio.waitFor(c.protocol().lost, Duration.ofSeconds(10)));
+                ((ThreadWritePipe) c.transport()).thread().join(10_000);
+            });
+            assertFalse(pipe.sink().isOpen());
+            List<String> leftOpen = log.messages().stream().filter(m -> m.contains("left open")).toList();
+            assertEquals(List.of(), leftOpen);
+        } finally {
+            log.stop();
+            pipe.source().close();
+        }
+    }
+}
