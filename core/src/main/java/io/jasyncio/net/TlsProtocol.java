@@ -76,6 +76,12 @@ final class TlsProtocol implements Protocol {
     /** The peer's EOF arrived while delivery was paused; it is delivered after the data. */
     private boolean eofPending;
     private boolean shutdownTimedOut;
+    /**
+     * What ended the connection from this side (a TLS error, an exception from the application's
+     * protocol): as asyncio's {@code _fatal_error}, the application's {@code connectionLost} gets
+     * it, not the null of the raw transport's abort, which would read as a clean end.
+     */
+    private Throwable failure;
     private TimerHandle handshakeTimer;
     private TimerHandle shutdownTimer;
 
@@ -158,7 +164,7 @@ final class TlsProtocol implements Protocol {
         waiter = null;
         if (appConnected) {
             appConnected = false;
-            if (exc == null && shutdownTimedOut) exc = new TimeoutError("TLS shutdown timed out");
+            if (exc == null) exc = failure != null ? failure : shutdownTimedOut ? new TimeoutError("TLS shutdown timed out") : null;
             try {
                 app.connectionLost(exc);
             } catch (Throwable t) {
@@ -355,16 +361,19 @@ final class TlsProtocol implements Protocol {
     private void protocolError(Throwable t, String message) {
         loop.callExceptionHandler(SelectorTransport.errorContext(message, t, appTransport, app));
         failed = true;
+        failure = t;
         raw.abort();
     }
 
     /**
-     * A TLS failure: the waiter (client side) fails with it and the connection is aborted. Like
+     * A TLS failure: the waiter (client side) fails with it, the connection is aborted and the
+     * application (when connected) hears it in {@code connectionLost}. Like
      * asyncio, a failed handshake is logged at debug level only: it is the peer's doing.
      */
     private void fail(Exception e) {
         if (failed) return;
         failed = true;
+        failure = e;
         LOG.log(System.Logger.Level.DEBUG, () -> "TLS failure on " + raw, e);
         Future<Void> w = waiter;
         waiter = null;

@@ -1,0 +1,196 @@
+package io.jasyncio.net;
+
+import static io.jasyncio.net.Recorder.ascii;
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.jasyncio.AsyncRunnable;
+import io.jasyncio.Asyncio;
+import io.jasyncio.EventLoop;
+import io.jasyncio.Future;
+import io.jasyncio.RunOptions;
+import io.jasyncio.TimeoutError;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A {@link TlsProtocol}'s life from the handshake to the close, on a {@link TlsPair} in memory
+ * under virtual time: timers, writes before the handshake finishes, closing at each stage, the
+ * peer's close_notify, and failures after the handshake.
+ */
+@Timeout(30)
+class TlsLifecycleTest extends TlsTestBase {
+    private static void virtual(AsyncRunnable body) {
+        Asyncio.run(body, RunOptions.defaults().virtualTime(true));
+    }
+
+    /** The exception the handshake's waiter failed with (await wraps a checked one). */
+    private static SSLHandshakeException handshakeFailure(Future<Void> handshake) {
+        Throwable e = assertThrows(CompletionException.class, handshake::await).getCause();
+        return assertInstanceOf(SSLHandshakeException.class, e);
+    }
+
+    private static TlsOptions client() {
+        return TlsOptions.of(certs.client());
+    }
+
+    private static TlsOptions server() {
+        return TlsOptions.of(certs.server());
+    }
+
+    @Test
+    void aFinishedHandshakeStopsItsTimer() {
+        virtual(() -> {
+            TlsPair p = TlsPair.connect(Asyncio.getRunningLoop(), client().withHandshakeTimeout(Duration.ofSeconds(1)),
+                    server().withHandshakeTimeout(Duration.ofSeconds(1)), new TlsPair.App(), new TlsPair.App());
+            Asyncio.sleep(10);
+            assertFalse(p.clientRaw.isClosing() || p.serverRaw.isClosing(), "a connection aborted after the handshake");
+            p.client.write(ascii("still up"));
+            p.settle();
+            assertEquals("still up", p.serverApp.text());
+        });
+    }
+
+    @Test
+    void aHandshakeThePeerNeverAnswersTimesOut() {
+        virtual(() -> {
+            EventLoop loop = Asyncio.getRunningLoop();
+            Future<Void> handshake = loop.createFuture();
+            TlsPair p = TlsPair.start(loop, client().withHandshakeTimeout(Duration.ofSeconds(2)), server(),
+                    new TlsPair.App(), new TlsPair.App(), handshake);
+            p.serverRaw.closing = true; // reads nothing: the ClientHello is never answered
+            SSLHandshakeException e = handshakeFailure(handshake);
+            assertTrue(e.getMessage().contains("longer than"), e.getMessage());
+            assertEquals(2.0, loop.time(), 1e-6);
+            assertTrue(p.clientRaw.aborted);
+        });
+    }
+
+    @Test
+    void thePeerClosingDuringTheHandshakeFailsTheWaiterAndAborts() {
+        virtual(() -> {
+            EventLoop loop = Asyncio.getRunningLoop();
+            Future<Void> handshake = loop.createFuture();
+            TlsPair p = TlsPair.start(loop, client(), server(), new TlsPair.App(), new TlsPair.App(), handshake);
+            p.serverRaw.close(); // its FIN reaches the client before any answer to the ClientHello
+            SSLHandshakeException e = handshakeFailure(handshake);
+            assertTrue(e.getMessage().contains("closed the connection during the TLS handshake"), e.getMessage());
+            assertTrue(p.clientRaw.aborted);
+            assertFalse(p.clientApp.made.done());
+        });
+    }
+
+    @Test
+    void writesMadeBeforeTheHandshakeFinishesAreSentInOrderOnceItDoes() {
+        virtual(() -> {
+            EventLoop loop = Asyncio.getRunningLoop();
+            Future<Void> handshake = loop.createFuture();
+            TlsPair p = TlsPair.start(loop, client(), server(), new TlsPair.App(), new TlsPair.App(), handshake);
+            Transport early = p.clientTls.appTransport;
+            early.write(ascii("ab"));
+            early.write(ByteBuffer.allocate(0));
+            ByteBuffer cd = ascii("cd");
+            early.write(cd);
+            assertFalse(cd.hasRemaining(), "the write took the bytes");
+            assertEquals(4, early.getWriteBufferSize(), "held back until the handshake finishes");
+            handshake.await();
+            assertEquals(0, early.getWriteBufferSize());
+            p.settle();
+            assertEquals("abcd", p.serverApp.text());
+        });
+    }
+
+    @Test
+    void closingDuringTheHandshakeAbortsAndFailsTheWaiter() {
+        virtual(() -> {
+            EventLoop loop = Asyncio.getRunningLoop();
+            Future<Void> handshake = loop.createFuture();
+            TlsPair p = TlsPair.start(loop, client(), server(), new TlsPair.App(), new TlsPair.App(), handshake);
+            p.clientTls.appTransport.close();
+            assertTrue(p.clientRaw.aborted, "no close_notify before the session exists");
+            handshakeFailure(handshake);
+            assertFalse(p.clientApp.made.done());
+        });
+    }
+
+    @Test
+    void thePeersCloseNotifyEndsTheConnectionWithEofThenConnectionLost() {
+        virtual(() -> {
+            TlsPair.App clientApp = new TlsPair.App();
+            clientApp.keepOpenOnEof = true; // no effect with TLS: logged, and the connection closes
+            TlsPair p = TlsPair.connect(Asyncio.getRunningLoop(), client(), server(), clientApp, new TlsPair.App());
+            p.server.write(ascii("bye"));
+            p.server.close();
+            assertTrue(p.server.isClosing());
+            p.settle();
+            assertEquals(List.of("data 3", "eof", "lost"), p.clientApp.summary());
+            assertEquals(List.of("eof", "lost"), p.serverApp.summary(), "the client's answering close_notify");
+            assertFalse(p.clientRaw.aborted || p.serverRaw.aborted, "both closed cleanly");
+        });
+    }
+
+    @Test
+    void aShutdownThePeerNeverAnswersTimesOutWithATimeoutError() {
+        virtual(() -> {
+            TlsPair p = TlsPair.connect(Asyncio.getRunningLoop(), client().withShutdownTimeout(Duration.ofSeconds(3)),
+                    server(), new TlsPair.App(), new TlsPair.App());
+            p.serverRaw.closing = true; // the server's socket reads nothing more (and writes nothing)
+            double t0 = Asyncio.getRunningLoop().time();
+            p.client.close();
+            assertInstanceOf(TimeoutError.class, p.clientApp.lost.await());
+            assertEquals(3.0, Asyncio.getRunningLoop().time() - t0, 1e-6);
+            assertTrue(p.clientRaw.aborted);
+        });
+    }
+
+    /**
+     * A record that fails to decrypt after the handshake ends the connection with the error, as
+     * asyncio's {@code _fatal_error} does: {@code connectionLost(null)} would tell a stream reader
+     * that the peer ended the stream cleanly (a truncation nobody notices).
+     */
+    @Test
+    void aCorruptRecordAfterTheHandshakeEndsTheConnectionWithTheTlsError() {
+        virtual(() -> {
+            TlsPair p = TlsPair.connect(Asyncio.getRunningLoop(), certs);
+            byte[] forged = new byte[5 + 64];
+            forged[0] = 23; // application_data
+            forged[1] = 3;
+            forged[2] = 3;
+            forged[4] = 64;
+            p.clientTls.dataReceived(ByteBuffer.wrap(forged));
+            assertInstanceOf(SSLException.class, p.clientApp.lost.await());
+            assertTrue(p.clientRaw.aborted);
+            assertInstanceOf(IOException.class, p.serverApp.lost.await(), "the server's side was reset");
+        });
+    }
+
+    /** As asyncio's {@code _fatal_error}: the protocol's exception reaches its own connectionLost. */
+    @Test
+    void aFailingDataReceivedAbortsAndEndsTheConnectionWithItsException() {
+        virtual(() -> {
+            IllegalStateException boom = new IllegalStateException("cannot parse");
+            TlsPair.App failing = new TlsPair.App() {
+                @Override
+                public void dataReceived(ByteBuffer data) {
+                    throw boom;
+                }
+            };
+            List<io.jasyncio.ErrorContext> handled = new java.util.ArrayList<>();
+            Asyncio.getRunningLoop().setExceptionHandler((l, ctx) -> handled.add(ctx));
+            TlsPair p = TlsPair.connect(Asyncio.getRunningLoop(), client(), server(), failing, new TlsPair.App());
+            p.server.write(ascii("x"));
+            assertSame(boom, failing.lost.await());
+            assertTrue(p.clientRaw.aborted);
+            assertEquals(1, handled.size());
+            assertEquals("Fatal error: protocol.dataReceived() call failed.", handled.get(0).message());
+            assertSame(p.client, handled.get(0).transport());
+            assertSame(failing, handled.get(0).protocol());
+        });
+    }
+}
