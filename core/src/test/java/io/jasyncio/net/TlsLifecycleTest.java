@@ -193,4 +193,131 @@ class TlsLifecycleTest extends TlsTestBase {
             assertSame(failing, handled.get(0).protocol());
         });
     }
+
+    @Test
+    void theHandshakeWaiterFailsWithTheIoErrorThatEndedTheConnection() {
+        virtual(() -> {
+            EventLoop loop = Asyncio.getRunningLoop();
+            Future<Void> reset = loop.createFuture();
+            TlsPair p = TlsPair.start(loop, client(), server(), new TlsPair.App(), new TlsPair.App(), reset);
+            p.serverRaw.abort();
+            Throwable e = assertThrows(CompletionException.class, reset::await).getCause();
+            assertEquals(IOException.class, e.getClass(), "the reset itself, not a handshake error: " + e);
+
+            Future<Void> odd = loop.createFuture();
+            TlsPair q = TlsPair.start(loop, client(), server(), new TlsPair.App(), new TlsPair.App(), odd);
+            IllegalStateException why = new IllegalStateException("odd");
+            q.clientTls.connectionLost(why);
+            assertSame(why, handshakeFailure(odd).getCause());
+            assertFalse(q.clientApp.lost.done(), "the application never connected");
+        });
+    }
+
+    @Test
+    void writingFlowControlReachesTheApplicationOnlyWhileItIsConnected() {
+        virtual(() -> {
+            EventLoop loop = Asyncio.getRunningLoop();
+            Future<Void> handshake = loop.createFuture();
+            TlsPair p = TlsPair.start(loop, client(), server(), new TlsPair.App(), new TlsPair.App(), handshake);
+            p.clientTls.pauseWriting();
+            p.clientTls.resumeWriting();
+            assertEquals(0, p.clientApp.pauses + p.clientApp.resumes, "not connected yet");
+            handshake.await();
+            p.clientTls.pauseWriting();
+            p.clientTls.resumeWriting();
+            assertEquals(1, p.clientApp.pauses);
+            assertEquals(1, p.clientApp.resumes);
+            p.clientTls.appTransport.abort();
+            p.clientApp.lost.await();
+            p.clientTls.pauseWriting();
+            p.clientTls.resumeWriting();
+            assertEquals(1, p.clientApp.pauses, "after connectionLost");
+            assertEquals(1, p.clientApp.resumes, "after connectionLost");
+        });
+    }
+
+    @Test
+    void aFailingConnectionLostIsReportedToTheExceptionHandler() {
+        virtual(() -> {
+            List<io.jasyncio.ErrorContext> handled = new java.util.ArrayList<>();
+            Asyncio.getRunningLoop().setExceptionHandler((l, ctx) -> handled.add(ctx));
+            IllegalStateException boom = new IllegalStateException("in connectionLost");
+            TlsPair.App failing = new TlsPair.App() {
+                @Override
+                public void connectionLost(Throwable exc) {
+                    super.connectionLost(exc);
+                    throw boom;
+                }
+            };
+            TlsPair p = TlsPair.connect(Asyncio.getRunningLoop(), client(), server(), failing, new TlsPair.App());
+            p.client.abort();
+            failing.lost.await();
+            p.settle();
+            assertEquals(1, handled.size());
+            assertEquals("protocol.connectionLost() failed", handled.get(0).message());
+            assertSame(boom, handled.get(0).exception());
+            assertSame(failing, handled.get(0).protocol());
+        });
+    }
+
+    /** The session exists but the application refused it: nothing it wrote early goes out. */
+    @Test
+    void aFailingConnectionMadeAbortsAndDropsTheEarlyWrites() {
+        virtual(() -> {
+            List<io.jasyncio.ErrorContext> handled = new java.util.ArrayList<>();
+            EventLoop loop = Asyncio.getRunningLoop();
+            loop.setExceptionHandler((l, ctx) -> handled.add(ctx));
+            IllegalStateException boom = new IllegalStateException("refused");
+            TlsPair.App refusing = new TlsPair.App() {
+                @Override
+                public void connectionMade(Transport t) {
+                    super.connectionMade(t);
+                    throw boom;
+                }
+            };
+            Future<Void> handshake = loop.createFuture();
+            TlsPair p = TlsPair.start(loop, client(), server(), refusing, new TlsPair.App(), handshake);
+            p.clientTls.appTransport.write(ascii("early"));
+            assertSame(boom, refusing.lost.await());
+            p.settle();
+            assertTrue(p.clientRaw.aborted);
+            assertEquals("", p.serverApp.text());
+            assertEquals("protocol.connectionMade() failed", handled.get(0).message());
+        });
+    }
+
+    @Test
+    void closingWhileReadingIsPausedStillCompletesTheShutdownAndDropsTheData() {
+        virtual(() -> {
+            TlsPair p = TlsPair.connect(Asyncio.getRunningLoop(), certs);
+            p.client.pauseReading();
+            p.server.write(ascii("unread"));
+            p.settle();
+            p.client.close();
+            p.settle();
+            assertEquals(List.of("eof", "lost"), p.clientApp.summary(), "the data dropped, the server's close_notify taken");
+            assertFalse(p.clientRaw.aborted, "closed after the close_notify exchange, not by the timeout");
+            assertEquals(List.of("eof", "lost"), p.serverApp.summary());
+        });
+    }
+
+    /** Reading paused before the session exists stops the delivery, not the handshake. */
+    @Test
+    void readingPausedBeforeTheHandshakeFinishesHoldsTheDataNotTheHandshake() {
+        virtual(() -> {
+            EventLoop loop = Asyncio.getRunningLoop();
+            Future<Void> handshake = loop.createFuture();
+            TlsPair p = TlsPair.start(loop, client(), server(), new TlsPair.App(), new TlsPair.App(), handshake);
+            Transport early = p.clientTls.appTransport;
+            early.pauseReading();
+            handshake.await();
+            p.settle();
+            p.serverApp.transport.write(ascii("held"));
+            p.settle();
+            assertEquals("", p.clientApp.text());
+            early.resumeReading();
+            p.settle();
+            assertEquals("held", p.clientApp.text());
+        });
+    }
 }

@@ -1,0 +1,138 @@
+package io.jasyncio.net;
+
+import static io.jasyncio.net.Recorder.ascii;
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.jasyncio.AsyncRunnable;
+import io.jasyncio.Asyncio;
+import io.jasyncio.EventLoop;
+import io.jasyncio.Future;
+import io.jasyncio.RunOptions;
+import java.nio.ByteBuffer;
+import java.util.List;
+import javax.net.ssl.SSLEngine;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The transport a TLS connection gives its application, on a {@link TlsPair} in memory. */
+@Timeout(30)
+class TlsAppTransportTest extends TlsTestBase {
+    private static void virtual(AsyncRunnable body) {
+        Asyncio.run(body, RunOptions.defaults().virtualTime(true));
+    }
+
+    /** A pair whose handshake has not run yet (its waiter is returned in {@code handshake[0]}). */
+    private static TlsPair starting(Future<?>[] handshake) {
+        EventLoop loop = Asyncio.getRunningLoop();
+        Future<Void> f = loop.createFuture();
+        handshake[0] = f;
+        return TlsPair.start(loop, TlsOptions.of(certs.client()), TlsOptions.of(certs.server()),
+                new TlsPair.App(), new TlsPair.App(), f);
+    }
+
+    @Test
+    void extraInfoAndToStringShowTheSessionOnceItExists() {
+        virtual(() -> {
+            Future<?>[] handshake = new Future<?>[1];
+            TlsPair p = starting(handshake);
+            Transport t = p.clientTls.appTransport;
+            assertEquals("TlsTransport[handshaking over Wire[open]]", t.toString());
+            assertNull(t.getExtraInfo("cipher"));
+            assertNull(t.getExtraInfo("peercert"));
+            assertSame(certs.client(), t.getExtraInfo("sslcontext"));
+            SSLEngine engine = assertInstanceOf(SSLEngine.class, t.getExtraInfo("ssl_object"));
+            assertTrue(engine.getUseClientMode());
+            assertSame(p.clientRaw, t.getExtraInfo("wire"), "other names are the raw transport's");
+            handshake[0].await();
+            assertEquals("TlsTransport[TLSv1.3 over Wire[open]]", t.toString());
+            assertEquals(engine.getSession().getCipherSuite(), t.getExtraInfo("cipher"));
+            assertEquals(certs.cert(), t.getExtraInfo("peercert"));
+            p.settle();
+            assertNull(p.serverApp.transport.getExtraInfo("peercert"), "the client presented no certificate");
+        });
+    }
+
+    @Test
+    void isReadingFollowsPauseResumeAndClose() {
+        virtual(() -> {
+            TlsPair p = TlsPair.connect(Asyncio.getRunningLoop(), certs);
+            assertTrue(p.client.isReading());
+            p.client.pauseReading();
+            assertFalse(p.client.isReading());
+            assertFalse(p.clientRaw.readingPaused, "the socket is still read: only delivery stops");
+            p.client.resumeReading();
+            assertTrue(p.client.isReading());
+            p.client.close();
+            assertFalse(p.client.isReading());
+            assertTrue(p.client.isClosing());
+        });
+    }
+
+    @Test
+    void theWriteBufferAndItsLimitsAreTheRawTransports() {
+        virtual(() -> {
+            TlsPair p = TlsPair.connect(Asyncio.getRunningLoop(), certs);
+            p.clientRaw.writeBufferSize = 1234;
+            assertEquals(1234, p.client.getWriteBufferSize());
+            p.client.setWriteBufferLimits(64, 16);
+            assertEquals(new WriteBufferLimits(64, 16), p.clientRaw.limits);
+            assertSame(p.clientRaw.limits, p.client.getWriteBufferLimits());
+        });
+    }
+
+    @Test
+    void writingAfterCloseOrAbortIsAnError() {
+        virtual(() -> {
+            TlsPair p = TlsPair.connect(Asyncio.getRunningLoop(), certs);
+            assertThrows(NullPointerException.class, () -> p.client.write((ByteBuffer) null));
+            p.client.close();
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> p.client.write(ascii("late")));
+            assertTrue(e.getMessage().contains("after close() or abort()"), e.getMessage());
+
+            TlsPair q = TlsPair.connect(Asyncio.getRunningLoop(), certs);
+            q.client.abort();
+            assertTrue(q.client.isClosing());
+            assertThrows(IllegalStateException.class, () -> q.client.write(ascii("late")));
+        });
+    }
+
+    /** The peer went away (the raw transport closes): writes are dropped quietly, as asyncio's. */
+    @Test
+    void writesOnceTheRawTransportIsClosingAreDropped() {
+        virtual(() -> {
+            TlsPair p = TlsPair.connect(Asyncio.getRunningLoop(), certs);
+            p.clientRaw.closing = true;
+            long before = p.clientRaw.written;
+            ByteBuffer data = ascii("dropped");
+            p.client.write(data);
+            assertFalse(data.hasRemaining(), "consumed");
+            assertEquals(before, p.clientRaw.written);
+        });
+    }
+
+    @Test
+    void writelinesSendsEachBufferInOrder() {
+        virtual(() -> {
+            TlsPair p = TlsPair.connect(Asyncio.getRunningLoop(), certs);
+            p.client.writelines(List.of(ascii("one "), ascii("two "), ascii("three")));
+            p.settle();
+            assertEquals("one two three", p.serverApp.text());
+        });
+    }
+
+    @Test
+    void setProtocolSwitchesWhereThePlaintextGoes() {
+        virtual(() -> {
+            TlsPair p = TlsPair.connect(Asyncio.getRunningLoop(), certs);
+            assertSame(p.clientApp, p.client.getProtocol());
+            assertThrows(NullPointerException.class, () -> p.client.setProtocol(null));
+            TlsPair.App next = new TlsPair.App();
+            p.client.setProtocol(next);
+            assertSame(next, p.client.getProtocol());
+            p.server.write(ascii("to the new one"));
+            p.settle();
+            assertEquals("to the new one", next.text());
+            assertEquals("", p.clientApp.text());
+        });
+    }
+}
