@@ -132,6 +132,8 @@ final class TlsPair {
         /** What {@link #getWriteBufferSize} reports. */
         long writeBufferSize;
         WriteBufferLimits limits = new WriteBufferLimits(0, 0);
+        /** When set, what is written collects here instead of reaching the peer. */
+        java.io.ByteArrayOutputStream capture;
         private boolean lost;
 
         Wire(EventLoop loop, Protocol protocol) {
@@ -144,6 +146,10 @@ final class TlsPair {
             if (closing) throw new IllegalStateException("write after close: the TLS layer checks isClosing()");
             ByteBuffer copy = ByteBuffer.allocate(data.remaining()).put(data).flip();
             written += copy.remaining();
+            if (capture != null) {
+                capture.write(copy.array(), 0, copy.limit());
+                return;
+            }
             Wire to = peer;
             inFlight++;
             loop.callSoon(() -> {
