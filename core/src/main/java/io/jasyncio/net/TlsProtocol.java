@@ -304,8 +304,7 @@ final class TlsProtocol implements Protocol {
         Future<Void> w = waiter;
         waiter = null;
         if (w != null && !w.done()) w.setResult(null);
-        if (failed) return;
-        try {
+        try { // a failing connectionMade (failed) sends nothing of what was written early
             while (!pending.isEmpty() && !failed) {
                 ByteBuffer b = pending.poll();
                 pendingSize -= b.remaining();
