@@ -158,12 +158,7 @@ class TlsLifecycleTest extends TlsTestBase {
     void aCorruptRecordAfterTheHandshakeEndsTheConnectionWithTheTlsError() {
         virtual(() -> {
             TlsPair p = TlsPair.connect(Asyncio.getRunningLoop(), certs);
-            byte[] forged = new byte[5 + 64];
-            forged[0] = 23; // application_data
-            forged[1] = 3;
-            forged[2] = 3;
-            forged[4] = 64;
-            p.clientTls.dataReceived(ByteBuffer.wrap(forged));
+            p.clientTls.dataReceived(forgedRecord());
             assertInstanceOf(SSLException.class, p.clientApp.lost.await());
             assertTrue(p.clientRaw.aborted);
             assertInstanceOf(IOException.class, p.serverApp.lost.await(), "the server's side was reset");
@@ -318,6 +313,72 @@ class TlsLifecycleTest extends TlsTestBase {
             early.resumeReading();
             p.settle();
             assertEquals("held", p.clientApp.text());
+        });
+    }
+
+    /** A forged record, as if from the peer: fails to decrypt. */
+    static ByteBuffer forgedRecord() {
+        byte[] forged = new byte[5 + 64];
+        forged[0] = 23; // application_data
+        forged[1] = 3;
+        forged[2] = 3;
+        forged[4] = 64;
+        return ByteBuffer.wrap(forged);
+    }
+
+    /** The FIN makes the waiting records go first; when one of them fails, no EOF follows. */
+    @Test
+    void aTlsErrorInTheRecordsBeforeAFinEndsTheConnectionWithoutAnEof() {
+        virtual(() -> {
+            TlsPair p = TlsPair.connect(Asyncio.getRunningLoop(), certs);
+            p.client.pauseReading();
+            p.clientTls.dataReceived(forgedRecord());
+            p.client.resumeReading(); // delivery scheduled; the FIN comes first
+            assertFalse(p.clientTls.eofReceived(), "the raw transport closes");
+            assertInstanceOf(SSLException.class, p.clientApp.lost.await());
+            assertFalse(p.clientApp.eof.done(), "an EOF after a TLS failure");
+        });
+    }
+
+    @Test
+    void aFailingEofReceivedAbortsAndEndsTheConnectionWithItsException() {
+        virtual(() -> {
+            List<io.jasyncio.ErrorContext> handled = new java.util.ArrayList<>();
+            Asyncio.getRunningLoop().setExceptionHandler((l, ctx) -> handled.add(ctx));
+            IllegalStateException boom = new IllegalStateException("in eofReceived");
+            TlsPair.App failing = new TlsPair.App() {
+                @Override
+                public boolean eofReceived() {
+                    throw boom;
+                }
+            };
+            TlsPair p = TlsPair.connect(Asyncio.getRunningLoop(), client(), server(), failing, new TlsPair.App());
+            p.server.close();
+            assertSame(boom, failing.lost.await());
+            assertTrue(p.clientRaw.aborted);
+            assertEquals("Fatal error: protocol.eofReceived() call failed.", handled.get(0).message());
+        });
+    }
+
+    /** The application resumes before the raw connection started: nothing runs the engine early. */
+    @Test
+    void resumingReadingBeforeTheConnectionStartsLeavesTheHandshakeToIt() {
+        virtual(() -> {
+            EventLoop loop = Asyncio.getRunningLoop();
+            Future<Void> handshake = loop.createFuture();
+            TlsPair p = TlsPair.create(loop, client(), server(), new TlsPair.App(), new TlsPair.App(), handshake);
+            p.clientTls.appTransport.pauseReading();
+            p.clientTls.appTransport.resumeReading();
+            Asyncio.sleep(0);
+            assertFalse(handshake.done());
+            assertFalse(p.clientApp.made.done(), "connected before any handshake");
+            p.begin();
+            handshake.await();
+            p.settle();
+            assertEquals(1, p.clientApp.connections);
+            p.serverApp.transport.write(ascii("ok"));
+            p.settle();
+            assertEquals("ok", p.clientApp.text());
         });
     }
 }

@@ -39,13 +39,23 @@ final class TlsPair {
         serverRaw.peer = clientRaw;
     }
 
+    /** Both sides made, their raw connections not started yet ({@link #begin}). */
+    static TlsPair create(EventLoop loop, TlsOptions clientOptions, TlsOptions serverOptions,
+                          App clientApp, App serverApp, Future<Void> handshake) {
+        return new TlsPair(loop, clientOptions, serverOptions, clientApp, serverApp, handshake);
+    }
+
     /** Both sides made, their raw connections started, the handshake under way (not awaited). */
     static TlsPair start(EventLoop loop, TlsOptions clientOptions, TlsOptions serverOptions,
                          App clientApp, App serverApp, Future<Void> handshake) {
-        TlsPair p = new TlsPair(loop, clientOptions, serverOptions, clientApp, serverApp, handshake);
-        p.serverTls.connectionMade(p.serverRaw);
-        p.clientTls.connectionMade(p.clientRaw);
-        return p;
+        return create(loop, clientOptions, serverOptions, clientApp, serverApp, handshake).begin();
+    }
+
+    /** Starts both raw connections: the server's, then the client's, which sends its hello. */
+    TlsPair begin() {
+        serverTls.connectionMade(serverRaw);
+        clientTls.connectionMade(clientRaw);
+        return this;
     }
 
     /** A pair whose handshake finished on both sides, with default options and recording applications. */
