@@ -50,6 +50,7 @@ class TlsShutdownTest extends TlsTestBase {
             p.server.close(); // its close_notify waits at the client with the data
             p.settle();
             assertEquals(List.of(), p.clientApp.events);
+            p.serverRaw.closing = true; // the server reads (and sends) nothing more: no FIN to wake the client
             double t0 = Asyncio.getRunningLoop().time();
             p.client.close();
             assertNull(p.clientApp.lost.await());
