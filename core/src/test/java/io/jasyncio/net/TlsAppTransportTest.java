@@ -135,4 +135,32 @@ class TlsAppTransportTest extends TlsTestBase {
             assertEquals("", p.clientApp.text());
         });
     }
+
+    /** asyncio's {@code _do_read__buffered} stops when the protocol closes its transport. */
+    @Test
+    void aBufferedProtocolThatClosesInBufferUpdatedGetsNoMorePlaintext() {
+        virtual(() -> {
+            List<Integer> updates = new java.util.ArrayList<>();
+            ByteBuffer small = ByteBuffer.allocate(100);
+            class Closing extends TlsPair.App implements BufferedProtocol {
+                @Override
+                public ByteBuffer getBuffer(int sizeHint) {
+                    assertTrue(sizeHint > 0);
+                    return small.clear();
+                }
+
+                @Override
+                public void bufferUpdated(int nbytes) {
+                    updates.add(nbytes);
+                    transport.close();
+                }
+            }
+            Closing app = new Closing();
+            TlsPair p = TlsPair.connect(Asyncio.getRunningLoop(), TlsOptions.of(certs.client()),
+                    TlsOptions.of(certs.server()), app, new TlsPair.App());
+            p.server.write(new byte[1000]); // one record, ten buffers' worth
+            p.settle();
+            assertEquals(List.of(100), updates);
+        });
+    }
 }
