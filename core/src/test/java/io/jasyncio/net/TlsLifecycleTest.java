@@ -130,7 +130,9 @@ class TlsLifecycleTest extends TlsTestBase {
             assertTrue(p.server.isClosing());
             p.settle();
             assertEquals(List.of("data 3", "eof", "lost"), p.clientApp.summary());
-            assertEquals(List.of("eof", "lost"), p.serverApp.summary(), "the client's answering close_notify");
+            assertEquals(List.of("eof", "lost"), p.serverApp.summary());
+            assertTrue(((javax.net.ssl.SSLEngine) p.server.getExtraInfo("ssl_object")).isInboundDone(),
+                    "the client answered with its close_notify, not with a bare FIN");
             assertFalse(p.clientRaw.aborted || p.serverRaw.aborted, "both closed cleanly");
         });
     }
@@ -379,6 +381,40 @@ class TlsLifecycleTest extends TlsTestBase {
             p.serverApp.transport.write(ascii("ok"));
             p.settle();
             assertEquals("ok", p.clientApp.text());
+        });
+    }
+
+    /** Server.closeClients right after an accept: the close waits for the raw connection, then closes it. */
+    @Test
+    void closingBeforeTheRawConnectionStartsClosesItAsItStarts() {
+        virtual(() -> {
+            EventLoop loop = Asyncio.getRunningLoop();
+            Future<Void> handshake = loop.createFuture();
+            TlsPair p = TlsPair.create(loop, client(), server(), new TlsPair.App(), new TlsPair.App(), handshake);
+            p.clientTls.appTransport.close();
+            p.begin();
+            assertTrue(p.clientRaw.isClosing());
+            assertFalse(p.clientRaw.aborted);
+            assertEquals(0, p.clientRaw.written, "no handshake on a connection nobody wants");
+            handshakeFailure(handshake);
+        });
+    }
+
+    /** The peer's close_notify and then its FIN wait while paused: the application hears one EOF. */
+    @Test
+    void aCloseNotifyFollowedByAFinWhilePausedIsOneEof() {
+        virtual(() -> {
+            TlsPair p = TlsPair.connect(Asyncio.getRunningLoop(), certs);
+            p.client.pauseReading();
+            p.server.write(ascii("last"));
+            p.server.close();
+            p.settle();
+            p.serverRaw.close(); // and its FIN, without waiting for our close_notify
+            p.settle();
+            assertEquals(List.of(), p.clientApp.events);
+            p.client.resumeReading();
+            p.settle();
+            assertEquals(List.of("data 4", "eof", "lost"), p.clientApp.summary());
         });
     }
 }
