@@ -163,4 +163,44 @@ class TlsAppTransportTest extends TlsTestBase {
             assertEquals(List.of(100), updates);
         });
     }
+
+    /** A VirtualMachineError from the application's protocol is not reported and swallowed: it leaves the loop. */
+    @Test
+    void aVirtualMachineErrorFromTheApplicationLeavesTheLoop() {
+        for (String callback : List.of("connectionMade", "dataReceived", "eofReceived", "connectionLost")) {
+            InternalError fatal = new InternalError(callback);
+            InternalError thrown = assertThrows(InternalError.class, () -> virtual(() -> {
+                TlsPair.App failing = new TlsPair.App() {
+                    @Override
+                    public void connectionMade(Transport t) {
+                        super.connectionMade(t);
+                        if (callback.equals("connectionMade")) throw fatal;
+                    }
+
+                    @Override
+                    public void dataReceived(ByteBuffer data) {
+                        if (callback.equals("dataReceived")) throw fatal;
+                    }
+
+                    @Override
+                    public boolean eofReceived() {
+                        if (callback.equals("eofReceived")) throw fatal;
+                        return false;
+                    }
+
+                    @Override
+                    public void connectionLost(Throwable exc) {
+                        if (callback.equals("connectionLost")) throw fatal;
+                    }
+                };
+                TlsPair p = TlsPair.connect(Asyncio.getRunningLoop(), TlsOptions.of(certs.client()),
+                        TlsOptions.of(certs.server()), failing, new TlsPair.App());
+                p.server.write(ascii("x"));
+                p.server.close();
+                p.settle();
+                Asyncio.sleep(60); // past the shutdown timeout: the connection is gone either way
+            }), callback);
+            assertSame(fatal, thrown, callback);
+        }
+    }
 }
