@@ -5,17 +5,13 @@ import io.jasyncio.Future;
 import io.jasyncio.TimeoutError;
 import io.jasyncio.TimerHandle;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
-import java.util.List;
 import java.util.Objects;
-import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
@@ -25,15 +21,15 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  *
  * <h2>Implementation notes</h2>
  * Everything runs on the loop thread, including the engine's delegated tasks (certificate checks,
- * key exchange), as asyncio runs OpenSSL in-thread. Ciphertext from the peer accumulates in
- * {@link #netIn} (kept in write mode); {@link #progress} drives the engine until it can do no more:
- * running tasks, sending handshake records, unwrapping records and handing plaintext to the
- * application. The application's protocol hears {@code connectionMade} when the handshake
+ * key exchange), as asyncio runs OpenSSL in-thread. The engine and its buffers are in
+ * {@link TlsRecords}, where ciphertext from the peer accumulates; {@link #progress} drives the
+ * engine until it can do no more: running tasks, sending handshake records, unwrapping records
+ * and handing plaintext to the application. The application's protocol hears {@code connectionMade} when the handshake
  * finishes (unless it is an upgrade, see {@link #callConnectionMade}), and its writes before that
  * wait in {@link #pending}.
  *
  * <p>Reading, as asyncio 3.11+: the application's {@code pauseReading} stops the delivery of
- * plaintext, not the socket; records that keep arriving wait in {@link #netIn}, and the raw
+ * plaintext, not the socket; records that keep arriving wait in {@link #records}, and the raw
  * transport stops reading only when that holds {@link #INCOMING_HIGH} bytes (resuming at
  * {@link #INCOMING_LOW}). An EOF from the peer while delivery is paused waits behind the data.
  *
@@ -44,13 +40,14 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  */
 final class TlsProtocol implements Protocol {
     private static final System.Logger LOG = System.getLogger("io.jasyncio.net");
-    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    private static final ByteBuffer EMPTY = TlsRecords.EMPTY;
     /** Ciphertext waiting for delivery at which the socket stops being read (asyncio's default). */
     static final int INCOMING_HIGH = 256 * 1024;
     static final int INCOMING_LOW = INCOMING_HIGH / 4;
 
     private final EventLoop loop;
     private final TlsOptions options;
+    private final TlsRecords records;
     private final SSLEngine engine;
     private Protocol app;
     private Future<Void> waiter;
@@ -63,9 +60,6 @@ final class TlsProtocol implements Protocol {
     final AppTransport appTransport = new AppTransport();
     private Transport raw;
 
-    private ByteBuffer netIn;
-    private ByteBuffer appIn;
-    private ByteBuffer netOut;
     private final ArrayDeque<ByteBuffer> pending = new ArrayDeque<>();
     private long pendingSize;
 
@@ -77,11 +71,17 @@ final class TlsProtocol implements Protocol {
     private boolean failed;
     /** The application paused reading: plaintext is not delivered until it resumes. */
     private boolean appReadingPaused;
-    /** We paused the raw transport because too much ciphertext waits in {@link #netIn}. */
+    /** We paused the raw transport because too much ciphertext waits in {@link #records}. */
     private boolean rawReadingPaused;
     /** The peer's EOF arrived while delivery was paused; it is delivered after the data. */
     private boolean eofPending;
     private boolean shutdownTimedOut;
+    /**
+     * What ended the connection from this side (a TLS error, an exception from the application's
+     * protocol): as asyncio's {@code _fatal_error}, the application's {@code connectionLost} gets
+     * it, not the null of the raw transport's abort, which would read as a clean end.
+     */
+    private Throwable failure;
     private TimerHandle handshakeTimer;
     private TimerHandle shutdownTimer;
 
@@ -99,35 +99,8 @@ final class TlsProtocol implements Protocol {
         this.options = options;
         this.app = Objects.requireNonNull(app, "the protocol factory returned null");
         this.waiter = waiter;
-        if (serverSide) {
-            engine = options.context().createSSLEngine();
-            engine.setUseClientMode(false);
-        } else {
-            String name = options.serverHostname() != null ? options.serverHostname() : peerHost;
-            engine = name == null || name.isEmpty()
-                    ? options.context().createSSLEngine()
-                    : options.context().createSSLEngine(name, peerPort);
-            engine.setUseClientMode(true);
-            if (name != null && !name.isEmpty()) {
-                SSLParameters p = engine.getSSLParameters();
-                if (!isIpLiteral(name)) p.setServerNames(List.of(new SNIHostName(name)));
-                p.setEndpointIdentificationAlgorithm("HTTPS");
-                engine.setSSLParameters(p);
-            }
-        }
-        int packet = engine.getSession().getPacketBufferSize();
-        netIn = ByteBuffer.allocate(packet);
-        netOut = ByteBuffer.allocate(packet);
-        appIn = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize());
-    }
-
-    private static boolean isIpLiteral(String host) {
-        try {
-            InetAddress.ofLiteral(host);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
+        records = new TlsRecords(options, serverSide, peerHost, peerPort);
+        engine = records.engine;
     }
 
     // ---- the raw transport's protocol ----
@@ -155,13 +128,7 @@ final class TlsProtocol implements Protocol {
 
     @Override
     public void dataReceived(ByteBuffer data) {
-        if (netIn.remaining() < data.remaining()) {
-            ByteBuffer bigger = ByteBuffer.allocate(netIn.position() + Math.max(data.remaining(), netIn.capacity()));
-            netIn.flip();
-            bigger.put(netIn);
-            netIn = bigger;
-        }
-        netIn.put(data);
+        records.received(data);
         progress();
     }
 
@@ -197,7 +164,7 @@ final class TlsProtocol implements Protocol {
         waiter = null;
         if (appConnected) {
             appConnected = false;
-            if (exc == null && shutdownTimedOut) exc = new TimeoutError("TLS shutdown timed out");
+            if (exc == null) exc = failure != null ? failure : shutdownTimedOut ? new TimeoutError("TLS shutdown timed out") : null;
             try {
                 app.connectionLost(exc);
             } catch (Throwable t) {
@@ -259,10 +226,10 @@ final class TlsProtocol implements Protocol {
         return handshakeDone && appReadingPaused && !appClosing;
     }
 
-    /** asyncio's {@code _control_ssl_reading}: bounds {@link #netIn} while delivery is paused. */
+    /** asyncio's {@code _control_ssl_reading}: bounds the ciphertext waiting while delivery is paused. */
     private void controlRawReading() {
         if (raw == null || eofPending || failed) return;
-        int waiting = netIn.position();
+        int waiting = records.waiting();
         if (!rawReadingPaused && waiting >= INCOMING_HIGH) {
             rawReadingPaused = true;
             raw.pauseReading();
@@ -286,29 +253,16 @@ final class TlsProtocol implements Protocol {
     /** One unwrap; false when no progress is possible without more data. */
     private boolean unwrap() throws SSLException {
         if (engine.isInboundDone()) return false;
-        netIn.flip();
-        SSLEngineResult r;
-        try {
-            r = engine.unwrap(netIn, appIn);
-        } finally {
-            netIn.compact();
-        }
+        SSLEngineResult r = records.unwrap();
         if (r.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.FINISHED && !handshakeDone) handshakeFinished();
         switch (r.getStatus()) {
             case BUFFER_UNDERFLOW -> {
-                int need = engine.getSession().getPacketBufferSize();
-                if (netIn.capacity() < need) {
-                    ByteBuffer bigger = ByteBuffer.allocate(need);
-                    netIn.flip();
-                    bigger.put(netIn);
-                    netIn = bigger;
-                }
+                records.fitPacket();
                 return false;
             }
             case BUFFER_OVERFLOW -> {
                 deliverAppData();
-                int need = engine.getSession().getApplicationBufferSize();
-                if (appIn.capacity() < need) appIn = ByteBuffer.allocate(need);
+                records.fitApplicationData();
                 return true;
             }
             case CLOSED -> {
@@ -332,20 +286,7 @@ final class TlsProtocol implements Protocol {
 
     /** Encrypts all of {@code src} (or one handshake record when it is empty) and sends it. */
     private boolean wrap(ByteBuffer src) throws SSLException {
-        boolean progressed = false;
-        while (true) {
-            netOut.clear();
-            SSLEngineResult r = engine.wrap(src, netOut);
-            if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-                netOut = ByteBuffer.allocate(Math.max(netOut.capacity() * 2, engine.getSession().getPacketBufferSize()));
-                continue;
-            }
-            netOut.flip();
-            if (netOut.hasRemaining() && !raw.isClosing()) raw.write(netOut);
-            progressed |= r.bytesConsumed() > 0 || r.bytesProduced() > 0;
-            if (r.getStatus() == SSLEngineResult.Status.CLOSED) return progressed;
-            if (!src.hasRemaining() || r.bytesConsumed() == 0 && r.bytesProduced() == 0) return progressed;
-        }
+        return records.wrap(src, raw);
     }
 
     private void handshakeFinished() {
@@ -363,8 +304,7 @@ final class TlsProtocol implements Protocol {
         Future<Void> w = waiter;
         waiter = null;
         if (w != null && !w.done()) w.setResult(null);
-        if (failed) return;
-        try {
+        try { // a failing connectionMade (failed) sends nothing of what was written early
             while (!pending.isEmpty() && !failed) {
                 ByteBuffer b = pending.poll();
                 pendingSize -= b.remaining();
@@ -376,11 +316,11 @@ final class TlsProtocol implements Protocol {
     }
 
     private void deliverAppData() {
-        appIn.flip();
+        ByteBuffer appIn = records.plaintext();
         try {
             if (appIn.hasRemaining() && appConnected && !appClosing) {
                 if (app instanceof BufferedProtocol bp) {
-                    deliverInto(bp);
+                    deliverInto(bp, appIn);
                 } else {
                     app.dataReceived(appIn);
                 }
@@ -389,12 +329,12 @@ final class TlsProtocol implements Protocol {
             SelectorTransport.rethrowIfFatal(t);
             protocolError(t, "Fatal error: protocol.dataReceived() call failed.");
         } finally {
-            appIn.clear();
+            records.clearPlaintext();
         }
     }
 
     /** asyncio's {@code _do_read__buffered}: copies the plaintext into the protocol's buffers. */
-    private void deliverInto(BufferedProtocol bp) {
+    private void deliverInto(BufferedProtocol bp, ByteBuffer appIn) {
         while (appIn.hasRemaining() && !appClosing && !failed) {
             ByteBuffer buf = StreamTransport.bufferOf(bp, appIn.remaining());
             int n = Math.min(buf.remaining(), appIn.remaining());
@@ -420,16 +360,19 @@ final class TlsProtocol implements Protocol {
     private void protocolError(Throwable t, String message) {
         loop.callExceptionHandler(SelectorTransport.errorContext(message, t, appTransport, app));
         failed = true;
+        failure = t;
         raw.abort();
     }
 
     /**
-     * A TLS failure: the waiter (client side) fails with it and the connection is aborted. Like
+     * A TLS failure: the waiter (client side) fails with it, the connection is aborted and the
+     * application (when connected) hears it in {@code connectionLost}. Like
      * asyncio, a failed handshake is logged at debug level only: it is the peer's doing.
      */
     private void fail(Exception e) {
         if (failed) return;
         failed = true;
+        failure = e;
         LOG.log(System.Logger.Level.DEBUG, () -> "TLS failure on " + raw, e);
         Future<Void> w = waiter;
         waiter = null;
@@ -477,7 +420,7 @@ final class TlsProtocol implements Protocol {
         }
         // Records already waiting may hold the peer's close_notify; not from inside a callback
         // of ours, though (the application may be closing from dataReceived).
-        if (netIn.position() > 0) loop.callSoon(this::progress);
+        if (records.waiting() > 0) loop.callSoon(this::progress);
     }
 
     // ---- the application's transport ----
@@ -563,7 +506,7 @@ final class TlsProtocol implements Protocol {
 
         /** Ciphertext received and not yet delivered (asyncio's {@code get_read_buffer_size}). */
         int readBufferSize() {
-            return netIn.position();
+            return records.waiting();
         }
 
         /** Whether the application was last told to pause writing (for the sendfile fallback). */

@@ -289,4 +289,56 @@ class TlsFlowTest extends TlsTestBase {
             server.waitClosed();
         });
     }
+
+    /**
+     * asyncio's {@code _control_ssl_reading}: the socket stops being read once the ciphertext
+     * waiting reaches {@link TlsProtocol#INCOMING_HIGH} and is read again once it is down to
+     * {@link TlsProtocol#INCOMING_LOW}, both bounds included. In memory, so the byte counts are exact.
+     */
+    @Test
+    void theSocketPausesAtTheIncomingHighWaterMarkAndResumesAtTheLowOne() {
+        Asyncio.run(() -> {
+            TlsPair.App sipper = new TlsPair.App() {
+                @Override
+                public void dataReceived(ByteBuffer data) {
+                    super.dataReceived(data);
+                    transport.pauseReading(); // one record per resumeReading()
+                }
+            };
+            TlsPair p = TlsPair.connect(Asyncio.getRunningLoop(), TlsOptions.of(certs.client()),
+                    TlsOptions.of(certs.server()), sipper, new TlsPair.App());
+            p.client.pauseReading();
+            p.serverRaw.capture = new java.io.ByteArrayOutputStream();
+            p.server.write(new byte[24 * 16384]);
+            byte[] records = p.serverRaw.capture.toByteArray();
+            List<Integer> ends = new ArrayList<>(); // where each TLS record ends in the stream
+            for (int at = 0; at < records.length; ) {
+                at += 5 + ((records[at + 3] & 0xff) << 8 | records[at + 4] & 0xff);
+                ends.add(at);
+            }
+            int k = 0;
+            while (ends.get(k) + TlsProtocol.INCOMING_LOW < TlsProtocol.INCOMING_HIGH) k++;
+            int total = ends.get(k) + TlsProtocol.INCOMING_LOW; // k + 1 records, then LOW bytes more
+            assertTrue(total >= TlsProtocol.INCOMING_HIGH + 1);
+
+            TlsProtocol.AppTransport tls = p.clientTls.appTransport;
+            p.clientTls.dataReceived(ByteBuffer.wrap(records, 0, TlsProtocol.INCOMING_HIGH - 1));
+            assertFalse(p.clientRaw.readingPaused, "one byte below the high-water mark");
+            p.clientTls.dataReceived(ByteBuffer.wrap(records, TlsProtocol.INCOMING_HIGH - 1, 1));
+            assertTrue(p.clientRaw.readingPaused, "at the high-water mark");
+            p.clientTls.dataReceived(ByteBuffer.wrap(records, TlsProtocol.INCOMING_HIGH, total - TlsProtocol.INCOMING_HIGH));
+            assertEquals(total, tls.readBufferSize());
+            for (int i = 0; i <= k; i++) {
+                assertTrue(p.clientRaw.readingPaused, "waiting " + tls.readBufferSize());
+                p.client.resumeReading();
+                p.settle();
+            }
+            assertEquals(TlsProtocol.INCOMING_LOW, tls.readBufferSize());
+            assertFalse(p.clientRaw.readingPaused, "at the low-water mark");
+            assertEquals(1, p.clientRaw.pauseReadingCalls);
+            assertEquals(1, p.clientRaw.resumeReadingCalls);
+            assertEquals(k + 1, sipper.events.size(), "one record delivered per resumeReading()");
+            p.client.abort();
+        });
+    }
 }

@@ -1,0 +1,77 @@
+package io.jasyncio.net;
+
+import static io.jasyncio.net.Recorder.ascii;
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.jasyncio.AsyncRunnable;
+import io.jasyncio.Asyncio;
+import io.jasyncio.RunOptions;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Closing a TLS connection (asyncio's {@code _start_shutdown}) when something already waits at
+ * this end: the peer's FIN, its close_notify, or a socket paused for too much ciphertext. Each
+ * must finish at once (virtual time stays at 0), not by the shutdown timeout.
+ */
+@Timeout(30)
+class TlsShutdownTest extends TlsTestBase {
+    private static void virtual(AsyncRunnable body) {
+        Asyncio.run(body, RunOptions.defaults().virtualTime(true));
+    }
+
+    private static TlsPair pausedClient() {
+        TlsPair p = TlsPair.connect(Asyncio.getRunningLoop(), certs);
+        p.client.pauseReading();
+        return p;
+    }
+
+    @Test
+    void closingWithTheSocketsEofPendingClosesAtOnce() {
+        virtual(() -> {
+            TlsPair p = pausedClient();
+            p.serverRaw.close(); // a bare FIN, no close_notify: it waits behind the (no) data
+            p.settle();
+            assertFalse(p.clientRaw.isClosing(), "kept open until the application has the data");
+            double t0 = Asyncio.getRunningLoop().time();
+            p.client.close();
+            assertNull(p.clientApp.lost.await());
+            assertEquals(t0, Asyncio.getRunningLoop().time(), "closed by the timeout, not at once");
+            assertFalse(p.clientRaw.aborted);
+        });
+    }
+
+    @Test
+    void closingWhenThePeersCloseNotifyAlreadyWaitsFinishesAtOnce() {
+        virtual(() -> {
+            TlsPair p = pausedClient();
+            p.server.write(ascii("unread"));
+            p.server.close(); // its close_notify waits at the client with the data
+            p.settle();
+            assertEquals(List.of(), p.clientApp.events);
+            p.serverRaw.closing = true; // the server reads (and sends) nothing more: no FIN to wake the client
+            double t0 = Asyncio.getRunningLoop().time();
+            p.client.close();
+            assertNull(p.clientApp.lost.await());
+            assertEquals(t0, Asyncio.getRunningLoop().time(), "closed by the timeout, not at once");
+            assertEquals(List.of("eof", "lost"), p.clientApp.summary(), "the data dropped after close()");
+        });
+    }
+
+    @Test
+    void closingResumesASocketPausedForTooMuchCiphertext() {
+        virtual(() -> {
+            TlsPair p = pausedClient();
+            p.server.write(new byte[TlsProtocol.INCOMING_HIGH + 64 * 1024]);
+            p.settle();
+            assertTrue(p.clientRaw.readingPaused);
+            p.client.close();
+            assertFalse(p.clientRaw.readingPaused, "the peer's close_notify can only come through a read socket");
+            assertEquals(1, p.clientRaw.resumeReadingCalls);
+            p.server.close();
+            assertNull(p.clientApp.lost.await());
+            assertEquals(List.of("eof", "lost"), p.clientApp.summary());
+        });
+    }
+}
