@@ -7,11 +7,11 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /** Captures what jasyncio logs through System.Logger (backed by java.util.logging in tests). */
-final class LogCapture extends Handler {
+public final class LogCapture extends Handler {
     private final List<LogRecord> records = new ArrayList<>();
     private final Logger logger = Logger.getLogger("io.jasyncio");
 
-    static LogCapture start() {
+    public static LogCapture start() {
         LogCapture c = new LogCapture();
         c.logger.addHandler(c);
         return c;
@@ -22,7 +22,7 @@ final class LogCapture extends Handler {
         records.add(record);
     }
 
-    synchronized List<String> messages() {
+    public synchronized List<String> messages() {
         List<String> out = new ArrayList<>();
         for (LogRecord r : records) {
             Object[] params = r.getParameters();
@@ -33,11 +33,11 @@ final class LogCapture extends Handler {
         return out;
     }
 
-    synchronized List<LogRecord> records() {
+    public synchronized List<LogRecord> records() {
         return new ArrayList<>(records);
     }
 
-    void stop() {
+    public void stop() {
         logger.removeHandler(this);
     }
 
