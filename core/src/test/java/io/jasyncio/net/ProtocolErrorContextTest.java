@@ -46,4 +46,24 @@ class ProtocolErrorContextTest {
             server.waitClosed();
         });
     }
+
+    @Test
+    void aVirtualMachineErrorFromConnectionLostEndsTheRunInsteadOfBeingReported() {
+        StackOverflowError fatal = new StackOverflowError("deep");
+        List<ErrorContext> handled = new ArrayList<>();
+        assertSame(fatal, assertThrows(StackOverflowError.class, () -> Asyncio.run(() -> {
+            Asyncio.getRunningLoop().setExceptionHandler((l, ctx) -> handled.add(ctx));
+            try (Server server = Net.createServer(Recorder::new, "127.0.0.1", 0)) {
+                Connection<Recorder> c = Net.createConnection(() -> new Recorder() {
+                    @Override
+                    public void connectionLost(Throwable exc) {
+                        throw fatal;
+                    }
+                }, "127.0.0.1", server.port());
+                c.transport().close(); // connectionLost runs in the next loop iteration
+                for (int i = 0; i < 5; i++) Asyncio.sleep(0);
+            }
+        })));
+        assertEquals(List.of(), handled, "a VirtualMachineError is not an error to report and go on from");
+    }
 }

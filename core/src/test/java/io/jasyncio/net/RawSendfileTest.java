@@ -55,6 +55,23 @@ class RawSendfileTest {
     }
 
     @Test
+    void badArgumentsAreRefusedAtOnceEvenWithDataWaitingInTheBuffer() throws IOException {
+        Path file = Files.write(dir.resolve("ten.bin"), "0123456789".getBytes());
+        Asyncio.run(() -> {
+            List<Recorder> accepted = new ArrayList<>();
+            try (Server server = Net.createServer(Recorder.collectedIn(accepted, Recorder::pausedOnConnect), "127.0.0.1", 0)) {
+                Connection<Recorder> c = Net.createConnection(Recorder::new, "127.0.0.1", server.port());
+                Transport t = c.transport();
+                t.write(new byte[16 << 20]); // the peer reads nothing: a sendfile would wait for it forever
+                assertTrue(t.getWriteBufferSize() > 0);
+                assertThrows(IllegalArgumentException.class, () -> sendfile(t, file, -1, 5));
+                assertThrows(IllegalArgumentException.class, () -> sendfile(t, file, 0, -1));
+                t.abort();
+            }
+        });
+    }
+
+    @Test
     void sendfileIsRefusedAfterWriteEofAndOnAClosingTransport() throws IOException {
         Path file = Files.write(dir.resolve("ten.bin"), "0123456789".getBytes());
         Asyncio.run(() -> {

@@ -45,6 +45,7 @@ class StreamClosingTest {
                 assertTrue(p.client.transport().getWriteBufferSize() > 0);
                 p.client.transport().close();
                 assertFalse(p.client.transport().isReading());
+                assertTrue(p.client.transport().toString().startsWith("StreamTransport[closing "), p.client.transport().toString());
                 p.peerSends("late");
                 p.client.transport().resumeReading(); // closing: no effect
                 assertFalse(p.client.transport().isReading());

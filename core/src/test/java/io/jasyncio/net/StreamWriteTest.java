@@ -99,6 +99,26 @@ class StreamWriteTest {
         }
     }
 
+    @Test
+    void aHighWaterMarkBelowTheDefaultPausesTheProtocolAsSoonAsTheBufferPassesIt() {
+        Asyncio.run(() -> {
+            List<Recorder> accepted = new ArrayList<>();
+            try (Server server = Net.createServer(Recorder.collectedIn(accepted, Recorder::pausedOnConnect), "127.0.0.1", 0)) {
+                Connection<Recorder> c = Net.createConnection(Recorder::new, "127.0.0.1", server.port());
+                Transport t = c.transport();
+                int high = 4096; // far below asyncio's default of 64 KiB
+                t.setWriteBufferLimits(high, 1024);
+                byte[] chunk = new byte[1024];
+                // the kernel's socket buffers absorb a few MiB first; bounded so a bug cannot spin
+                for (int i = 0; i < 100_000 && c.protocol().pauses == 0; i++) t.write(chunk);
+                assertEquals(1, c.protocol().pauses);
+                assertTrue(t.getWriteBufferSize() > high && t.getWriteBufferSize() <= high + chunk.length,
+                        "paused at " + t.getWriteBufferSize());
+                t.abort();
+            }
+        });
+    }
+
     private static long warnings(LogCapture logs) {
         return logs.messages().stream().filter(m -> m.contains("the connection is lost, data dropped")).count();
     }
