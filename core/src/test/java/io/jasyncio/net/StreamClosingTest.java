@@ -133,4 +133,68 @@ class StreamClosingTest {
             }
         });
     }
+
+    @Test
+    void closeAndAbortAgainAfterCloseTellTheProtocolOnce() {
+        Asyncio.run(() -> {
+            List<io.jasyncio.ErrorContext> reported = new ArrayList<>();
+            Asyncio.getRunningLoop().setExceptionHandler((l, ctx) -> reported.add(ctx));
+            try (Server server = Net.createServer(Recorder::new, "127.0.0.1", 0)) {
+                int[] losses = new int[2];
+                for (int i = 0; i < 2; i++) {
+                    int n = i;
+                    Connection<Recorder> c = Net.createConnection(() -> new Recorder() {
+                        @Override
+                        public void connectionLost(Throwable exc) {
+                            losses[n]++;
+                            super.connectionLost(exc);
+                        }
+                    }, "127.0.0.1", server.port());
+                    if (n == 0) c.transport().abort();
+                    else c.transport().close();
+                    c.transport().close();
+                    c.transport().abort();
+                    c.protocol().lost.await();
+                    for (int k = 0; k < 3; k++) Asyncio.sleep(0); // a second call would be scheduled right behind the first
+                }
+                assertArrayEquals(new int[]{1, 1}, losses, "connectionLost calls after abort, after close");
+                assertEquals(List.of(), reported);
+            }
+        });
+    }
+
+    @Test
+    void resumeReadingAfterAnEofKeptOpenDoesNotReadTheEofAgain() {
+        Asyncio.run(() -> {
+            List<io.jasyncio.ErrorContext> reported = new ArrayList<>();
+            Asyncio.getRunningLoop().setExceptionHandler((l, ctx) -> reported.add(ctx));
+            List<Recorder> accepted = new ArrayList<>();
+            try (Server server = Net.createServer(Recorder.collectedIn(accepted, Recorder::new), "127.0.0.1", 0)) {
+                int[] eofs = new int[1];
+                Connection<Recorder> c = Net.createConnection(() -> new Recorder() {
+                    @Override
+                    public boolean eofReceived() {
+                        eofs[0]++;
+                        return super.eofReceived();
+                    }
+                }, "127.0.0.1", server.port());
+                c.protocol().keepOpenOnEof = true;
+                Recorder peer = Recorder.awaitFirst(accepted);
+                peer.made.await();
+                peer.keepOpenOnEof = true;
+                peer.transport.writeEof();
+                c.protocol().eof.await();
+                c.transport().resumeReading(); // not paused: nothing to resume (asyncio: returns)
+                for (int i = 0; i < 5; i++) Asyncio.sleep(0);
+                assertEquals(1, eofs[0], "eofReceived calls");
+                assertFalse(c.transport().isClosing());
+                c.transport().write(ascii("still open"));
+                peer.awaitReceived(10);
+                assertEquals("still open", peer.text());
+                c.transport().close();
+                assertNull(c.protocol().lost.await());
+                assertEquals(List.of(), reported);
+            }
+        });
+    }
 }
