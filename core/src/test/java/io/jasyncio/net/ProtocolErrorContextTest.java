@@ -46,4 +46,106 @@ class ProtocolErrorContextTest {
             server.waitClosed();
         });
     }
+
+    @Test
+    void aVirtualMachineErrorFromConnectionLostEndsTheRunInsteadOfBeingReported() {
+        StackOverflowError fatal = new StackOverflowError("deep");
+        List<ErrorContext> handled = new ArrayList<>();
+        assertSame(fatal, assertThrows(StackOverflowError.class, () -> Asyncio.run(() -> {
+            Asyncio.getRunningLoop().setExceptionHandler((l, ctx) -> handled.add(ctx));
+            try (Server server = Net.createServer(Recorder::new, "127.0.0.1", 0)) {
+                Connection<Recorder> c = Net.createConnection(() -> new Recorder() {
+                    @Override
+                    public void connectionLost(Throwable exc) {
+                        throw fatal;
+                    }
+                }, "127.0.0.1", server.port());
+                c.transport().close(); // connectionLost runs in the next loop iteration
+                for (int i = 0; i < 5; i++) Asyncio.sleep(0);
+            }
+        })));
+        assertEquals(List.of(), handled, "a VirtualMachineError is not an error to report and go on from");
+    }
+
+    /** Throws {@code fatal} from the callback named {@code failIn}, the first time it is called. */
+    static class FailingIn extends Recorder {
+        final String failIn;
+        final StackOverflowError fatal;
+
+        FailingIn(String failIn, StackOverflowError fatal) {
+            this.failIn = failIn;
+            this.fatal = fatal;
+        }
+
+        boolean failed;
+
+        /** Throws once: the loop's close may call the callback again, and one instance thrown twice cannot be suppressed by itself. */
+        void maybeFail(String where) {
+            if (where.equals(failIn) && !failed) {
+                failed = true;
+                throw fatal;
+            }
+        }
+
+        @Override
+        public void connectionMade(Transport t) {
+            super.connectionMade(t);
+            maybeFail("connectionMade");
+        }
+
+        @Override
+        public void dataReceived(ByteBuffer data) {
+            maybeFail("dataReceived");
+            super.dataReceived(data);
+        }
+
+        @Override
+        public boolean eofReceived() {
+            maybeFail("eofReceived");
+            return super.eofReceived();
+        }
+    }
+
+    /** The same, reading into a buffer of its own. */
+    static final class FailingBufferedIn extends FailingIn implements BufferedProtocol {
+        final ByteBuffer own = ByteBuffer.allocate(100);
+
+        FailingBufferedIn(String failIn, StackOverflowError fatal) {
+            super(failIn, fatal);
+        }
+
+        @Override
+        public ByteBuffer getBuffer(int sizeHint) {
+            maybeFail("getBuffer");
+            return own.clear();
+        }
+
+        @Override
+        public void bufferUpdated(int nbytes) {
+            maybeFail("bufferUpdated");
+        }
+    }
+
+    @Test
+    void aVirtualMachineErrorFromAnyReadingCallbackEndsTheRunInsteadOfBeingReported() {
+        for (String callback : List.of("connectionMade", "dataReceived", "getBuffer", "bufferUpdated", "eofReceived")) {
+            StackOverflowError fatal = new StackOverflowError(callback);
+            boolean buffered = callback.equals("getBuffer") || callback.equals("bufferUpdated");
+            List<ErrorContext> handled = new ArrayList<>();
+            assertSame(fatal, assertThrows(StackOverflowError.class, () -> Asyncio.run(() -> {
+                Asyncio.getRunningLoop().setExceptionHandler((l, ctx) -> handled.add(ctx));
+                try (Server server = Net.createServer(() -> buffered ? new FailingBufferedIn(callback, fatal)
+                        : new FailingIn(callback, fatal), "127.0.0.1", 0)) {
+                    Connection<Recorder> c = Net.createConnection(Recorder::new, "127.0.0.1", server.port());
+                    c.transport().write(ascii("data"));
+                    c.transport().writeEof();
+                    // the server side closes on EOF (or on a reported error): then the client loses its connection
+                    c.protocol().lost.await();
+                    for (int i = 0; i < 3; i++) Asyncio.sleep(0);
+                }
+            })), callback);
+            // (the loop's close may report the test's own Recorder failing to record a late loss)
+            assertTrue(handled.stream().noneMatch(ctx -> ctx.exception() == fatal), () -> callback + ": reported " + handled);
+        }
+    }
 }

@@ -1,0 +1,149 @@
+package io.jasyncio.net;
+
+import static io.jasyncio.net.Recorder.ascii;
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.jasyncio.Asyncio;
+import io.jasyncio.Task;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The zero-copy {@link Net#sendfile} of a plain stream transport ({@code StreamTransport}):
+ * what it refuses before sending anything, and how it ends when the connection goes away. The
+ * happy path with a waiting buffer: TcpTest; the TLS fallback: TlsSendfileUnixTest.
+ */
+@Timeout(20)
+class RawSendfileTest {
+    @TempDir
+    Path dir;
+
+    private static long sendfile(Transport t, Path file, long offset, long count) throws IOException {
+        try (FileChannel fc = FileChannel.open(file)) {
+            return Net.sendfile(t, fc, offset, count);
+        }
+    }
+
+    @Test
+    void negativeOffsetsAndCountsAreRefusedAndTheTransportStaysUsable() throws IOException {
+        Path file = Files.write(dir.resolve("ten.bin"), "0123456789".getBytes());
+        Asyncio.run(() -> {
+            List<Recorder> accepted = new ArrayList<>();
+            try (Server server = Net.createServer(Recorder.collectedIn(accepted, Recorder::new), "127.0.0.1", 0)) {
+                Connection<Recorder> c = Net.createConnection(Recorder::new, "127.0.0.1", server.port());
+                Transport t = c.transport();
+                assertThrows(IllegalArgumentException.class, () -> sendfile(t, file, -1, 5));
+                assertThrows(IllegalArgumentException.class, () -> sendfile(t, file, 0, -1));
+                assertTrue(t.isReading(), "a refused sendfile leaves reading alone");
+                assertEquals(0, sendfile(t, file, 0, 0), "count 0 sends nothing");
+                assertEquals(0, sendfile(t, file, 10, 5), "an offset at the end of the file sends nothing");
+                assertEquals(3, sendfile(t, file, 7, 100), "the file ends before count");
+                t.write(ascii("!"));
+                t.close();
+                Recorder peer = Recorder.awaitFirst(accepted);
+                peer.eof.await();
+                assertEquals("789!", peer.text());
+            }
+        });
+    }
+
+    @Test
+    void badArgumentsAreRefusedAtOnceEvenWithDataWaitingInTheBuffer() throws IOException {
+        Path file = Files.write(dir.resolve("ten.bin"), "0123456789".getBytes());
+        Asyncio.run(() -> {
+            List<Recorder> accepted = new ArrayList<>();
+            try (Server server = Net.createServer(Recorder.collectedIn(accepted, Recorder::pausedOnConnect), "127.0.0.1", 0)) {
+                Connection<Recorder> c = Net.createConnection(Recorder::new, "127.0.0.1", server.port());
+                Transport t = c.transport();
+                t.write(new byte[16 << 20]); // the peer reads nothing: a sendfile would wait for it forever
+                assertTrue(t.getWriteBufferSize() > 0);
+                assertThrows(IllegalArgumentException.class, () -> sendfile(t, file, -1, 5));
+                assertThrows(IllegalArgumentException.class, () -> sendfile(t, file, 0, -1));
+                t.abort();
+            }
+        });
+    }
+
+    @Test
+    void sendfileIsRefusedAfterWriteEofAndOnAClosingTransport() throws IOException {
+        Path file = Files.write(dir.resolve("ten.bin"), "0123456789".getBytes());
+        Asyncio.run(() -> {
+            List<Recorder> accepted = new ArrayList<>();
+            try (Server server = Net.createServer(Recorder.collectedIn(accepted, Recorder::new), "127.0.0.1", 0)) {
+                Connection<Recorder> halfClosed = Net.createConnection(Recorder::new, "127.0.0.1", server.port());
+                halfClosed.transport().writeEof();
+                assertTrue(assertThrows(IllegalStateException.class, () -> sendfile(halfClosed.transport(), file, 0, 5))
+                        .getMessage().contains("writeEof"));
+                halfClosed.transport().close();
+
+                Connection<Recorder> closed = Net.createConnection(Recorder::new, "127.0.0.1", server.port());
+                closed.transport().close();
+                assertThrows(IllegalStateException.class, () -> sendfile(closed.transport(), file, 0, 5));
+
+                // closing without the application's close(): the peer ended the connection
+                Connection<Recorder> ended = Net.createConnection(Recorder::new, "127.0.0.1", server.port());
+                while (accepted.size() < 3) Asyncio.sleep(0.001);
+                accepted.get(2).made.await();
+                accepted.get(2).transport.close();
+                ended.protocol().eof.await();
+                assertTrue(ended.transport().isClosing());
+                assertThrows(IllegalStateException.class, () -> sendfile(ended.transport(), file, 0, 5));
+            }
+        });
+    }
+
+    @Test
+    void aSecondSendfileWhileOneWaitsIsRefusedAndTheFirstCompletes() throws IOException {
+        byte[] content = new byte[8 << 20]; // more than the socket buffers: the first one waits
+        Path file = Files.write(dir.resolve("big.bin"), content);
+        Path small = Files.write(dir.resolve("ten.bin"), "0123456789".getBytes());
+        Asyncio.run(() -> {
+            List<Recorder> accepted = new ArrayList<>();
+            try (Server server = Net.createServer(Recorder.collectedIn(accepted, Recorder::pausedOnConnect), "127.0.0.1", 0)) {
+                Connection<Recorder> c = Net.createConnection(Recorder::new, "127.0.0.1", server.port());
+                Transport t = c.transport();
+                Task<Long> first = Asyncio.createTask(() -> sendfile(t, file, 0, Long.MAX_VALUE));
+                while (t.isReading()) Asyncio.sleep(0); // started: it pauses reading first
+                assertTrue(assertThrows(IllegalStateException.class, () -> sendfile(t, small, 0, 5))
+                        .getMessage().contains("another sendfile"));
+                Recorder peer = Recorder.awaitFirst(accepted);
+                peer.made.await();
+                peer.transport.resumeReading();
+                assertEquals(content.length, first.await());
+                assertTrue(t.isReading());
+                assertEquals(5, sendfile(t, small, 0, 5), "the transport takes a new sendfile once the first ended");
+                assertEquals(content.length, sendfile(t, file, 0, Long.MAX_VALUE), "and one that waits for the socket again");
+                t.close();
+                peer.eof.await();
+                assertEquals(2L * content.length + 5, peer.received.size());
+            }
+        });
+    }
+
+    @Test
+    void aConnectionLostWhileSendfileWaitsForTheSocketFailsItWithAnIOException() throws IOException {
+        Path file = Files.write(dir.resolve("big.bin"), new byte[16 << 20]);
+        Asyncio.run(() -> {
+            List<Recorder> accepted = new ArrayList<>();
+            try (Server server = Net.createServer(Recorder.collectedIn(accepted, Recorder::pausedOnConnect), "127.0.0.1", 0)) {
+                Connection<Recorder> c = Net.createConnection(Recorder::new, "127.0.0.1", server.port());
+                Transport t = c.transport();
+                Task<Long> send = Asyncio.createTask(() -> sendfile(t, file, 0, Long.MAX_VALUE));
+                while (t.isReading()) Asyncio.sleep(0);
+                Recorder peer = Recorder.awaitFirst(accepted);
+                peer.made.await();
+                t.abort();
+                var failure = assertThrows(java.util.concurrent.CompletionException.class, send::await);
+                assertInstanceOf(IOException.class, failure.getCause());
+                assertNull(c.protocol().lost.await());
+            }
+        });
+    }
+}
