@@ -266,8 +266,10 @@ class PipesTest {
             EventLoop loop = Asyncio.getRunningLoop();
             // Opening a FIFO for reading waits for a writer: that wait must not block the loop.
             var reading = loop.createTask(() -> Pipes.connectReadPipe(Sink::new, fifo));
-            Asyncio.sleep(Duration.ofMillis(50));
-            assertFalse(reading.done());
+            // Loop iterations, not time: the loop keeps running while the open waits (a blocked
+            // loop would never get here), and without a writer the open cannot have finished.
+            for (int i = 0; i < 3; i++) Asyncio.sleep(0);
+            assertFalse(reading.done(), "no writer yet");
             PipeConnection<WriteTransport, Source> out = Pipes.connectWritePipe(Source::new, fifo);
             PipeConnection<ReadTransport, Sink> in = reading.await();
             out.transport().write("through a fifo".getBytes(US_ASCII));
