@@ -3,6 +3,7 @@ package io.jasyncio.net;
 import io.jasyncio.Asyncio;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,6 +13,8 @@ import java.nio.channels.SelectableChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -87,7 +90,9 @@ public final class Pipes {
     /**
      * Opens the FIFO (or other file) at {@code path} for reading off the loop — opening a FIFO
      * waits for a writer — then reads it as {@link #connectReadPipe(Supplier, InputStream)}.
-     * Suspending (also while the open waits).
+     * Suspending (also while the open waits). If the caller is cancelled while the open waits,
+     * the open goes on in the executor's thread until a writer comes, and the stream it then
+     * opens is closed.
      *
      * @throws java.nio.file.NoSuchFileException   if nothing is at {@code path}
      * @throws java.nio.file.AccessDeniedException if it may not be read
@@ -95,7 +100,7 @@ public final class Pipes {
     public static <P extends ReadPipeProtocol> PipeConnection<ReadTransport, P> connectReadPipe(
             Supplier<P> protocolFactory, Path path) throws IOException {
         Objects.requireNonNull(path, "path");
-        InputStream in = Resolver.awaitIo(Asyncio.getRunningLoop().runInExecutor(null, () -> Files.newInputStream(path)));
+        InputStream in = openOffLoop(() -> Files.newInputStream(path));
         return connectReadPipe(protocolFactory, in);
     }
 
@@ -138,6 +143,7 @@ public final class Pipes {
     /**
      * Opens the FIFO (or file) at {@code path} for writing off the loop — opening a FIFO waits for
      * a reader — then writes it as {@link #connectWritePipe(Supplier, OutputStream)}. Suspending.
+     * If the caller is cancelled while the open waits, the stream opened later is closed.
      *
      * @throws java.nio.file.NoSuchFileException   if the parent directory does not exist
      * @throws java.nio.file.AccessDeniedException if it may not be written
@@ -145,7 +151,7 @@ public final class Pipes {
     public static <P extends WritePipeProtocol> PipeConnection<WriteTransport, P> connectWritePipe(
             Supplier<P> protocolFactory, Path path) throws IOException {
         Objects.requireNonNull(path, "path");
-        OutputStream out = Resolver.awaitIo(Asyncio.getRunningLoop().runInExecutor(null, () -> Files.newOutputStream(path)));
+        OutputStream out = openOffLoop(() -> Files.newOutputStream(path));
         return connectWritePipe(protocolFactory, out);
     }
 
@@ -158,6 +164,32 @@ public final class Pipes {
             waiter.await();
         } catch (Throwable e) {
             t.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Opens a stream off the loop: a FIFO's open waits for its peer, and no interrupt ends that
+     * wait. If the caller gives up first (cancelled), the stream the open makes later is closed
+     * instead of leaked; whichever of the two sides comes second closes it.
+     */
+    private static <S extends Closeable> S openOffLoop(Callable<S> open) throws IOException {
+        AtomicReference<Object> handoff = new AtomicReference<>();
+        Future<S> opening = Asyncio.getRunningLoop().runInExecutor(null, () -> {
+            S s = open.call();
+            if (!handoff.compareAndSet(null, s)) s.close(); // the caller has given up
+            return s;
+        });
+        try {
+            return Resolver.awaitIo(opening);
+        } catch (Throwable e) {
+            if (handoff.getAndSet(e) instanceof Closeable opened) {
+                try {
+                    opened.close();
+                } catch (IOException closeFailed) {
+                    e.addSuppressed(closeFailed);
+                }
+            }
             throw e;
         }
     }

@@ -7,13 +7,18 @@ import io.jasyncio.CancelledError;
 import io.jasyncio.Task;
 import io.jasyncio.net.PipesTest.Sink;
 import io.jasyncio.net.PipesTest.Source;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.channels.Channels;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.channels.Pipe;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A connect cancelled while it waits for {@code connectionMade} closes the transport it made, as
@@ -98,6 +103,46 @@ class PipeConnectCancelTest {
             assertFalse(pipe.sink().isOpen(), "the writer thread closed its stream");
             pipe.source().close();
         });
+    }
+
+    @Test
+    void cancellingAConnectWhileItsFifoOpenWaitsClosesTheStreamTheOpenMakesLater(@TempDir Path dir) throws Exception {
+        Path fifo = dir.resolve("fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        Asyncio.run(() -> {
+            Task<?> t = Asyncio.createTask(() -> Pipes.connectReadPipe(Sink::new, fifo));
+            // Until its open waits for a writer in the executor (cancelled earlier, the open would
+            // never run, and the writer below would wait for a reader forever).
+            for (int i = 0; i < 10_000 && !anExecutorThreadIsIn("newInputStream"); i++) Asyncio.sleep(0.001);
+            assertTrue(anExecutorThreadIsIn("newInputStream"), "the open started");
+            t.cancel();
+            assertThrows(CancelledError.class, t::await);
+            // A writer comes: the abandoned open completes, and what it opened must be closed, so
+            // the writer meets a broken pipe instead of filling a pipe that nobody will read.
+            boolean broken = Asyncio.toThread(() -> {
+                try (OutputStream out = Files.newOutputStream(fifo)) {
+                    for (int i = 0; i < 1000; i++) {
+                        out.write(1);
+                        out.flush();
+                        Thread.sleep(10);
+                    }
+                    return false;
+                } catch (IOException e) {
+                    return true;
+                }
+            });
+            assertTrue(broken, "the reading end opened after the cancellation was left open");
+        });
+    }
+
+    /** Whether a platform thread is inside {@code java.nio.file.Files.<method>}. */
+    private static boolean anExecutorThreadIsIn(String method) {
+        for (StackTraceElement[] stack : Thread.getAllStackTraces().values()) {
+            for (StackTraceElement e : stack) {
+                if (e.getClassName().equals("java.nio.file.Files") && e.getMethodName().equals(method)) return true;
+            }
+        }
+        return false;
     }
 
     interface IoCall<T> {
