@@ -37,6 +37,29 @@ class UnixTest {
     }
 
     @Test
+    void aSocketFileThatCannotBeRemovedAtCloseIsReportedAndTheServerStillCloses(@TempDir Path dir) {
+        Path path = dir.resolve("gone.sock");
+        io.jasyncio.LogCapture logs = io.jasyncio.LogCapture.start();
+        try {
+            Asyncio.run(() -> {
+                Server server = Net.createUnixServer(Recorder::echo, path);
+                // Something else took the name: a directory that is not empty cannot be deleted.
+                Files.delete(path);
+                Files.createDirectory(path);
+                Files.writeString(path.resolve("keep"), "x");
+                server.close();
+                server.waitClosed();
+                assertFalse(server.isServing());
+            });
+        } finally {
+            logs.stop();
+        }
+        assertTrue(logs.messages().stream().anyMatch(m -> m.startsWith("could not remove the Unix socket file " + path)),
+                logs.messages().toString());
+        assertTrue(Files.exists(path.resolve("keep")), "only a socket file is ours to remove");
+    }
+
+    @Test
     void aStaleSocketFileIsReplacedButARegularFileIsNot(@TempDir Path dir) throws Exception {
         Path path = dir.resolve("stale.sock");
         // Leave a socket file behind, as a crashed server would.
