@@ -65,12 +65,17 @@ final class TlsRecords {
     /** Appends ciphertext from the peer, growing the buffer when it does not fit. */
     void received(ByteBuffer data) {
         if (netIn.remaining() < data.remaining()) {
-            ByteBuffer bigger = ByteBuffer.allocate(netIn.position() + Math.max(data.remaining(), netIn.capacity()));
-            netIn.flip();
-            bigger.put(netIn);
-            netIn = bigger;
+            growNetIn(netIn.position() + Math.max(data.remaining(), netIn.capacity()));
         }
         netIn.put(data);
+    }
+
+    /** Moves the ciphertext not yet decrypted into a buffer of {@code capacity} bytes. */
+    private void growNetIn(int capacity) {
+        ByteBuffer bigger = ByteBuffer.allocate(capacity);
+        netIn.flip();
+        bigger.put(netIn);
+        netIn = bigger;
     }
 
     /** Bytes of ciphertext received and not yet unwrapped. */
@@ -91,12 +96,7 @@ final class TlsRecords {
     /** After a {@code BUFFER_UNDERFLOW}: makes room for a whole record of the session. */
     void fitPacket() {
         int need = engine.getSession().getPacketBufferSize();
-        if (netIn.capacity() < need) {
-            ByteBuffer bigger = ByteBuffer.allocate(need);
-            netIn.flip();
-            bigger.put(netIn);
-            netIn = bigger;
-        }
+        if (netIn.capacity() < need) growNetIn(need);
     }
 
     /**
