@@ -22,8 +22,24 @@ final class UdpTransport extends SelectorTransport<DatagramChannel, UdpTransport
     record Pending(ByteBuffer data, SocketAddress address) {
     }
 
+    /** How a datagram goes to the socket: the one call of a send, so that a test can stand in front of it. */
+    @FunctionalInterface
+    interface Sender {
+        /** Sends {@code data} whole, or nothing: the bytes sent, 0 when the socket would block. */
+        int send(ByteBuffer data, SocketAddress address) throws IOException;
+    }
+
     private final DatagramProtocol protocol;
     private Future<Void> waiter;
+    /**
+     * A seam for tests (package-private, set by nothing else): on Linux loopback a non-blocking
+     * UDP send never reports a full send buffer (the loopback device hands each datagram on
+     * inside the call), so the write queue cannot be reached with real sockets alone. asyncio's
+     * own tests reach it with a mock socket whose {@code sendto} raises BlockingIOError; a test
+     * here wraps this to answer "would block" (0) a chosen number of times and otherwise calls
+     * through to the real channel.
+     */
+    Sender sender = this::sendNow;
 
     UdpTransport(EventLoop loop, IoLoop io, DatagramChannel channel, DatagramProtocol protocol, Future<Void> waiter)
             throws IOException {
@@ -106,6 +122,10 @@ final class UdpTransport extends SelectorTransport<DatagramChannel, UdpTransport
     }
 
     private int send(ByteBuffer data, SocketAddress address) throws IOException {
+        return sender.send(data, address);
+    }
+
+    private int sendNow(ByteBuffer data, SocketAddress address) throws IOException {
         return peername != null ? channel.write(data) : channel.send(data, address);
     }
 
