@@ -25,8 +25,8 @@ final class UdpTransport extends SelectorTransport<DatagramChannel, UdpTransport
     /** How a datagram goes to the socket: the one call of a send, so that a test can stand in front of it. */
     @FunctionalInterface
     interface Sender {
-        /** Sends {@code data} whole, or nothing: the bytes sent, 0 when the socket would block. */
-        int send(ByteBuffer data, SocketAddress address) throws IOException;
+        /** Sends {@code data} whole, consuming it, or leaves it untouched when the socket would block. */
+        void send(ByteBuffer data, SocketAddress address) throws IOException;
     }
 
     private final DatagramProtocol protocol;
@@ -101,7 +101,8 @@ final class UdpTransport extends SelectorTransport<DatagramChannel, UdpTransport
             Pending p = buffer.peekFirst();
             int size = p.data.remaining();
             try {
-                if (send(p.data, p.address) == 0 && size > 0) break; // would block
+                sender.send(p.data, p.address);
+                if (p.data.hasRemaining()) break; // would block
             } catch (IOException e) {
                 // asyncio: the datagram is gone, the protocol hears of it, the endpoint lives on
                 buffer.pollFirst();
@@ -121,12 +122,14 @@ final class UdpTransport extends SelectorTransport<DatagramChannel, UdpTransport
         }
     }
 
-    private int send(ByteBuffer data, SocketAddress address) throws IOException {
-        return sender.send(data, address);
-    }
-
-    private int sendNow(ByteBuffer data, SocketAddress address) throws IOException {
-        return peername != null ? channel.write(data) : channel.send(data, address);
+    /**
+     * The real send. A datagram goes whole or not at all, so what is left of {@code data} tells
+     * the caller whether it went; for an empty datagram the JDK's answer (0) cannot tell "sent"
+     * from "would block", and it counts as sent.
+     */
+    private void sendNow(ByteBuffer data, SocketAddress address) throws IOException {
+        if (peername != null) channel.write(data);
+        else channel.send(data, address);
     }
 
     @Override
@@ -153,7 +156,8 @@ final class UdpTransport extends SelectorTransport<DatagramChannel, UdpTransport
         }
         if (bufferEmpty()) {
             try {
-                if (send(data, address) > 0 || !data.hasRemaining()) return;
+                sender.send(data, address);
+                if (!data.hasRemaining()) return;
             } catch (IOException e) {
                 errorReceived(e);
                 return;

@@ -54,23 +54,36 @@ class UdpWriteQueueTest {
         }
 
         @Override
-        public int send(ByteBuffer data, SocketAddress address) throws IOException {
+        public void send(ByteBuffer data, SocketAddress address) throws IOException {
             boolean block = plan.isEmpty() ? hold : plan.charAt(0) == 'b';
             if (!plan.isEmpty()) plan = plan.substring(1);
             if (block) {
                 blocked++;
-                return 0;
+                return;
             }
             String text = StandardCharsets.US_ASCII.decode(data.duplicate()).toString();
-            int n = real.send(data, address);
+            real.send(data, address);
             events.add("sent " + text);
-            return n;
         }
     }
 
     /** Records flow control and the loss, with the write buffer's size at each, into {@code events}. */
     static class Flow extends UdpTest.Datagrams {
         final List<String> events = new ArrayList<>();
+        /** What the protocol does, besides recording, when a datagram arrives, an error comes, writing resumes. */
+        Runnable onReceive = () -> {}, onError = () -> {}, onResume = () -> {};
+
+        @Override
+        public void datagramReceived(ByteBuffer data, SocketAddress from) {
+            super.datagramReceived(data, from);
+            onReceive.run();
+        }
+
+        @Override
+        public void errorReceived(IOException exc) {
+            super.errorReceived(exc);
+            onError.run();
+        }
 
         @Override
         public void pauseWriting() {
@@ -80,6 +93,7 @@ class UdpWriteQueueTest {
         @Override
         public void resumeWriting() {
             events.add("resume " + transport.getWriteBufferSize());
+            onResume.run();
         }
 
         @Override
@@ -236,5 +250,90 @@ class UdpWriteQueueTest {
             t.close();
             assertNull(tx.protocol().lost.await());
         });
+    }
+
+    /**
+     * asyncio's {@code _force_close} stops watching writability at once, so a protocol paused when
+     * its endpoint is aborted is never resumed: not when the abort comes from a datagram received
+     * in the same readiness event as the writability, nor from the error of a queued send.
+     */
+    @Test
+    void aProtocolAbortedWhileWritingIsPausedIsNotResumedAfterwards() {
+        for (String from : List.of("datagramReceived", "errorReceived")) {
+            Asyncio.run(() -> {
+                DatagramEndpoint<UdpTest.Datagrams> rx = receiver();
+                DatagramEndpoint<Flow> tx = sender();
+                UdpTransport t = udp(tx);
+                t.setWriteBufferLimits(0, 0);
+                Flow p = tx.protocol();
+                if (from.equals("datagramReceived")) {
+                    p.onReceive = t::abort;
+                    Gate gate = new Gate(t, p.events);
+                    gate.hold = true; // the queue waits, writability is watched
+                    t.sendto(ascii("held"), address(rx));
+                    try (DatagramChannel peer = DatagramChannel.open()) {
+                        peer.send(ascii("abort now"), address(tx)); // readable and writable in one event
+                    }
+                } else {
+                    p.onError = t::abort;
+                    new Gate(t, p.events).plan("b");
+                    t.sendto(ascii("nowhere"), loopback(0)); // fails when the queue is flushed
+                    t.sendto(ascii("after"), address(rx));
+                }
+                String first = from.equals("datagramReceived") ? "held" : "nowhere";
+                assertEquals(List.of("pause " + first.length()), p.events, "paused by the first queued datagram");
+                assertNull(p.lost.await(), from);
+                for (int i = 0; i < 3; i++) Asyncio.sleep(0);
+                assertEquals(2, p.events.size(), from + ": " + p.events);
+                assertEquals("lost null", p.events.get(1), from + ": nothing sent, no resume: " + p.events);
+                rx.transport().close();
+            });
+        }
+    }
+
+    @Test
+    void aProtocolThatClosesItsEndpointWhenResumedLosesTheConnectionOnce() {
+        Asyncio.run(() -> {
+            DatagramEndpoint<UdpTest.Datagrams> rx = receiver();
+            DatagramEndpoint<Flow> tx = sender();
+            UdpTransport t = udp(tx);
+            t.setWriteBufferLimits(0, 0);
+            Flow p = tx.protocol();
+            p.onResume = t::close; // with the queue just emptied
+            new Gate(t, p.events).plan("b");
+            t.sendto(ascii("x"), address(rx));
+            assertNull(p.lost.await());
+            for (int i = 0; i < 3; i++) Asyncio.sleep(0);
+            assertEquals(List.of("pause 1", "sent x", "resume 0", "lost null"), p.events);
+            rx.transport().close();
+        });
+    }
+
+    @Test
+    void aSendAfterTheEndpointWasLostWithoutCloseIsDroppedWithAWarning() {
+        LogCapture logs = LogCapture.start();
+        try {
+            Asyncio.run(() -> {
+                Asyncio.getRunningLoop().setExceptionHandler((loop, ctx) -> {}); // the failure below is expected
+                DatagramEndpoint<UdpTest.Datagrams> rx = receiver();
+                DatagramEndpoint<Flow> tx = sender();
+                UdpTransport t = udp(tx);
+                IllegalStateException boom = new IllegalStateException("boom");
+                tx.protocol().onReceive = () -> {
+                    throw boom;
+                };
+                new Gate(t, tx.protocol().events);
+                rx.transport().sendto(ascii("fail"), address(tx));
+                assertSame(boom, tx.protocol().lost.await());
+                t.sendto(ascii("too late"), address(rx));
+                assertEquals(List.of("lost " + boom), tx.protocol().events, "nothing sent");
+                assertEquals(1, logs.messages().stream()
+                        .filter(m -> m.startsWith("socket.sendto() after the endpoint was lost: datagram dropped")).count(),
+                        logs.messages().toString());
+                rx.transport().close();
+            });
+        } finally {
+            logs.stop();
+        }
     }
 }
