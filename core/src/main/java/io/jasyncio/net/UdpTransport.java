@@ -64,12 +64,13 @@ final class UdpTransport extends SelectorTransport<DatagramChannel, UdpTransport
 
     private void updateInterest() {
         int ops = closing ? 0 : SelectionKey.OP_READ;
-        if (!bufferEmpty() && connLost == 0) ops |= SelectionKey.OP_WRITE;
+        if (!bufferEmpty()) ops |= SelectionKey.OP_WRITE; // never queued once lost: see sendto
         IoLoop.interest(key, ops);
     }
 
     private void onReady() {
-        if (!key.isValid() || connLost > 0) return;
+        if (!key.isValid()) return; // the application closed the socket since the select
+        // once lost (connLost > 0) the endpoint is closing too: neither branch runs
         int ops = key.readyOps();
         if ((ops & SelectionKey.OP_READ) != 0 && !closing) readReady();
         if ((ops & SelectionKey.OP_WRITE) != 0 && connLost == 0) writeReady();
