@@ -98,7 +98,7 @@ final class UdpTransport extends SelectorTransport<DatagramChannel, UdpTransport
     }
 
     private void writeReady() {
-        while (buffer != null && !buffer.isEmpty()) {
+        while (!buffer.isEmpty()) { // not null: writeReady runs only while something is queued
             Pending p = buffer.peekFirst();
             int size = p.data.remaining();
             try {
