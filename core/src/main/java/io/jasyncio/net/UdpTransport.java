@@ -98,19 +98,20 @@ final class UdpTransport extends SelectorTransport<DatagramChannel, UdpTransport
     }
 
     private void writeReady() {
-        while (!buffer.isEmpty()) { // not null: writeReady runs only while something is queued
+        while (!buffer.isEmpty()) { // not null: writeReady runs only while something is queued (or just drained)
             Pending p = buffer.peekFirst();
             int size = p.data.remaining();
             try {
                 sender.send(p.data, p.address);
                 if (p.data.hasRemaining()) break; // would block
             } catch (IOException e) {
-                // asyncio: the datagram is gone, the protocol hears of it, the endpoint lives on
+                // asyncio: the datagram is gone, the protocol hears of it, the endpoint lives on;
+                // the rest go on the next writability event (still watched), or, if the protocol
+                // aborted, never
                 buffer.pollFirst();
                 bufferSize -= size;
                 errorReceived(e);
-                if (connLost > 0) return;
-                continue;
+                return;
             }
             buffer.pollFirst();
             bufferSize -= size;
