@@ -4,7 +4,6 @@ import io.jasyncio.CancelledError;
 import io.jasyncio.ErrorContext;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
-import io.jasyncio.Handle;
 import io.jasyncio.TimerHandle;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -62,7 +61,6 @@ public final class Server implements AutoCloseable {
     /** Where the first socket listens, read once when made: {@link #address()} still answers after close. */
     private final SocketAddress address;
     private final List<SelectionKey> keys = new ArrayList<>();
-    private final List<Handle> handles = new ArrayList<>();
     /** A Unix socket file to remove on close, or null. */
     private final Path unixPath;
     private boolean serving;
@@ -154,9 +152,7 @@ public final class Server implements AutoCloseable {
         if (serving || sockets == null) return;
         serving = true;
         for (ServerSocketChannel ch : sockets) {
-            Handle h = IoLoop.handle(loop, () -> acceptReady(ch));
-            handles.add(h);
-            keys.add(io.register(ch, SelectionKey.OP_ACCEPT, h));
+            keys.add(io.register(ch, SelectionKey.OP_ACCEPT, IoLoop.handle(loop, () -> acceptReady(ch))));
         }
     }
 
@@ -198,9 +194,7 @@ public final class Server implements AutoCloseable {
         serving = false;
         if (acceptRetry != null) acceptRetry.cancel();
         for (SelectionKey k : keys) k.cancel();
-        for (Handle h : handles) h.cancel();
         keys.clear();
-        handles.clear();
         io.flushCancelledKeys();
         for (ServerSocketChannel ch : socks) {
             try {

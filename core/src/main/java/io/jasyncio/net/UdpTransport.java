@@ -22,8 +22,24 @@ final class UdpTransport extends SelectorTransport<DatagramChannel, UdpTransport
     record Pending(ByteBuffer data, SocketAddress address) {
     }
 
+    /** How a datagram goes to the socket: the one call of a send, so that a test can stand in front of it. */
+    @FunctionalInterface
+    interface Sender {
+        /** Sends {@code data} whole, consuming it, or leaves it untouched when the socket would block. */
+        void send(ByteBuffer data, SocketAddress address) throws IOException;
+    }
+
     private final DatagramProtocol protocol;
     private Future<Void> waiter;
+    /**
+     * A seam for tests (package-private, set by nothing else): on Linux loopback a non-blocking
+     * UDP send never reports a full send buffer (the loopback device hands each datagram on
+     * inside the call), so the write queue cannot be reached with real sockets alone. asyncio's
+     * own tests reach it with a mock socket whose {@code sendto} raises BlockingIOError; a test
+     * here wraps this to answer "would block" (0) a chosen number of times and otherwise calls
+     * through to the real channel.
+     */
+    Sender sender = this::sendNow;
 
     UdpTransport(EventLoop loop, IoLoop io, DatagramChannel channel, DatagramProtocol protocol, Future<Void> waiter)
             throws IOException {
@@ -48,12 +64,13 @@ final class UdpTransport extends SelectorTransport<DatagramChannel, UdpTransport
 
     private void updateInterest() {
         int ops = closing ? 0 : SelectionKey.OP_READ;
-        if (!bufferEmpty() && connLost == 0) ops |= SelectionKey.OP_WRITE;
+        if (!bufferEmpty()) ops |= SelectionKey.OP_WRITE; // never queued once lost: see sendto
         IoLoop.interest(key, ops);
     }
 
     private void onReady() {
-        if (!key.isValid() || connLost > 0) return;
+        if (!key.isValid()) return; // the application closed the socket since the select
+        // once lost (connLost > 0) the endpoint is closing too: neither branch runs
         int ops = key.readyOps();
         if ((ops & SelectionKey.OP_READ) != 0 && !closing) readReady();
         if ((ops & SelectionKey.OP_WRITE) != 0 && connLost == 0) writeReady();
@@ -81,18 +98,20 @@ final class UdpTransport extends SelectorTransport<DatagramChannel, UdpTransport
     }
 
     private void writeReady() {
-        while (buffer != null && !buffer.isEmpty()) {
+        while (!buffer.isEmpty()) { // not null: writeReady runs only while something is queued (or just drained)
             Pending p = buffer.peekFirst();
             int size = p.data.remaining();
             try {
-                if (send(p.data, p.address) == 0 && size > 0) break; // would block
+                sender.send(p.data, p.address);
+                if (p.data.hasRemaining()) break; // would block
             } catch (IOException e) {
-                // asyncio: the datagram is gone, the protocol hears of it, the endpoint lives on
+                // asyncio: the datagram is gone, the protocol hears of it, the endpoint lives on;
+                // the rest go on the next writability event (still watched), or, if the protocol
+                // aborted, never
                 buffer.pollFirst();
                 bufferSize -= size;
                 errorReceived(e);
-                if (connLost > 0) return;
-                continue;
+                return;
             }
             buffer.pollFirst();
             bufferSize -= size;
@@ -105,8 +124,14 @@ final class UdpTransport extends SelectorTransport<DatagramChannel, UdpTransport
         }
     }
 
-    private int send(ByteBuffer data, SocketAddress address) throws IOException {
-        return peername != null ? channel.write(data) : channel.send(data, address);
+    /**
+     * The real send. A datagram goes whole or not at all, so what is left of {@code data} tells
+     * the caller whether it went; for an empty datagram the JDK's answer (0) cannot tell "sent"
+     * from "would block", and it counts as sent.
+     */
+    private void sendNow(ByteBuffer data, SocketAddress address) throws IOException {
+        if (peername != null) channel.write(data);
+        else channel.send(data, address);
     }
 
     @Override
@@ -133,7 +158,8 @@ final class UdpTransport extends SelectorTransport<DatagramChannel, UdpTransport
         }
         if (bufferEmpty()) {
             try {
-                if (send(data, address) > 0 || !data.hasRemaining()) return;
+                sender.send(data, address);
+                if (!data.hasRemaining()) return;
             } catch (IOException e) {
                 errorReceived(e);
                 return;

@@ -208,4 +208,41 @@ class ServerFailureTest {
         }
         return -1;
     }
+
+    /**
+     * The select that reports a connection waiting queues the listener's handle behind the
+     * callbacks already scheduled; one of them closing the server leaves that handle nothing to
+     * do: no accept on the closed socket, no protocol made, no error reported.
+     */
+    @Test
+    void aServerClosedJustBeforeItsReadyListenerRunsAcceptsNothingAndReportsNothing() {
+        Asyncio.run(() -> {
+            EventLoop loop = Asyncio.getRunningLoop();
+            List<ErrorContext> errors = new ArrayList<>();
+            loop.setExceptionHandler((l, ctx) -> errors.add(ctx));
+            List<Recorder> made = new ArrayList<>();
+            Server server = Net.createServer(() -> {
+                Recorder r = new Recorder();
+                made.add(r);
+                return r;
+            }, "127.0.0.1", 0);
+            java.net.InetSocketAddress address = new java.net.InetSocketAddress("127.0.0.1", port(server));
+            io.jasyncio.Future<java.nio.channels.SocketChannel> client = loop.createFuture();
+            loop.callSoon(() -> {
+                try {
+                    // blocking, on the loop thread: the connection is in the backlog before the next select
+                    client.setResult(java.nio.channels.SocketChannel.open(address));
+                    loop.callSoon(server::close); // runs in the next iteration, before the listener's handle
+                } catch (IOException e) {
+                    client.setException(e);
+                }
+            });
+            try (java.nio.channels.SocketChannel c = client.await()) {
+                for (int i = 0; i < 3; i++) Asyncio.sleep(0);
+                assertTrue(server.sockets().isEmpty(), "closed");
+                assertEquals(List.of(), made, "nothing accepted");
+                assertEquals(List.of(), errors, "no accept tried on the closed socket");
+            }
+        });
+    }
 }
