@@ -76,9 +76,12 @@ abstract sealed class ReadPipe implements ReadTransport permits SelectorReadPipe
         }
     }
 
-    /** The writer closed its end: eofReceived, then connectionLost(null), as asyncio. */
+    /**
+     * The writer closed its end: eofReceived, then connectionLost(null), as asyncio. Only while
+     * open: each caller checks first (the selector's read returns on {@code closing}, the thread's
+     * events on {@code lost}, held events stop at {@code closing}).
+     */
     final void deliverEof() {
-        if (closing) return;
         closing = true;
         stopReading();
         lost = true;
