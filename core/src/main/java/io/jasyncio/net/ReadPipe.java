@@ -157,8 +157,9 @@ abstract sealed class ReadPipe implements ReadTransport permits SelectorReadPipe
         return "pipe".equals(name) ? pipe() : null;
     }
 
+    /** closing is never set without lost (closeWith and deliverEof set both), so there is no "closing" state to print. */
     final String state() {
-        return lost ? "closed" : closing ? "closing" : paused ? "paused" : "open";
+        return lost ? "closed" : paused ? "paused" : "open";
     }
 
     @Override
