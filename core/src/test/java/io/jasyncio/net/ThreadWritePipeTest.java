@@ -141,6 +141,63 @@ class ThreadWritePipeTest {
         });
     }
 
+    /**
+     * The loop closing while the writer thread is inside a write ends the pipe: the writes queued
+     * behind that one are not written when it returns, and the stream is closed.
+     */
+    @Test
+    void writesQueuedBehindAWriteInProgressAreNotWrittenOnceTheLoopClosed() throws Exception {
+        CountDownLatch inFirstWrite = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ByteArrayOutputStream written = new ByteArrayOutputStream();
+        CountDownLatch closed = new CountDownLatch(1);
+        OutputStream held = new OutputStream() {
+            @Override
+            public void write(int b) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public synchronized void write(byte[] b, int off, int len) {
+                if (inFirstWrite.getCount() > 0) {
+                    inFirstWrite.countDown();
+                    try {
+                        release.await(20, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+                written.write(b, off, len);
+            }
+
+            @Override
+            public void close() {
+                closed.countDown();
+            }
+        };
+        Thread[] writer = new Thread[1];
+        LogCapture log = LogCapture.start(); // the "left open" warning is expected here
+        try {
+            Asyncio.run(() -> {
+                PipeConnection<WriteTransport, Source> c = Pipes.connectWritePipe(Source::new, held);
+                writer[0] = ((ThreadWritePipe) c.transport()).thread();
+                c.transport().write(new byte[100]);
+                assertTrue(Asyncio.toThread(() -> inFirstWrite.await(20, TimeUnit.SECONDS)));
+                c.transport().write(new byte[200]); // queued behind the write in progress
+                c.transport().write(new byte[300]);
+            });
+        } finally {
+            log.stop();
+        }
+        release.countDown();
+        assertTrue(closed.await(20, TimeUnit.SECONDS));
+        writer[0].join(10_000);
+        assertFalse(writer[0].isAlive());
+        synchronized (held) {
+            assertEquals(100, written.size());
+        }
+    }
+
     /** A write pipe closed before the loop closes is not "left open": no warning, and its stream is closed. */
     @Test
     void aClosedThreadWritePipeIsNotReleasedAgainWhenTheLoopCloses() throws Exception {
