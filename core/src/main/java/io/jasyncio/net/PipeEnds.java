@@ -2,10 +2,8 @@ package io.jasyncio.net;
 
 import io.jasyncio.ErrorContext;
 import io.jasyncio.EventLoop;
-import io.jasyncio.Handle;
 import java.io.IOException;
 import java.nio.channels.SelectableChannel;
-import java.nio.channels.SelectionKey;
 
 /** What the read and the write pipe transports share: the end of a pipe. Loop thread only. */
 final class PipeEnds {
@@ -46,12 +44,11 @@ final class PipeEnds {
     }
 
     /**
-     * Releases a selector-served pipe end: leaves the selector, drops its readiness handle and
-     * closes the channel (a failure to close is only logged: the pipe is done either way).
+     * Releases a selector-served pipe end by closing its channel, which cancels its key (a failure
+     * to close is only logged: the pipe is done either way). A readiness handle of that key already
+     * queued in this loop iteration still runs, and returns on the key's {@code isValid()} check.
      */
-    static void releaseSelectable(SelectionKey key, Handle handle, SelectableChannel channel) {
-        key.cancel();
-        handle.cancel();
+    static void releaseSelectable(SelectableChannel channel) {
         try {
             channel.close();
         } catch (IOException e) {

@@ -194,12 +194,15 @@ public final class Pipes {
         }
     }
 
+    /**
+     * Makes {@code ch} non-blocking (which throws {@link ClosedChannelException} for a closed one;
+     * a registered channel is non-blocking already) and refuses one already on this loop.
+     */
     private static void prepare(EventLoop loop, SelectableChannel ch) throws IOException {
-        if (!ch.isOpen()) throw new ClosedChannelException();
+        ch.configureBlocking(false);
         if (ch.keyFor(IoLoop.of(loop).selector) != null) {
             throw new IllegalStateException("the pipe is already registered with this event loop (by a transport, "
                     + "addReader/addWriter or a Sockets wait): remove that first: " + ch);
         }
-        ch.configureBlocking(false);
     }
 }

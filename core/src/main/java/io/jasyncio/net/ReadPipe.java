@@ -76,9 +76,12 @@ abstract sealed class ReadPipe implements ReadTransport permits SelectorReadPipe
         }
     }
 
-    /** The writer closed its end: eofReceived, then connectionLost(null), as asyncio. */
+    /**
+     * The writer closed its end: eofReceived, then connectionLost(null), as asyncio. Only while
+     * open: each caller checks first (the selector's read returns on {@code closing}, the thread's
+     * events on {@code lost}, held events stop at {@code closing}).
+     */
     final void deliverEof() {
-        if (closing) return;
         closing = true;
         stopReading();
         lost = true;
@@ -154,8 +157,9 @@ abstract sealed class ReadPipe implements ReadTransport permits SelectorReadPipe
         return "pipe".equals(name) ? pipe() : null;
     }
 
+    /** closing is never set without lost (closeWith and deliverEof set both), so there is no "closing" state to print. */
     final String state() {
-        return lost ? "closed" : closing ? "closing" : paused ? "paused" : "open";
+        return lost ? "closed" : paused ? "paused" : "open";
     }
 
     @Override

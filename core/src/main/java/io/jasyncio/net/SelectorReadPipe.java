@@ -2,7 +2,6 @@ package io.jasyncio.net;
 
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
-import io.jasyncio.Handle;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
@@ -16,7 +15,6 @@ import java.nio.channels.SelectionKey;
 final class SelectorReadPipe extends ReadPipe {
     private final IoLoop io;
     private final Pipe.SourceChannel channel;
-    private final Handle handle;
     private final SelectionKey key;
 
     SelectorReadPipe(EventLoop loop, Pipe.SourceChannel channel, ReadPipeProtocol protocol, Future<Void> waiter)
@@ -24,8 +22,7 @@ final class SelectorReadPipe extends ReadPipe {
         super(loop, protocol, waiter);
         this.io = IoLoop.of(loop);
         this.channel = channel;
-        this.handle = IoLoop.handle(loop, this::onReady);
-        this.key = io.register(channel, 0, handle);
+        this.key = io.register(channel, 0, IoLoop.handle(loop, this::onReady));
         scheduleStart();
     }
 
@@ -40,11 +37,11 @@ final class SelectorReadPipe extends ReadPipe {
             fatalError(e);
             return;
         }
-        if (n == 0) return;
         if (n < 0) {
             deliverEof();
             return;
         }
+        if (n == 0) return; // another callback of this iteration read the pipe first
         ByteBuffer view = io.readView;
         view.clear().limit(n);
         deliver(view);
@@ -62,7 +59,7 @@ final class SelectorReadPipe extends ReadPipe {
 
     @Override
     void release() {
-        PipeEnds.releaseSelectable(key, handle, channel);
+        PipeEnds.releaseSelectable(channel);
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.jasyncio.net;
 
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
-import io.jasyncio.Handle;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
@@ -25,7 +24,6 @@ final class SelectorWritePipe extends WritePipe {
     static final int STAGE = 256 * 1024;
 
     private final Pipe.SinkChannel channel;
-    private final Handle handle;
     private final SelectionKey key;
     /** Bytes not yet written, between position and limit (read mode); null until the first write. */
     private ByteBuffer staged;
@@ -36,8 +34,7 @@ final class SelectorWritePipe extends WritePipe {
             throws IOException {
         super(loop, protocol, waiter);
         this.channel = channel;
-        this.handle = IoLoop.handle(loop, this::onWritable);
-        this.key = IoLoop.of(loop).register(channel, 0, handle);
+        this.key = IoLoop.of(loop).register(channel, 0, IoLoop.handle(loop, this::onWritable));
         scheduleStart();
     }
 
@@ -77,8 +74,11 @@ final class SelectorWritePipe extends WritePipe {
         bufferSize += copy.remaining();
     }
 
-    /** Writes while the pipe takes bytes, refilling the staging buffer; returns the bytes written. */
-    private long flush() {
+    /**
+     * Writes while the pipe takes bytes, refilling the staging buffer; false if a write failed
+     * (then the pipe is closed with the error, which drops the buffer and stops the interest).
+     */
+    private boolean flush() {
         long written = 0;
         try {
             while (true) {
@@ -96,19 +96,21 @@ final class SelectorWritePipe extends WritePipe {
                 }
             }
         } catch (IOException e) {
-            IoLoop.interest(key, 0);
-            bufferSize -= written;
             writeFailed(e);
-            return -1;
+            return false;
         }
         bufferSize -= written;
-        return written;
+        return true;
     }
 
+    /**
+     * After the loss the buffer was dropped (a handle queued in that iteration writes nothing and
+     * {@code wrote} returns at its guard); after the release the key is invalid.
+     */
     private void onWritable() {
-        if (!key.isValid() || connLost > 0) return;
+        if (!key.isValid()) return;
         long before = bufferSize;
-        if (flush() < 0) return;
+        if (!flush()) return;
         if (bufferSize == 0) IoLoop.interest(key, 0);
         long written = before - bufferSize;
         // wrote() subtracts itself: give the count back to it
@@ -125,7 +127,7 @@ final class SelectorWritePipe extends WritePipe {
 
     @Override
     void release() {
-        PipeEnds.releaseSelectable(key, handle, channel);
+        PipeEnds.releaseSelectable(channel);
     }
 
     @Override

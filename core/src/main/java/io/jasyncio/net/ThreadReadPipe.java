@@ -45,7 +45,10 @@ final class ThreadReadPipe extends ReadPipe {
     private final Thread thread;
     /** Free chunks; the reader takes one per read, the loop returns it after delivery. */
     private final ArrayBlockingQueue<Chunk> free = new ArrayBlockingQueue<>(CHUNKS);
-    /** Guards {@link #threadPaused} and {@link #stop}, on which the reader thread waits. */
+    /**
+     * Guards {@link #threadPaused}, on which the reader thread waits; {@link #release()} ends that
+     * wait with an interrupt after setting {@link #stop}.
+     */
     private final Object gate = new Object();
     private boolean threadPaused = true;
     private volatile boolean stop;
@@ -88,7 +91,7 @@ final class ThreadReadPipe extends ReadPipe {
                     continue;
                 }
                 c.length = n;
-                if (!post(c)) return;
+                post(c); // a failed post sets stop, which the next turn checks
             }
         } catch (IOException e) {
             if (!stop) post(e);
@@ -102,22 +105,18 @@ final class ThreadReadPipe extends ReadPipe {
         }
     }
 
-    /** Hands {@code event} to the loop; false once the loop is closed (the thread then ends). */
-    private boolean post(Object event) {
+    /** Hands {@code event} to the loop; once the loop is closed, sets {@link #stop} (the thread then ends). */
+    private void post(Object event) {
         try {
             loop.callSoonThreadsafe(() -> arrive(event));
-            return true;
         } catch (IllegalStateException loopClosed) {
             stop = true;
-            return false;
         }
     }
 
+    /** An event from the thread; after the loss it is dropped (a chunk is not returned: the thread is ending). */
     private void arrive(Object event) {
-        if (lost) {
-            recycle(event);
-            return;
-        }
+        if (lost) return;
         if (paused || !held.isEmpty()) {
             held.add(event);
             return;
@@ -135,10 +134,6 @@ final class ThreadReadPipe extends ReadPipe {
         } else {
             fatalError((IOException) event);
         }
-    }
-
-    private void recycle(Object event) {
-        if (event instanceof Chunk c) free.add(c);
     }
 
     private void drainHeld() {
@@ -170,12 +165,10 @@ final class ThreadReadPipe extends ReadPipe {
     @Override
     void release() {
         io.untrack(releaser);
-        synchronized (gate) {
-            stop = true;
-            gate.notifyAll();
-        }
-        for (Object e; (e = held.poll()) != null; ) recycle(e);
-        // Wakes a reader waiting for a free chunk; a blocking read is not interruptible.
+        stop = true;
+        // Wakes a reader waiting at the gate or for a free chunk (the interrupt stays pending if it
+        // is on its way there); a blocking read is not interruptible. Held chunks are not returned:
+        // the thread is ending.
         if (started) thread.interrupt();
         try {
             in.close();

@@ -92,11 +92,12 @@ final class ThreadWritePipe extends WritePipe {
                 if (!post(() -> wrote(written))) break;
             }
         } catch (IOException e) {
-            if (!stopped()) post(() -> writeFailed(e));
+            // after the loss (stopped by release) writeFailed changes nothing: closeWith returns
+            post(() -> writeFailed(e));
         } catch (RuntimeException | Error e) {
             // A stream that fails otherwise (a bug in it, an OutOfMemoryError) must still end the
             // transport: a thread that died silently would leave drain() waiting forever.
-            if (!stopped()) post(() -> writeFailed(new IOException("the pipe's writer thread failed: " + e, e)));
+            post(() -> writeFailed(new IOException("the pipe's writer thread failed: " + e, e)));
             if (e instanceof Error) throw e;
         } catch (InterruptedException e) {
             // the loop closed: end
@@ -106,12 +107,6 @@ final class ThreadWritePipe extends WritePipe {
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.DEBUG, "closing a pipe failed", e);
             }
-        }
-    }
-
-    private boolean stopped() {
-        synchronized (queue) {
-            return stop;
         }
     }
 
@@ -140,13 +135,15 @@ final class ThreadWritePipe extends WritePipe {
         }
     }
 
-    /** Ends the thread, which closes the stream once its current write (if any) returns. */
+    /**
+     * Ends the thread, which closes the stream once its current write (if any) returns; it takes
+     * nothing more from the queue once {@link #stop} is set.
+     */
     @Override
     void release() {
         io.untrack(releaser);
         synchronized (queue) {
             stop = true;
-            queue.clear();
             queue.notifyAll();
         }
     }

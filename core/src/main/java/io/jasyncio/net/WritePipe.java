@@ -88,9 +88,8 @@ abstract sealed class WritePipe implements WriteTransport permits SelectorWriteP
         }
     }
 
-    /** A write failed (the reader went away: "Broken pipe"): close with the error. */
+    /** A write failed (the reader went away: "Broken pipe"): close with the error (after the loss, {@link #closeWith} returns). */
     final void writeFailed(IOException e) {
-        if (connLost > 0) return;
         LOG.log(System.Logger.Level.DEBUG, () -> "Fatal write error on pipe transport " + this, e);
         closeWith(e);
     }
@@ -106,7 +105,6 @@ abstract sealed class WritePipe implements WriteTransport permits SelectorWriteP
 
     /** {@link #peerClosed()} once every write reported so far is accounted for. */
     final void peerClosedNow() {
-        if (connLost > 0) return;
         closeWith(bufferSize > 0 ? new IOException("Broken pipe: the reading end closed with "
                 + bufferSize + " bytes still to write") : null);
     }
@@ -114,10 +112,8 @@ abstract sealed class WritePipe implements WriteTransport permits SelectorWriteP
     final void closeWith(Throwable exc) {
         closing = true;
         if (connLost > 0) return;
-        if (bufferSize > 0) {
-            dropBuffer();
-            bufferSize = 0;
-        }
+        dropBuffer();
+        bufferSize = 0;
         connLost++;
         loop.callSoon(() -> callConnectionLost(exc));
     }

@@ -245,6 +245,52 @@ class ThreadReadPipeTest {
         });
     }
 
+    /**
+     * A read that ignores the release's interrupt and returns EOF after the pipe was closed and
+     * released: the EOF reaches the loop but is dropped; no eofReceived, no second connectionLost.
+     */
+    @Test
+    void anEofReadAfterThePipeWasClosedIsDropped() {
+        Asyncio.run(() -> {
+            java.util.concurrent.CountDownLatch eof = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+            InputStream deaf = new InputStream() {
+                @Override
+                public int read() {
+                    throw new UnsupportedOperationException();
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) {
+                    entered.countDown();
+                    boolean done = false;
+                    while (!done) {
+                        try {
+                            done = eof.await(20, java.util.concurrent.TimeUnit.SECONDS);
+                        } catch (InterruptedException ignored) {
+                            // as a read blocked in the kernel: the interrupt does not end it
+                        }
+                    }
+                    return -1;
+                }
+            };
+            Hooked p = new Hooked();
+            PipeConnection<ReadTransport, Hooked> c = Pipes.connectReadPipe(() -> p, deaf);
+            assertTrue(Asyncio.toThread(() -> entered.await(20, java.util.concurrent.TimeUnit.SECONDS)));
+            c.transport().close();
+            assertNull(ReadPipeCallbacksTest.awaitLost(p)); // released in the same callback
+            eof.countDown();
+            Thread reader = ((ThreadReadPipe) c.transport()).thread();
+            Asyncio.toThread(() -> {
+                reader.join(10_000);
+                return null;
+            });
+            assertFalse(reader.isAlive());
+            for (int i = 0; i < 3; i++) Asyncio.sleep(Duration.ZERO); // the EOF's callback and any follow-up
+            assertEquals(List.of("made", "lost null"), p.events);
+        });
+    }
+
     /** Paused from connectionMade, then closed: resuming the closed pipe never starts its reader thread. */
     @Test
     void resumingAClosedPipeThatNeverReadDoesNotStartItsThread() {

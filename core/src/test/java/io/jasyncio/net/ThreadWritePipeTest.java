@@ -64,6 +64,140 @@ class ThreadWritePipeTest {
         });
     }
 
+    /**
+     * abort() drops the queued writes at once, not only at the release one loop iteration later:
+     * a write in progress that returns in between (here while the protocol's connectionLost runs,
+     * before the release) is followed by none of the writes queued behind it.
+     */
+    @Test
+    void abortDropsTheQueuedWritesAtOnceEvenIfTheWriteInProgressReturnsBeforeTheRelease() {
+        Asyncio.run(() -> {
+            CountDownLatch inFirstWrite = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            java.util.concurrent.atomic.AtomicBoolean firstReturned = new java.util.concurrent.atomic.AtomicBoolean();
+            ByteArrayOutputStream written = new ByteArrayOutputStream();
+            OutputStream held = new OutputStream() {
+                @Override
+                public void write(int b) {
+                    throw new UnsupportedOperationException();
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) {
+                    boolean first = inFirstWrite.getCount() > 0;
+                    if (first) {
+                        inFirstWrite.countDown();
+                        try {
+                            release.await(20, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                    synchronized (written) {
+                        written.write(b, off, len);
+                    }
+                    if (first) firstReturned.set(true);
+                }
+            };
+            List<String> seenAtLoss = new java.util.ArrayList<>();
+            Thread[] writer = new Thread[1];
+            Source s = new Source() {
+                @Override
+                public void connectionLost(Throwable exc) {
+                    // On the loop thread, before the release: let the first write return and wait
+                    // until the writer thread has nothing more to do.
+                    release.countDown();
+                    for (int i = 0; i < 10_000; i++) {
+                        if (firstReturned.get() && writer[0].getState() == Thread.State.WAITING) break;
+                        try {
+                            Thread.sleep(1);
+                        } catch (InterruptedException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                    synchronized (written) {
+                        seenAtLoss.add(firstReturned.get() + " " + written.size());
+                    }
+                    super.connectionLost(exc);
+                }
+            };
+            PipeConnection<WriteTransport, Source> c = Pipes.connectWritePipe(() -> s, held);
+            writer[0] = ((ThreadWritePipe) c.transport()).thread();
+            WriteTransport t = c.transport();
+            t.write(new byte[100]);
+            assertTrue(Asyncio.toThread(() -> inFirstWrite.await(20, TimeUnit.SECONDS)));
+            t.write(new byte[200]); // queued behind the write in progress
+            t.write(new byte[300]);
+            t.abort();
+            assertNull(Asyncio.waitFor(c.protocol().lost, Duration.ofSeconds(10)));
+            assertEquals(List.of("true 100"), seenAtLoss);
+            Asyncio.toThread(() -> {
+                writer[0].join(10_000);
+                return null;
+            });
+            synchronized (written) {
+                assertEquals(100, written.size());
+            }
+        });
+    }
+
+    /**
+     * The loop closing while the writer thread is inside a write ends the pipe: the writes queued
+     * behind that one are not written when it returns, and the stream is closed.
+     */
+    @Test
+    void writesQueuedBehindAWriteInProgressAreNotWrittenOnceTheLoopClosed() throws Exception {
+        CountDownLatch inFirstWrite = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ByteArrayOutputStream written = new ByteArrayOutputStream();
+        CountDownLatch closed = new CountDownLatch(1);
+        OutputStream held = new OutputStream() {
+            @Override
+            public void write(int b) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public synchronized void write(byte[] b, int off, int len) {
+                if (inFirstWrite.getCount() > 0) {
+                    inFirstWrite.countDown();
+                    try {
+                        release.await(20, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+                written.write(b, off, len);
+            }
+
+            @Override
+            public void close() {
+                closed.countDown();
+            }
+        };
+        Thread[] writer = new Thread[1];
+        LogCapture log = LogCapture.start(); // the "left open" warning is expected here
+        try {
+            Asyncio.run(() -> {
+                PipeConnection<WriteTransport, Source> c = Pipes.connectWritePipe(Source::new, held);
+                writer[0] = ((ThreadWritePipe) c.transport()).thread();
+                c.transport().write(new byte[100]);
+                assertTrue(Asyncio.toThread(() -> inFirstWrite.await(20, TimeUnit.SECONDS)));
+                c.transport().write(new byte[200]); // queued behind the write in progress
+                c.transport().write(new byte[300]);
+            });
+        } finally {
+            log.stop();
+        }
+        release.countDown();
+        assertTrue(closed.await(20, TimeUnit.SECONDS));
+        writer[0].join(10_000);
+        assertFalse(writer[0].isAlive());
+        synchronized (held) {
+            assertEquals(100, written.size());
+        }
+    }
+
     /** A write pipe closed before the loop closes is not "left open": no warning, and its stream is closed. */
     @Test
     void aClosedThreadWritePipeIsNotReleasedAgainWhenTheLoopCloses() throws Exception {
