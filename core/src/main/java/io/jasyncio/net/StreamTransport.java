@@ -211,19 +211,18 @@ final class StreamTransport extends SelectorTransport<SocketChannel, ByteBuffer>
                     offered += b.remaining();
                     if (count == gather.length) break;
                 }
-                long n = channel.write(gather, 0, count);
-                Arrays.fill(gather, 0, count, null);
+                long n;
+                try {
+                    n = channel.write(gather, 0, count);
+                } finally {
+                    Arrays.fill(gather, 0, count, null); // the loop's shared array keeps no buffer alive
+                }
                 bufferSize -= n;
                 while (!queue.isEmpty() && !queue.peekFirst().hasRemaining()) queue.pollFirst();
                 if (n < offered) break; // the socket is full: wait for the next OP_WRITE
             }
         } catch (IOException e) {
-            Arrays.fill(gather, null);
-            buffer = null;
-            bufferSize = 0;
-            writeWanted = false;
-            updateInterest();
-            fatalError(e, "Fatal write error on socket transport");
+            fatalError(e, "Fatal write error on socket transport"); // drops the buffer, stops all interest
             return;
         }
         bufferShrank(protocol);
