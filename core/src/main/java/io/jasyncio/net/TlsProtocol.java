@@ -210,7 +210,7 @@ final class TlsProtocol implements Protocol {
                     case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
                         if (!unwrap()) return;
                     }
-                    default -> {
+                    default -> { // NOT_HANDSHAKING: the engine never reports FINISHED here, only in a result
                         if (!handshakeDone) handshakeFinished();
                         if (!unwrap()) return;
                     }
@@ -254,7 +254,6 @@ final class TlsProtocol implements Protocol {
     private boolean unwrap() throws SSLException {
         if (engine.isInboundDone()) return false;
         SSLEngineResult r = records.unwrap();
-        if (r.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.FINISHED && !handshakeDone) handshakeFinished();
         switch (r.getStatus()) {
             case BUFFER_UNDERFLOW -> {
                 records.fitPacket();
