@@ -277,8 +277,8 @@ final class TlsProtocol implements Protocol {
             }
             default -> {
                 deliverAppData();
-                return r.bytesConsumed() > 0 || r.bytesProduced() > 0
-                        || r.getHandshakeStatus() != SSLEngineResult.HandshakeStatus.NEED_UNWRAP;
+                // A record consumed: more may wait (plaintext comes only from a record consumed).
+                return r.bytesConsumed() > 0 || r.getHandshakeStatus() != SSLEngineResult.HandshakeStatus.NEED_UNWRAP;
             }
         }
     }
