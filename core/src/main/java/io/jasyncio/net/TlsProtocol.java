@@ -239,9 +239,13 @@ final class TlsProtocol implements Protocol {
         }
     }
 
-    /** The application resumed reading: deliver what waits, then a pending EOF. */
+    /**
+     * The application resumed reading: deliver what waits, then a pending EOF. A failure, or a
+     * pause since, stops {@link #runEngine} and the EOF below by themselves; only an engine whose
+     * raw connection has not started must not run (its handshake status would read as done).
+     */
     private void resumeDelivery() {
-        if (failed || raw == null || deliveryPaused()) return;
+        if (raw == null) return;
         progress();
         if (eofPending && !deliveryPaused() && !failed) {
             eofPending = false;

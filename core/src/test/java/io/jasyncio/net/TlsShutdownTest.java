@@ -74,4 +74,25 @@ class TlsShutdownTest extends TlsTestBase {
             assertEquals(List.of("eof", "lost"), p.clientApp.summary());
         });
     }
+
+    /**
+     * The connection is lost (a reset) while records wait for a paused application, which then
+     * resumes reading: as asyncio's {@code _do_read} outside the WRAPPED state, nothing is
+     * delivered after {@code connectionLost}.
+     */
+    @Test
+    void nothingIsDeliveredAfterConnectionLostWhenTheApplicationResumesLate() {
+        virtual(() -> {
+            TlsPair p = pausedClient();
+            p.server.write(ascii("never read"));
+            p.settle();
+            assertTrue(p.clientTls.appTransport.readBufferSize() > 0, "the record waits at the client");
+            p.serverRaw.abort();
+            p.settle();
+            assertEquals(List.of("lost IOException"), p.clientApp.events);
+            p.client.resumeReading();
+            p.settle();
+            assertEquals(List.of("lost IOException"), p.clientApp.events);
+        });
+    }
 }
