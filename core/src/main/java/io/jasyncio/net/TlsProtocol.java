@@ -138,7 +138,8 @@ final class TlsProtocol implements Protocol {
             fail(new SSLHandshakeException("the peer closed the connection during the TLS handshake"));
             return false;
         }
-        if (eofPending) return true;
+        // (A second EOF cannot come: the raw transport stops reading at the first, and
+        // controlRawReading never resumes it once eofPending is set.)
         // Records that came before the FIN go first. resumeReading() unpauses at once but
         // delivers in a later callback, so "not paused" does not mean "nothing waits" (issue 16:
         // a bare FIN in that window overtook 35 KB of data).
@@ -228,7 +229,7 @@ final class TlsProtocol implements Protocol {
 
     /** asyncio's {@code _control_ssl_reading}: bounds the ciphertext waiting while delivery is paused. */
     private void controlRawReading() {
-        if (raw == null || eofPending || failed) return;
+        if (eofPending || failed) return; // (progress runs only once the raw connection started)
         int waiting = records.waiting();
         if (!rawReadingPaused && waiting >= INCOMING_HIGH) {
             rawReadingPaused = true;
@@ -396,7 +397,7 @@ final class TlsProtocol implements Protocol {
         if (appClosing) return;
         appClosing = true;
         if (raw == null || raw.isClosing()) return;
-        if (!handshakeDone || failed) {
+        if (!handshakeDone) { // (after a failure the raw transport is closing already: returned above)
             raw.abort();
             return;
         }
@@ -434,7 +435,7 @@ final class TlsProtocol implements Protocol {
         public void write(ByteBuffer data) {
             Objects.requireNonNull(data, "data");
             if (appCloseCalled) throw new IllegalStateException("Cannot call write() after close() or abort(): " + this);
-            if (!data.hasRemaining() || failed || raw.isClosing()) {
+            if (!data.hasRemaining() || raw.isClosing()) { // (a failure aborted the raw transport)
                 data.position(data.limit());
                 return;
             }
