@@ -147,6 +147,28 @@ class StreamWriteTest {
         });
     }
 
+    /**
+     * A write the socket takes whole costs no buffer and no write interest (the class's "an echo
+     * costs no allocation"): nothing waits, so nothing is queued and the selector is not asked
+     * for OP_WRITE.
+     */
+    @Test
+    void aWriteTheSocketTakesWholeLeavesNoBufferAndNoWriteInterest() {
+        Asyncio.run(() -> {
+            List<Recorder> accepted = new ArrayList<>();
+            try (Server server = Net.createServer(Recorder.collectedIn(accepted, Recorder::new), "127.0.0.1", 0)) {
+                Connection<Recorder> c = Net.createConnection(Recorder::new, "127.0.0.1", server.port());
+                StreamTransport t = (StreamTransport) c.transport();
+                t.write(ascii("small"));
+                assertNull(t.buffer, "a queue made for a write the socket took");
+                assertEquals(0, t.key.interestOps() & java.nio.channels.SelectionKey.OP_WRITE);
+                Recorder peer = Recorder.awaitFirst(accepted);
+                peer.awaitReceived(5);
+                t.close();
+            }
+        });
+    }
+
     private static long warnings(LogCapture logs) {
         return logs.messages().stream().filter(m -> m.contains("the connection is lost, data dropped")).count();
     }
