@@ -211,19 +211,18 @@ final class StreamTransport extends SelectorTransport<SocketChannel, ByteBuffer>
                     offered += b.remaining();
                     if (count == gather.length) break;
                 }
-                long n = channel.write(gather, 0, count);
-                Arrays.fill(gather, 0, count, null);
+                long n;
+                try {
+                    n = channel.write(gather, 0, count);
+                } finally {
+                    Arrays.fill(gather, 0, count, null); // the loop's shared array keeps no buffer alive
+                }
                 bufferSize -= n;
                 while (!queue.isEmpty() && !queue.peekFirst().hasRemaining()) queue.pollFirst();
                 if (n < offered) break; // the socket is full: wait for the next OP_WRITE
             }
         } catch (IOException e) {
-            Arrays.fill(gather, null);
-            buffer = null;
-            bufferSize = 0;
-            writeWanted = false;
-            updateInterest();
-            fatalError(e, "Fatal write error on socket transport");
+            fatalError(e, "Fatal write error on socket transport"); // drops the buffer, stops all interest
             return;
         }
         bufferShrank(protocol);
@@ -328,7 +327,6 @@ final class StreamTransport extends SelectorTransport<SocketChannel, ByteBuffer>
             long sent = 0;
             long size = file.size();
             while (sent < count && offset + sent < size) {
-                if (connLost > 0) throw new IOException("the connection was lost during sendfile: " + this);
                 long n;
                 try {
                     n = file.transferTo(offset + sent, count - sent, channel);
@@ -346,8 +344,12 @@ final class StreamTransport extends SelectorTransport<SocketChannel, ByteBuffer>
         }
     }
 
+    /**
+     * Waits for the socket to take data (or the buffer to drain). Only a wait can see the
+     * connection end: sendfile starts on an open transport, and a close that flushes the buffer
+     * completes the wait normally before it loses the connection.
+     */
     private void awaitWritable() throws IOException {
-        if (connLost > 0) throw new IOException("the connection was lost during sendfile: " + this);
         if (waiter != null) throw new IllegalStateException("sendfile() before the transport started: " + this);
         Future<Void> w = loop.createFuture();
         waiter = w;
@@ -358,6 +360,7 @@ final class StreamTransport extends SelectorTransport<SocketChannel, ByteBuffer>
         } finally {
             waiter = null;
         }
+        if (connLost > 0) throw new IOException("the connection was lost during sendfile: " + this);
     }
 
     // ---- reading control ----

@@ -138,7 +138,8 @@ final class TlsProtocol implements Protocol {
             fail(new SSLHandshakeException("the peer closed the connection during the TLS handshake"));
             return false;
         }
-        if (eofPending) return true;
+        // (A second EOF cannot come: the raw transport stops reading at the first, and
+        // controlRawReading never resumes it once eofPending is set.)
         // Records that came before the FIN go first. resumeReading() unpauses at once but
         // delivers in a later callback, so "not paused" does not mean "nothing waits" (issue 16:
         // a bare FIN in that window overtook 35 KB of data).
@@ -210,7 +211,7 @@ final class TlsProtocol implements Protocol {
                     case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
                         if (!unwrap()) return;
                     }
-                    default -> {
+                    default -> { // NOT_HANDSHAKING: the engine never reports FINISHED here, only in a result
                         if (!handshakeDone) handshakeFinished();
                         if (!unwrap()) return;
                     }
@@ -228,7 +229,7 @@ final class TlsProtocol implements Protocol {
 
     /** asyncio's {@code _control_ssl_reading}: bounds the ciphertext waiting while delivery is paused. */
     private void controlRawReading() {
-        if (raw == null || eofPending || failed) return;
+        if (eofPending || failed) return; // (progress runs only once the raw connection started)
         int waiting = records.waiting();
         if (!rawReadingPaused && waiting >= INCOMING_HIGH) {
             rawReadingPaused = true;
@@ -239,9 +240,13 @@ final class TlsProtocol implements Protocol {
         }
     }
 
-    /** The application resumed reading: deliver what waits, then a pending EOF. */
+    /**
+     * The application resumed reading: deliver what waits, then a pending EOF. A failure, or a
+     * pause since, stops {@link #runEngine} and the EOF below by themselves; only an engine whose
+     * raw connection has not started must not run (its handshake status would read as done).
+     */
     private void resumeDelivery() {
-        if (failed || raw == null || deliveryPaused()) return;
+        if (raw == null) return;
         progress();
         if (eofPending && !deliveryPaused() && !failed) {
             eofPending = false;
@@ -254,7 +259,6 @@ final class TlsProtocol implements Protocol {
     private boolean unwrap() throws SSLException {
         if (engine.isInboundDone()) return false;
         SSLEngineResult r = records.unwrap();
-        if (r.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.FINISHED && !handshakeDone) handshakeFinished();
         switch (r.getStatus()) {
             case BUFFER_UNDERFLOW -> {
                 records.fitPacket();
@@ -278,8 +282,8 @@ final class TlsProtocol implements Protocol {
             }
             default -> {
                 deliverAppData();
-                return r.bytesConsumed() > 0 || r.bytesProduced() > 0
-                        || r.getHandshakeStatus() != SSLEngineResult.HandshakeStatus.NEED_UNWRAP;
+                // A record consumed: more may wait (plaintext comes only from a record consumed).
+                return r.bytesConsumed() > 0 || r.getHandshakeStatus() != SSLEngineResult.HandshakeStatus.NEED_UNWRAP;
             }
         }
     }
@@ -393,7 +397,7 @@ final class TlsProtocol implements Protocol {
         if (appClosing) return;
         appClosing = true;
         if (raw == null || raw.isClosing()) return;
-        if (!handshakeDone || failed) {
+        if (!handshakeDone) { // (after a failure the raw transport is closing already: returned above)
             raw.abort();
             return;
         }
@@ -431,7 +435,7 @@ final class TlsProtocol implements Protocol {
         public void write(ByteBuffer data) {
             Objects.requireNonNull(data, "data");
             if (appCloseCalled) throw new IllegalStateException("Cannot call write() after close() or abort(): " + this);
-            if (!data.hasRemaining() || failed || raw.isClosing()) {
+            if (!data.hasRemaining() || raw.isClosing()) { // (a failure aborted the raw transport)
                 data.position(data.limit());
                 return;
             }

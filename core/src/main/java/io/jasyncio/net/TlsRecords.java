@@ -121,7 +121,7 @@ final class TlsRecords {
      * Encrypts all of {@code src} (or one handshake record when it is empty) and writes the records
      * to {@code raw} unless it is closing.
      *
-     * @return whether the engine consumed or produced anything
+     * @return whether the engine produced anything
      */
     boolean wrap(ByteBuffer src, Transport raw) throws SSLException {
         boolean progressed = false;
@@ -132,11 +132,13 @@ final class TlsRecords {
                 netOut = ByteBuffer.allocate(Math.max(netOut.capacity() * 2, engine.getSession().getPacketBufferSize()));
                 continue;
             }
+            // The engine consumes plaintext only into a record it produces, and once closed it
+            // produces nothing: a wrap that produced nothing ends the loop.
+            if (r.bytesProduced() == 0) return progressed;
             netOut.flip();
-            if (netOut.hasRemaining() && !raw.isClosing()) raw.write(netOut);
-            progressed |= r.bytesConsumed() > 0 || r.bytesProduced() > 0;
-            if (r.getStatus() == SSLEngineResult.Status.CLOSED) return progressed;
-            if (!src.hasRemaining() || r.bytesConsumed() == 0 && r.bytesProduced() == 0) return progressed;
+            if (!raw.isClosing()) raw.write(netOut);
+            progressed = true;
+            if (!src.hasRemaining()) return true;
         }
     }
 }

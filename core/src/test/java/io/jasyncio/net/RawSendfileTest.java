@@ -146,4 +146,40 @@ class RawSendfileTest {
             }
         });
     }
+
+    /**
+     * close() while a sendfile waits for the write buffer to drain: the buffer goes out, the
+     * connection ends, and the sendfile fails instead of sending the file on a closed socket.
+     */
+    @Test
+    void closingWhileSendfileWaitsForTheBufferFailsItAndOnlyTheBufferGoesOut() throws IOException {
+        Path file = Files.write(dir.resolve("ten.bin"), "0123456789".getBytes());
+        Asyncio.run(() -> {
+            List<Recorder> accepted = new ArrayList<>();
+            try (Server server = Net.createServer(Recorder.collectedIn(accepted, Recorder::pausedOnConnect), "127.0.0.1", 0)) {
+                Connection<Recorder> c = Net.createConnection(Recorder::new, "127.0.0.1", server.port());
+                Transport t = c.transport();
+                byte[] chunk = new byte[64 * 1024];
+                long written = 0;
+                // the kernel's socket buffers absorb a few MiB first; bounded so a bug cannot spin
+                for (int i = 0; i < 1_000 && t.getWriteBufferSize() == 0; i++) {
+                    t.write(chunk);
+                    written += chunk.length;
+                }
+                assertTrue(t.getWriteBufferSize() > 0, "the socket never filled");
+                Task<Long> send = Asyncio.createTask(() -> sendfile(t, file, 0, 10));
+                while (t.isReading()) Asyncio.sleep(0); // started: it pauses reading, then waits for the drain
+                t.close();
+                Recorder peer = Recorder.awaitFirst(accepted);
+                peer.made.await();
+                peer.transport.resumeReading();
+                var failure = assertThrows(java.util.concurrent.CompletionException.class, send::await);
+                IOException why = assertInstanceOf(IOException.class, failure.getCause());
+                assertTrue(why.getMessage().contains("lost during sendfile"), why.getMessage());
+                peer.eof.await();
+                assertEquals(written, peer.received.size(), "the buffer, and none of the file");
+                assertNull(c.protocol().lost.await());
+            }
+        });
+    }
 }

@@ -119,6 +119,56 @@ class StreamWriteTest {
         });
     }
 
+    /**
+     * The peer resets the connection while data waits in the write buffer and only writing is
+     * watched (reading paused): the failed flush ends the connection with the socket's error and
+     * drops what was buffered.
+     */
+    @Test
+    void aResetWhileDataWaitsToBeFlushedEndsTheConnectionWithTheWriteError() {
+        Asyncio.run(() -> {
+            List<Recorder> accepted = new ArrayList<>();
+            try (Server server = Net.createServer(Recorder.collectedIn(accepted, Recorder::pausedOnConnect), "127.0.0.1", 0)) {
+                Connection<Recorder> c = Net.createConnection(Recorder::new, "127.0.0.1", server.port());
+                Transport t = c.transport();
+                t.pauseReading(); // the reset can only show in the flush
+                byte[] chunk = new byte[64 * 1024];
+                // the kernel's socket buffers absorb a few MiB first; bounded so a bug cannot spin
+                for (int i = 0; i < 1_000 && t.getWriteBufferSize() == 0; i++) t.write(chunk);
+                assertTrue(t.getWriteBufferSize() > 0, "the socket never filled");
+                Recorder peer = Recorder.awaitFirst(accepted);
+                ((SocketChannel) peer.transport.getExtraInfo("socket")).setOption(StandardSocketOptions.SO_LINGER, 0);
+                peer.transport.abort(); // a reset, with our data unread
+                Throwable exc = c.protocol().lost.await();
+                assertInstanceOf(java.io.IOException.class, exc);
+                assertEquals(0, t.getWriteBufferSize());
+                assertTrue(t.isClosing());
+            }
+        });
+    }
+
+    /**
+     * A write the socket takes whole costs no buffer and no write interest (the class's "an echo
+     * costs no allocation"): nothing waits, so nothing is queued and the selector is not asked
+     * for OP_WRITE.
+     */
+    @Test
+    void aWriteTheSocketTakesWholeLeavesNoBufferAndNoWriteInterest() {
+        Asyncio.run(() -> {
+            List<Recorder> accepted = new ArrayList<>();
+            try (Server server = Net.createServer(Recorder.collectedIn(accepted, Recorder::new), "127.0.0.1", 0)) {
+                Connection<Recorder> c = Net.createConnection(Recorder::new, "127.0.0.1", server.port());
+                StreamTransport t = (StreamTransport) c.transport();
+                t.write(ascii("small"));
+                assertNull(t.buffer, "a queue made for a write the socket took");
+                assertEquals(0, t.key.interestOps() & java.nio.channels.SelectionKey.OP_WRITE);
+                Recorder peer = Recorder.awaitFirst(accepted);
+                peer.awaitReceived(5);
+                t.close();
+            }
+        });
+    }
+
     private static long warnings(LogCapture logs) {
         return logs.messages().stream().filter(m -> m.contains("the connection is lost, data dropped")).count();
     }

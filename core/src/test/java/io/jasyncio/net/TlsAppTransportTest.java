@@ -110,6 +110,20 @@ class TlsAppTransportTest extends TlsTestBase {
         });
     }
 
+    /** The application did not close, the peer reset the connection: the TLS transport is closing too. */
+    @Test
+    void theTransportIsClosingOnceTheRawOneIsEvenIfTheApplicationNeverClosed() {
+        virtual(() -> {
+            TlsPair p = TlsPair.connect(Asyncio.getRunningLoop(), certs);
+            assertFalse(p.client.isClosing());
+            p.serverRaw.abort();
+            p.settle();
+            assertTrue(p.clientRaw.isClosing());
+            assertTrue(p.client.isClosing());
+            assertFalse(p.client.isReading());
+        });
+    }
+
     @Test
     void writelinesSendsEachBufferInOrder() {
         virtual(() -> {

@@ -74,4 +74,69 @@ class TlsShutdownTest extends TlsTestBase {
             assertEquals(List.of("eof", "lost"), p.clientApp.summary());
         });
     }
+
+    /**
+     * The connection is lost (a reset) while records wait for a paused application, which then
+     * resumes reading: as asyncio's {@code _do_read} outside the WRAPPED state, nothing is
+     * delivered after {@code connectionLost}.
+     */
+    @Test
+    void nothingIsDeliveredAfterConnectionLostWhenTheApplicationResumesLate() {
+        virtual(() -> {
+            TlsPair p = pausedClient();
+            p.server.write(ascii("never read"));
+            p.settle();
+            assertTrue(p.clientTls.appTransport.readBufferSize() > 0, "the record waits at the client");
+            p.serverRaw.abort();
+            p.settle();
+            assertEquals(List.of("lost IOException"), p.clientApp.events);
+            p.client.resumeReading();
+            p.settle();
+            assertEquals(List.of("lost IOException"), p.clientApp.events);
+        });
+    }
+
+    /** The TLS layer's debug log while {@code body} runs under virtual time. */
+    private static List<String> debugLogOf(AsyncRunnable body) {
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger("io.jasyncio.net");
+        java.util.logging.Level level = log.getLevel();
+        log.setLevel(java.util.logging.Level.FINE);
+        io.jasyncio.LogCapture logs = io.jasyncio.LogCapture.start();
+        try {
+            virtual(body);
+            return logs.messages();
+        } finally {
+            logs.stop();
+            log.setLevel(level);
+        }
+    }
+
+    /** Lost (a reset) during the handshake: its timer goes with the connection, it does not fire later. */
+    @Test
+    void aConnectionLostDuringTheHandshakeLeavesNoHandshakeTimerBehind() {
+        List<String> logged = debugLogOf(() -> {
+            io.jasyncio.EventLoop loop = Asyncio.getRunningLoop();
+            io.jasyncio.Future<Void> handshake = loop.createFuture();
+            TlsPair p = TlsPair.start(loop, TlsOptions.of(certs.client()).withHandshakeTimeout(java.time.Duration.ofSeconds(2)),
+                    TlsOptions.of(certs.server()), new TlsPair.App(), new TlsPair.App(), handshake);
+            p.serverRaw.abort();
+            assertThrows(java.util.concurrent.CompletionException.class, handshake::await);
+            Asyncio.sleep(5);
+        });
+        assertTrue(logged.stream().noneMatch(m -> m.startsWith("TLS failure")), logged.toString());
+    }
+
+    /** A shutdown that finished (close_notify exchanged) stops its timer. */
+    @Test
+    void aCompletedShutdownLeavesNoShutdownTimerBehind() {
+        List<String> logged = debugLogOf(() -> {
+            TlsPair p = TlsPair.connect(Asyncio.getRunningLoop(),
+                    TlsOptions.of(certs.client()).withShutdownTimeout(java.time.Duration.ofSeconds(3)),
+                    TlsOptions.of(certs.server()), new TlsPair.App(), new TlsPair.App());
+            p.client.close();
+            assertNull(p.clientApp.lost.await());
+            Asyncio.sleep(5);
+        });
+        assertTrue(logged.stream().noneMatch(m -> m.startsWith("TLS shutdown took longer")), logged.toString());
+    }
 }

@@ -72,14 +72,24 @@ public record TlsTesting(Path certPem, Path keyPem, SSLContext server, SSLContex
         SSLContext server = SSLContext.getInstance("TLS");
         server.init(kmf.getKeyManagers(), null, null);
 
+        return new TlsTesting(certPem, keyPem, server, clientContext("TLS", cert), cert);
+    }
+
+    /** A client context trusting only {@code cert}; {@code protocol} "TLSv1.2" offers TLS 1.2 at most. */
+    private static SSLContext clientContext(String protocol, X509Certificate cert) throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         trust.setCertificateEntry("localhost", cert);
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
-        SSLContext client = SSLContext.getInstance("TLS");
+        SSLContext client = SSLContext.getInstance(protocol);
         client.init(null, tmf.getTrustManagers(), null);
-        return new TlsTesting(certPem, keyPem, server, client, cert);
+        return client;
+    }
+
+    /** A client context like {@link #client()} whose engines offer TLS 1.2 at most. */
+    SSLContext tls12Client() throws Exception {
+        return clientContext("TLSv1.2", cert);
     }
 
     /** Whether {@code cmd} runs and exits with 0 (e.g. a tool's version command). */
