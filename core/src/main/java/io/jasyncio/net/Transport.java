@@ -79,12 +79,6 @@ public interface Transport extends ReadTransport, WriteTransport {
     /** The water marks in force (asyncio's {@code get_write_buffer_limits()}). */
     WriteBufferLimits getWriteBufferLimits();
 
-    /** {@link #setWriteBufferLimits(int, int)} with {@code low = high / 4}. */
-    default void setWriteBufferLimits(int high) {
-        if (high < 0) throw new IllegalArgumentException("high (" + high + ") must be >= 0");
-        setWriteBufferLimits(high, high / 4);
-    }
-
     /** The protocol receiving this transport's events. */
     Protocol getProtocol();
 

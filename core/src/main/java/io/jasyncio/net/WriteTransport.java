@@ -57,9 +57,11 @@ public interface WriteTransport extends BaseTransport {
      */
     void setWriteBufferLimits(int high, int low);
 
-    /** {@link #setWriteBufferLimits(int, int)} with {@code low = high / 4}. */
+    /**
+     * {@link #setWriteBufferLimits(int, int)} with {@code low = high / 4}; a negative {@code high}
+     * is refused there (its {@code low} is negative or above it).
+     */
     default void setWriteBufferLimits(int high) {
-        if (high < 0) throw new IllegalArgumentException("high (" + high + ") must be >= 0");
         setWriteBufferLimits(high, high / 4);
     }
 
