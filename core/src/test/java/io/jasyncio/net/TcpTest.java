@@ -68,6 +68,7 @@ class TcpTest {
             assertInstanceOf(SocketChannel.class, t.getExtraInfo("socket"));
             assertNull(t.getExtraInfo("peercert"));
             assertEquals("none", t.getExtraInfo("peercert", "none"));
+            assertSame(t.getExtraInfo("peername"), t.getExtraInfo("peername", "none"), "a known name ignores the default");
             assertTrue(t.canWriteEof());
             t.close();
             assertTrue(t.isClosing());
