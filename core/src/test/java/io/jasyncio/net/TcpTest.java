@@ -304,6 +304,27 @@ class TcpTest {
     }
 
     @Test
+    void aProtocolKeepingTheDefaultEofReceivedHasItsTransportClosedAtThePeersEof() {
+        Asyncio.run(() -> {
+            io.jasyncio.Future<Throwable> serverLost = Asyncio.getRunningLoop().createFuture();
+            // Protocol's default eofReceived (false): asyncio then closes the transport.
+            Server server = Net.createServer(() -> new Protocol() {
+                @Override
+                public void connectionLost(Throwable exc) {
+                    serverLost.setResult(exc);
+                }
+            }, "127.0.0.1", 0);
+            Connection<Recorder> c = Net.createConnection(Recorder::new, "127.0.0.1", port(server));
+            c.transport().writeEof();
+            assertNull(serverLost.await(), "closed cleanly by the default answer");
+            c.protocol().eof.await(); // and the client sees the server's side end
+            c.transport().close();
+            server.close();
+            server.waitClosed();
+        });
+    }
+
+    @Test
     void sendfileSendsAFileSliceAfterTheBufferedDataAndRefusesWritesMeanwhile(@org.junit.jupiter.api.io.TempDir Path dir)
             throws IOException {
         byte[] content = new byte[6 << 20];
