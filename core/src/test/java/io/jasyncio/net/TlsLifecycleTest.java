@@ -121,20 +121,28 @@ class TlsLifecycleTest extends TlsTestBase {
 
     @Test
     void thePeersCloseNotifyEndsTheConnectionWithEofThenConnectionLost() {
-        virtual(() -> {
-            TlsPair.App clientApp = new TlsPair.App();
-            clientApp.keepOpenOnEof = true; // no effect with TLS: logged, and the connection closes
-            TlsPair p = TlsPair.connect(Asyncio.getRunningLoop(), client(), server(), clientApp, new TlsPair.App());
-            p.server.write(ascii("bye"));
-            p.server.close();
-            assertTrue(p.server.isClosing());
-            p.settle();
-            assertEquals(List.of("data 3", "eof", "lost"), p.clientApp.summary());
-            assertEquals(List.of("eof", "lost"), p.serverApp.summary());
-            assertTrue(((javax.net.ssl.SSLEngine) p.server.getExtraInfo("ssl_object")).isInboundDone(),
-                    "the client answered with its close_notify, not with a bare FIN");
-            assertFalse(p.clientRaw.aborted || p.serverRaw.aborted, "both closed cleanly");
-        });
+        io.jasyncio.LogCapture logs = io.jasyncio.LogCapture.start();
+        try {
+            virtual(() -> {
+                TlsPair.App clientApp = new TlsPair.App();
+                clientApp.keepOpenOnEof = true; // no effect with TLS: logged, and the connection closes
+                TlsPair p = TlsPair.connect(Asyncio.getRunningLoop(), client(), server(), clientApp, new TlsPair.App());
+                p.server.write(ascii("bye"));
+                p.server.close();
+                assertTrue(p.server.isClosing());
+                p.settle();
+                assertEquals(List.of("data 3", "eof", "lost"), p.clientApp.summary());
+                assertEquals(List.of("eof", "lost"), p.serverApp.summary());
+                assertTrue(((javax.net.ssl.SSLEngine) p.server.getExtraInfo("ssl_object")).isInboundDone(),
+                        "the client answered with its close_notify, not with a bare FIN");
+                assertFalse(p.clientRaw.aborted || p.serverRaw.aborted, "both closed cleanly");
+            });
+        } finally {
+            logs.stop();
+        }
+        String warning = "returning true from eofReceived() has no effect when using TLS";
+        assertEquals(1, logs.messages().stream().filter(warning::equals).count(),
+                "asyncio's warning, once, for the client that asked to stay open: " + logs.messages());
     }
 
     @Test
