@@ -67,12 +67,12 @@ class ProtocolErrorContextTest {
         assertEquals(List.of(), handled, "a VirtualMachineError is not an error to report and go on from");
     }
 
-    /** Throws {@code fatal} from the callback named {@code failIn}, the first time it is called. */
+    /** Throws {@code fatal} (unchecked) from the callback named {@code failIn}, the first time it is called. */
     static class FailingIn extends Recorder {
         final String failIn;
-        final StackOverflowError fatal;
+        final Throwable fatal;
 
-        FailingIn(String failIn, StackOverflowError fatal) {
+        FailingIn(String failIn, Throwable fatal) {
             this.failIn = failIn;
             this.fatal = fatal;
         }
@@ -83,7 +83,8 @@ class ProtocolErrorContextTest {
         void maybeFail(String where) {
             if (where.equals(failIn) && !failed) {
                 failed = true;
-                throw fatal;
+                if (fatal instanceof RuntimeException r) throw r;
+                throw (Error) fatal;
             }
         }
 
@@ -110,7 +111,7 @@ class ProtocolErrorContextTest {
     static final class FailingBufferedIn extends FailingIn implements BufferedProtocol {
         final ByteBuffer own = ByteBuffer.allocate(100);
 
-        FailingBufferedIn(String failIn, StackOverflowError fatal) {
+        FailingBufferedIn(String failIn, Throwable fatal) {
             super(failIn, fatal);
         }
 
@@ -146,6 +147,32 @@ class ProtocolErrorContextTest {
             })), callback);
             // (the loop's close may report the test's own Recorder failing to record a late loss)
             assertTrue(handled.stream().noneMatch(ctx -> ctx.exception() == fatal), () -> callback + ": reported " + handled);
+        }
+    }
+    @Test
+    void anExceptionFromAnyReadingCallbackIsReportedWithItsNameAndEndsTheConnectionWithIt() {
+        for (String callback : List.of("dataReceived", "getBuffer", "bufferUpdated", "eofReceived")) {
+            IllegalStateException boom = new IllegalStateException("boom in " + callback);
+            boolean buffered = callback.equals("getBuffer") || callback.equals("bufferUpdated");
+            List<ErrorContext> handled = new ArrayList<>();
+            List<FailingIn> accepted = new ArrayList<>();
+            Asyncio.run(() -> {
+                Asyncio.getRunningLoop().setExceptionHandler((l, ctx) -> handled.add(ctx));
+                try (Server server = Net.createServer(() -> {
+                    FailingIn p = buffered ? new FailingBufferedIn(callback, boom) : new FailingIn(callback, boom);
+                    accepted.add(p);
+                    return p;
+                }, "127.0.0.1", 0)) {
+                    Connection<Recorder> c = Net.createConnection(Recorder::new, "127.0.0.1", server.port());
+                    if (!callback.equals("eofReceived")) c.transport().write(ascii("data"));
+                    c.transport().writeEof();
+                    assertSame(boom, Recorder.awaitFirst(accepted).lost.await(), callback + ": the connection ends with it");
+                    c.protocol().lost.await();
+                }
+            });
+            assertEquals(1, handled.size(), () -> callback + ": " + handled);
+            assertEquals("Fatal error: protocol." + callback + "() call failed.", handled.get(0).message());
+            assertSame(boom, handled.get(0).exception());
         }
     }
 }
