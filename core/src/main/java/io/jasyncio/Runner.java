@@ -31,6 +31,8 @@ public final class Runner implements AutoCloseable {
     private final Context context = Context.copyCurrent();
     private EventLoop loop;
     private boolean closed;
+    /** The last VirtualMachineError that left {@link #run}, so that close() does not throw it twice. */
+    private VirtualMachineError leftRun;
 
     public Runner() {
         this(false);
@@ -78,6 +80,9 @@ public final class Runner implements AutoCloseable {
         RunnerSigint sigint = RunnerSigint.installIfDefault(l, task);
         try {
             return l.runUntilComplete(task);
+        } catch (VirtualMachineError e) {
+            leftRun = e;
+            throw e;
         } catch (CancelledError e) {
             if (sigint != null) throw sigint.outcome(e);
             throw e;
@@ -113,6 +118,12 @@ public final class Runner implements AutoCloseable {
         try {
             cancelAllTasks();
             loop.runUntilComplete(loop.shutdownDefaultExecutor(EXECUTOR_JOIN_TIMEOUT));
+        } catch (VirtualMachineError e) {
+            // The same error object leaving the loop again (a shared instance thrown by a second
+            // callback) is already on its way out of run(). Thrown again here, try-with-resources
+            // would add it to itself as suppressed, which Throwable refuses with an
+            // IllegalArgumentException that hides the error.
+            if (e != leftRun) throw e;
         } finally {
             loop.close();
             if (loop.scheduler.takeInterrupt()) Thread.currentThread().interrupt();

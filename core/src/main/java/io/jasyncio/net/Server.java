@@ -303,12 +303,14 @@ public final class Server implements AutoCloseable {
             if (tls != null) protocol = new TlsProtocol(loop, tls, true, null, 0, protocol, null, true);
             new StreamTransport(loop, io, ch, null, protocol, this, null);
         } catch (Throwable t) {
-            SelectorTransport.rethrowIfFatal(t);
+            // Closed first, also when the error is fatal and leaves the loop: nothing else
+            // holds the accepted socket yet.
             try {
                 ch.close();
             } catch (IOException ignored) {
                 // already failing
             }
+            SelectorTransport.rethrowIfFatal(t);
             loop.callExceptionHandler(new ErrorContext("Error on transport creation for incoming connection (" + this + ")",
                     t, null, null, null, protocol, ch));
         }
