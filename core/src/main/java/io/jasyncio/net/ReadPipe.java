@@ -66,8 +66,12 @@ abstract sealed class ReadPipe implements ReadTransport permits SelectorReadPipe
 
     // ---- events from the subclass ----
 
+    /**
+     * Hands {@code data} to the protocol. Only while open: each caller checks first (the
+     * selector's read returns on {@code closing}, the thread's events on {@code lost}, which
+     * {@code closing} never goes without, held events stop at {@code closing}).
+     */
     final void deliver(ByteBuffer data) {
-        if (closing) return;
         try {
             protocol.dataReceived(data);
         } catch (Throwable t) {

@@ -71,7 +71,7 @@ final class ThreadWritePipe extends WritePipe {
                         // Reported through the same queue as the writes' progress, so the loop
                         // has counted every byte written before it judges what was lost.
                         peerGone = false;
-                        if (!post(this::peerClosedNow)) break;
+                        post(this::peerClosedNow);
                         continue;
                     }
                     b = queue.poll();
@@ -89,7 +89,7 @@ final class ThreadWritePipe extends WritePipe {
                 }
                 out.flush();
                 long written = n;
-                if (!post(() -> wrote(written))) break;
+                post(() -> wrote(written));
             }
         } catch (IOException e) {
             // after the loss (stopped by release) writeFailed changes nothing: closeWith returns
@@ -110,12 +110,17 @@ final class ThreadWritePipe extends WritePipe {
         }
     }
 
-    private boolean post(Runnable r) {
+    /**
+     * Hands {@code r} to the loop; once the loop is closed, drops it. The thread then ends at its
+     * next {@link #stop} check, at the top of its loop: the loop's close runs its close hooks
+     * (IoLoop's releases every thread pipe not released yet, setting stop) before it refuses
+     * callbacks, and a pipe released earlier has stop set already.
+     */
+    private void post(Runnable r) {
         try {
             loop.callSoonThreadsafe(r);
-            return true;
         } catch (IllegalStateException loopClosed) {
-            return false;
+            // the loop is closed: see above
         }
     }
 

@@ -65,6 +65,62 @@ class ThreadWritePipeTest {
     }
 
     /**
+     * The writes queued while the thread is inside a write go out as one batch: the stream is
+     * flushed once for the three writes, not after each (for a process's stdin behind a buffered
+     * stream, a flush is a system call).
+     */
+    @Test
+    void writesQueuedWhileTheThreadIsWritingGoOutWithOneFlush() {
+        Asyncio.run(() -> {
+            CountDownLatch inFirstWrite = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            List<String> calls = new java.util.ArrayList<>();
+            OutputStream held = new OutputStream() {
+                @Override
+                public void write(int b) {
+                    throw new UnsupportedOperationException();
+                }
+
+                @Override
+                public synchronized void write(byte[] b, int off, int len) {
+                    if (inFirstWrite.getCount() > 0) {
+                        inFirstWrite.countDown();
+                        try {
+                            release.await(20, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                    calls.add("write " + len);
+                }
+
+                @Override
+                public synchronized void flush() {
+                    calls.add("flush");
+                }
+
+                @Override
+                public synchronized void close() {
+                    calls.add("close");
+                }
+            };
+            PipeConnection<WriteTransport, Source> c = Pipes.connectWritePipe(Source::new, held);
+            WriteTransport t = c.transport();
+            t.write(new byte[100]);
+            assertTrue(Asyncio.toThread(() -> inFirstWrite.await(20, TimeUnit.SECONDS)));
+            t.write(new byte[200]); // both queued before the first write returns
+            t.write(new byte[300]);
+            release.countDown();
+            t.close();
+            assertNull(Asyncio.waitFor(c.protocol().lost, Duration.ofSeconds(10)));
+            ((ThreadWritePipe) t).thread().join(10_000);
+            synchronized (held) {
+                assertEquals(List.of("write 100", "write 200", "write 300", "flush", "close"), calls);
+            }
+        });
+    }
+
+    /**
      * abort() drops the queued writes at once, not only at the release one loop iteration later:
      * a write in progress that returns in between (here while the protocol's connectionLost runs,
      * before the release) is followed by none of the writes queued behind it.
