@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.Pipe;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -24,43 +25,20 @@ class ThreadWritePipeTest {
     @Test
     void writesQueuedWhileTheThreadIsWritingArriveWholeAndInOrder() {
         Asyncio.run(() -> {
-            CountDownLatch inFirstWrite = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            ByteArrayOutputStream written = new ByteArrayOutputStream();
-            OutputStream held = new OutputStream() {
-                @Override
-                public void write(int b) {
-                    throw new UnsupportedOperationException();
-                }
-
-                @Override
-                public synchronized void write(byte[] b, int off, int len) {
-                    if (inFirstWrite.getCount() > 0) {
-                        inFirstWrite.countDown();
-                        try {
-                            release.await(20, TimeUnit.SECONDS);
-                        } catch (InterruptedException e) {
-                            throw new IllegalStateException(e);
-                        }
-                    }
-                    written.write(b, off, len);
-                }
-            };
+            HeldStream held = new HeldStream();
             PipeConnection<WriteTransport, Source> c = Pipes.connectWritePipe(Source::new, held);
             WriteTransport t = c.transport();
             byte[] all = PipesTest.pattern(30_000);
             t.write(java.util.Arrays.copyOfRange(all, 0, 10_000));
-            assertTrue(Asyncio.toThread(() -> inFirstWrite.await(20, TimeUnit.SECONDS)));
+            held.awaitFirstWrite();
             t.write(java.util.Arrays.copyOfRange(all, 10_000, 20_000)); // queued behind the first
             t.write(java.util.Arrays.copyOfRange(all, 20_000, 30_000));
             assertEquals(30_000, t.getWriteBufferSize());
-            release.countDown();
+            held.release.countDown();
             t.close();
             assertNull(Asyncio.waitFor(c.protocol().lost, Duration.ofSeconds(10)));
             assertEquals(0, t.getWriteBufferSize());
-            synchronized (held) {
-                assertArrayEquals(all, written.toByteArray());
-            }
+            assertArrayEquals(all, held.written());
         });
     }
 
@@ -72,51 +50,18 @@ class ThreadWritePipeTest {
     @Test
     void writesQueuedWhileTheThreadIsWritingGoOutWithOneFlush() {
         Asyncio.run(() -> {
-            CountDownLatch inFirstWrite = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            List<String> calls = new java.util.ArrayList<>();
-            OutputStream held = new OutputStream() {
-                @Override
-                public void write(int b) {
-                    throw new UnsupportedOperationException();
-                }
-
-                @Override
-                public synchronized void write(byte[] b, int off, int len) {
-                    if (inFirstWrite.getCount() > 0) {
-                        inFirstWrite.countDown();
-                        try {
-                            release.await(20, TimeUnit.SECONDS);
-                        } catch (InterruptedException e) {
-                            throw new IllegalStateException(e);
-                        }
-                    }
-                    calls.add("write " + len);
-                }
-
-                @Override
-                public synchronized void flush() {
-                    calls.add("flush");
-                }
-
-                @Override
-                public synchronized void close() {
-                    calls.add("close");
-                }
-            };
+            HeldStream held = new HeldStream();
             PipeConnection<WriteTransport, Source> c = Pipes.connectWritePipe(Source::new, held);
             WriteTransport t = c.transport();
             t.write(new byte[100]);
-            assertTrue(Asyncio.toThread(() -> inFirstWrite.await(20, TimeUnit.SECONDS)));
+            held.awaitFirstWrite();
             t.write(new byte[200]); // both queued before the first write returns
             t.write(new byte[300]);
-            release.countDown();
+            held.release.countDown();
             t.close();
             assertNull(Asyncio.waitFor(c.protocol().lost, Duration.ofSeconds(10)));
             ((ThreadWritePipe) t).thread().join(10_000);
-            synchronized (held) {
-                assertEquals(List.of("write 100", "write 200", "write 300", "flush", "close"), calls);
-            }
+            assertEquals(List.of("write 100", "write 200", "write 300", "flush", "close"), held.calls());
         });
     }
 
@@ -128,33 +73,7 @@ class ThreadWritePipeTest {
     @Test
     void abortDropsTheQueuedWritesAtOnceEvenIfTheWriteInProgressReturnsBeforeTheRelease() {
         Asyncio.run(() -> {
-            CountDownLatch inFirstWrite = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            java.util.concurrent.atomic.AtomicBoolean firstReturned = new java.util.concurrent.atomic.AtomicBoolean();
-            ByteArrayOutputStream written = new ByteArrayOutputStream();
-            OutputStream held = new OutputStream() {
-                @Override
-                public void write(int b) {
-                    throw new UnsupportedOperationException();
-                }
-
-                @Override
-                public void write(byte[] b, int off, int len) {
-                    boolean first = inFirstWrite.getCount() > 0;
-                    if (first) {
-                        inFirstWrite.countDown();
-                        try {
-                            release.await(20, TimeUnit.SECONDS);
-                        } catch (InterruptedException e) {
-                            throw new IllegalStateException(e);
-                        }
-                    }
-                    synchronized (written) {
-                        written.write(b, off, len);
-                    }
-                    if (first) firstReturned.set(true);
-                }
-            };
+            HeldStream held = new HeldStream();
             List<String> seenAtLoss = new java.util.ArrayList<>();
             Thread[] writer = new Thread[1];
             Source s = new Source() {
@@ -162,18 +81,16 @@ class ThreadWritePipeTest {
                 public void connectionLost(Throwable exc) {
                     // On the loop thread, before the release: let the first write return and wait
                     // until the writer thread has nothing more to do.
-                    release.countDown();
+                    held.release.countDown();
                     for (int i = 0; i < 10_000; i++) {
-                        if (firstReturned.get() && writer[0].getState() == Thread.State.WAITING) break;
+                        if (held.firstReturned() && writer[0].getState() == Thread.State.WAITING) break;
                         try {
                             Thread.sleep(1);
                         } catch (InterruptedException e) {
                             throw new IllegalStateException(e);
                         }
                     }
-                    synchronized (written) {
-                        seenAtLoss.add(firstReturned.get() + " " + written.size());
-                    }
+                    seenAtLoss.add(held.firstReturned() + " " + held.written().length);
                     super.connectionLost(exc);
                 }
             };
@@ -181,7 +98,7 @@ class ThreadWritePipeTest {
             writer[0] = ((ThreadWritePipe) c.transport()).thread();
             WriteTransport t = c.transport();
             t.write(new byte[100]);
-            assertTrue(Asyncio.toThread(() -> inFirstWrite.await(20, TimeUnit.SECONDS)));
+            held.awaitFirstWrite();
             t.write(new byte[200]); // queued behind the write in progress
             t.write(new byte[300]);
             t.abort();
@@ -191,9 +108,7 @@ class ThreadWritePipeTest {
                 writer[0].join(10_000);
                 return null;
             });
-            synchronized (written) {
-                assertEquals(100, written.size());
-            }
+            assertEquals(100, held.written().length);
         });
     }
 
@@ -203,34 +118,7 @@ class ThreadWritePipeTest {
      */
     @Test
     void writesQueuedBehindAWriteInProgressAreNotWrittenOnceTheLoopClosed() throws Exception {
-        CountDownLatch inFirstWrite = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        ByteArrayOutputStream written = new ByteArrayOutputStream();
-        CountDownLatch closed = new CountDownLatch(1);
-        OutputStream held = new OutputStream() {
-            @Override
-            public void write(int b) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public synchronized void write(byte[] b, int off, int len) {
-                if (inFirstWrite.getCount() > 0) {
-                    inFirstWrite.countDown();
-                    try {
-                        release.await(20, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        throw new IllegalStateException(e);
-                    }
-                }
-                written.write(b, off, len);
-            }
-
-            @Override
-            public void close() {
-                closed.countDown();
-            }
-        };
+        HeldStream held = new HeldStream();
         Thread[] writer = new Thread[1];
         LogCapture log = LogCapture.start(); // the "left open" warning is expected here
         try {
@@ -238,20 +126,18 @@ class ThreadWritePipeTest {
                 PipeConnection<WriteTransport, Source> c = Pipes.connectWritePipe(Source::new, held);
                 writer[0] = ((ThreadWritePipe) c.transport()).thread();
                 c.transport().write(new byte[100]);
-                assertTrue(Asyncio.toThread(() -> inFirstWrite.await(20, TimeUnit.SECONDS)));
+                held.awaitFirstWrite();
                 c.transport().write(new byte[200]); // queued behind the write in progress
                 c.transport().write(new byte[300]);
             });
         } finally {
             log.stop();
         }
-        release.countDown();
-        assertTrue(closed.await(20, TimeUnit.SECONDS));
+        held.release.countDown();
+        assertTrue(held.closed.await(20, TimeUnit.SECONDS));
         writer[0].join(10_000);
         assertFalse(writer[0].isAlive());
-        synchronized (held) {
-            assertEquals(100, written.size());
-        }
+        assertEquals(100, held.written().length);
     }
 
     /** A write pipe closed before the loop closes is not "left open": no warning, and its stream is closed. */
@@ -273,6 +159,72 @@ class ThreadWritePipeTest {
         } finally {
             log.stop();
             pipe.source().close();
+        }
+    }
+
+    /**
+     * A stream whose first write waits, on the writer thread, until {@link #release} is counted
+     * down; it records every call ("write N", "flush", "close") and the bytes written.
+     */
+    static final class HeldStream extends OutputStream {
+        final CountDownLatch inFirstWrite = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final CountDownLatch closed = new CountDownLatch(1);
+        private final ByteArrayOutputStream written = new ByteArrayOutputStream();
+        private final List<String> calls = new ArrayList<>();
+        private volatile boolean firstReturned;
+
+        @Override
+        public void write(int b) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            boolean first = inFirstWrite.getCount() > 0; // one writer thread: no race here
+            if (first) {
+                inFirstWrite.countDown();
+                try {
+                    release.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            synchronized (this) {
+                written.write(b, off, len);
+                calls.add("write " + len);
+            }
+            if (first) firstReturned = true;
+        }
+
+        @Override
+        public synchronized void flush() {
+            calls.add("flush");
+        }
+
+        @Override
+        public void close() {
+            synchronized (this) {
+                calls.add("close");
+            }
+            closed.countDown();
+        }
+
+        /** Waits, off the loop thread, until the writer thread is inside its first write. */
+        void awaitFirstWrite() {
+            assertTrue(Asyncio.toThread(() -> inFirstWrite.await(20, TimeUnit.SECONDS)));
+        }
+
+        boolean firstReturned() {
+            return firstReturned;
+        }
+
+        synchronized byte[] written() {
+            return written.toByteArray();
+        }
+
+        synchronized List<String> calls() {
+            return List.copyOf(calls);
         }
     }
 }
