@@ -129,6 +129,30 @@ class TaskGroupStartTest {
         });
     }
 
+    /**
+     * The child reported ready, then its caller was cancelled before it could resume: the child
+     * is an ordinary member of the group by then and runs on (only a child not yet ready goes
+     * down with its caller).
+     */
+    @Test
+    void aCallerCancelledAfterTheChildReportedReadyLeavesTheChildRunningInTheGroup() {
+        run(() -> {
+            List<String> log = new ArrayList<>();
+            TaskGroup.run(tg -> {
+                Task<?>[] caller = new Task<?>[1];
+                caller[0] = tg.createTask(() -> tg.start(status -> {
+                    status.started(7);
+                    caller[0].cancel("gave up"); // before the caller resumes with the 7
+                    Asyncio.sleep(Duration.ofMillis(10));
+                    log.add("child ran on");
+                }));
+                CancelledError e = assertThrows(CancelledError.class, caller[0]::await);
+                assertEquals("gave up", e.getMessage());
+            });
+            assertEquals(List.of("child ran on"), log);
+        });
+    }
+
     @Test
     void aCallerAlreadyCancelledWhenItCallsStartCancelsTheChild() {
         run(() -> {
