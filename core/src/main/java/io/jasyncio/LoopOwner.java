@@ -70,12 +70,13 @@ final class LoopOwner {
 
     /**
      * The current thread's name for a message; for a task whose virtual thread is unnamed (a
-     * default-named task outside debug mode, see Task#thread()), the task's name.
+     * default-named task outside debug mode, see Task#thread()), the task's name; for any other
+     * unnamed thread, its {@code toString()} (with its id), not an empty name.
      */
     static String currentThreadName() {
         Thread c = Thread.currentThread();
         String name = c.getName();
-        if (!name.isEmpty() || !c.isVirtual()) return name;
+        if (!name.isEmpty()) return name;
         EventLoop running = RunningLoops.current();
         Task<?> task = running != null ? running.currentTask() : null;
         return task != null && task.threadIfMade() == c ? task.getName() : c.toString();

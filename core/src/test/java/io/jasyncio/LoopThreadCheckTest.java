@@ -67,6 +67,33 @@ class LoopThreadCheckTest {
         }
     }
 
+    /** A thread without a name is named in the error by its id, not as "''". */
+    @Test
+    void anUnnamedForeignThreadIsNamedInTheErrorByItsId() throws Exception {
+        EventLoop loop = new EventLoop();
+        try {
+            AtomicReference<Throwable> thrown = new AtomicReference<>();
+            AtomicReference<String> who = new AtomicReference<>();
+            loop.runUntilComplete(() -> {
+                Future<Void> f = loop.createFuture();
+                Thread other = Thread.ofPlatform().name("").start(() -> {
+                    who.set(Thread.currentThread().toString());
+                    try {
+                        f.setResult(null);
+                    } catch (Throwable t) {
+                        thrown.set(t);
+                    }
+                });
+                other.join(); // the loop is mid-step meanwhile
+                return null;
+            });
+            IllegalStateException e = assertInstanceOf(IllegalStateException.class, thrown.get());
+            assertTrue(e.getMessage().startsWith("Future.setResult() was called from thread '" + who.get() + "' but"), e.getMessage());
+        } finally {
+            loop.close();
+        }
+    }
+
     @Test
     void aVirtualThreadStartedInsideATaskIsNotOnTheLoop() {
         EventLoop loop = new EventLoop();
