@@ -59,7 +59,6 @@ final class LoopAccessImpl extends LoopAccess {
 
     @Override
     public void addDoneSink(Future<?> future, DoneSink sink) {
-        future.getLoop().owner.checkThread("Future.addDoneCallback()");
         future.addDoneSink(sink);
     }
 }

@@ -81,6 +81,10 @@ public abstract class LoopAccess {
      */
     public abstract void callSoon(EventLoop loop, Runnable callback, Object context);
 
-    /** Registers {@code sink} on the pending {@code future}: told when it is done, with no callback object. */
+    /**
+     * Registers {@code sink} on the pending {@code future}: told when it is done, with no callback
+     * object. Loop thread only, unchecked: the one caller (StreamReaderProtocol) has just created
+     * the task on the loop, which {@code createTask} checks.
+     */
     public abstract void addDoneSink(io.jasyncio.Future<?> future, DoneSink sink);
 }
