@@ -255,4 +255,34 @@ class RawSendfileTest {
             }
         });
     }
+
+    /**
+     * A sendfile waiting for the buffer to drain when the peer resets: the flush meets the
+     * socket's error, and the sendfile fails with that same IOException, the one
+     * connectionLost gets (not a wrapper that hides what happened to the socket).
+     */
+    @Test
+    void aResetWhileSendfileWaitsForTheBufferFailsItWithTheSocketsOwnError() throws IOException {
+        Path file = Files.write(dir.resolve("ten.bin"), "0123456789".getBytes());
+        Asyncio.run(() -> {
+            try (ServerSocketChannel listener = ServerSocketChannel.open()) {
+                listener.bind(new InetSocketAddress("127.0.0.1", 0));
+                Connection<Recorder> c = Net.createConnection(Recorder::new, "127.0.0.1",
+                        ((InetSocketAddress) listener.getLocalAddress()).getPort());
+                Transport t = c.transport();
+                try (SocketChannel peer = listener.accept()) { // reads nothing
+                    byte[] chunk = new byte[64 * 1024];
+                    for (int i = 0; i < 1_000 && t.getWriteBufferSize() == 0; i++) t.write(chunk);
+                    assertTrue(t.getWriteBufferSize() > 0, "the socket never filled");
+                    Task<Long> send = Asyncio.createTask(() -> sendfile(t, file, 0, 10));
+                    while (t.isReading()) Asyncio.sleep(0); // started: it pauses reading, then waits for the drain
+                    peer.setOption(java.net.StandardSocketOptions.SO_LINGER, 0);
+                    peer.close(); // RST
+                    var failure = assertThrows(java.util.concurrent.CompletionException.class, send::await);
+                    IOException why = assertInstanceOf(IOException.class, failure.getCause());
+                    assertSame(why, c.protocol().lost.await(), "the socket's error, as connectionLost has it");
+                }
+            }
+        });
+    }
 }
