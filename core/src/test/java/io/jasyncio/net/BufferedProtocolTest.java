@@ -88,4 +88,35 @@ class BufferedProtocolTest {
             server.close();
         });
     }
+
+    /**
+     * What the exception handler's error says when getBuffer() gives nothing to read into: a
+     * null and a buffer without room are named apart, so the user sees which mistake it was.
+     */
+    @Test
+    void theErrorOfAWrongGetBufferResultNamesNullOrTheBufferWithoutRoom() {
+        ByteBuffer full = ByteBuffer.allocate(8).position(8);
+        assertEquals("getBuffer() returned null", getBufferFailure(null).getMessage());
+        assertEquals("getBuffer() returned a buffer without room: " + full, getBufferFailure(full).getMessage());
+    }
+
+    /** The exception reported when the accepted connection's getBuffer() returns {@code result}. */
+    private static Throwable getBufferFailure(ByteBuffer result) {
+        List<Throwable> errors = new ArrayList<>();
+        Asyncio.run(() -> {
+            Asyncio.getRunningLoop().setExceptionHandler((loop, ctx) -> errors.add(ctx.exception()));
+            Server server = Net.createServer(() -> new SmallBuffer() {
+                @Override
+                public ByteBuffer getBuffer(int sizeHint) {
+                    return result;
+                }
+            }, "127.0.0.1", 0);
+            Connection<Recorder> c = Net.createConnection(Recorder::new, "127.0.0.1", port(server));
+            c.transport().write(new byte[10]);
+            c.protocol().lost.await();
+            server.close();
+        });
+        assertEquals(1, errors.size(), errors.toString());
+        return assertInstanceOf(IllegalStateException.class, errors.get(0));
+    }
 }

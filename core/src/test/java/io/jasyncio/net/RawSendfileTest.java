@@ -5,10 +5,18 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.jasyncio.Asyncio;
 import io.jasyncio.Task;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -179,6 +187,101 @@ class RawSendfileTest {
                 peer.eof.await();
                 assertEquals(written, peer.received.size(), "the buffer, and none of the file");
                 assertNull(c.protocol().lost.await());
+            }
+        });
+    }
+
+    /**
+     * The file goes out after the bytes already buffered, also when the socket has room again
+     * but the transport has not flushed its buffer yet (no loop turn since the peer read): the
+     * sendfile waits for the buffer to drain instead of handing the file to the socket first.
+     */
+    @Test
+    void aSendfileStartedWhileTheSocketHasRoomButTheBufferIsNotFlushedYetSendsTheBufferFirst() throws IOException {
+        byte[] fileBytes = new byte[1000];
+        Arrays.fill(fileBytes, (byte) 'f');
+        Path file = Files.write(dir.resolve("f.bin"), fileBytes);
+        Asyncio.run(() -> {
+            try (ServerSocketChannel listener = ServerSocketChannel.open()) {
+                listener.bind(new InetSocketAddress("127.0.0.1", 0));
+                Connection<Recorder> c = Net.createConnection(Recorder::new, "127.0.0.1",
+                        ((InetSocketAddress) listener.getLocalAddress()).getPort());
+                Transport t = c.transport();
+                try (SocketChannel peer = listener.accept()) { // blocking, in this loop turn: the loop does not run
+                    byte[] chunk = new byte[64 * 1024];
+                    Arrays.fill(chunk, (byte) 'w');
+                    long written = 0;
+                    // the kernel's socket buffers absorb a few MiB first; bounded so a bug cannot spin
+                    for (int i = 0; i < 1_000 && t.getWriteBufferSize() == 0; i++) {
+                        t.write(chunk);
+                        written += chunk.length;
+                    }
+                    long buffered = t.getWriteBufferSize();
+                    assertTrue(buffered > 0, "the socket never filled");
+                    // The peer takes everything the socket took; the socket has room again, and no
+                    // loop turn has run since, so the transport's buffer is still waiting for its flush.
+                    ByteBuffer head = ByteBuffer.allocate((int) (written - buffered));
+                    while (head.hasRemaining()) {
+                        if (peer.read(head) < 0) fail("EOF before the bytes the socket took");
+                    }
+                    try (Selector room = Selector.open()) {
+                        ((StreamTransport) t).channel.register(room, SelectionKey.OP_WRITE);
+                        assertEquals(1, room.select(10_000), "the socket never had room again");
+                    }
+                    assertEquals(buffered, t.getWriteBufferSize(), "nothing flushed the buffer meanwhile");
+                    ByteArrayOutputStream rest = new ByteArrayOutputStream();
+                    Thread reader = Thread.ofPlatform().start(() -> {
+                        ByteBuffer b = ByteBuffer.allocate(64 * 1024);
+                        try {
+                            while (peer.read(b.clear()) > 0) rest.write(b.array(), 0, b.position());
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    });
+                    assertEquals(fileBytes.length, sendfile(t, file, 0, Long.MAX_VALUE));
+                    t.close();
+                    Asyncio.toThread(() -> {
+                        reader.join(10_000);
+                        return null;
+                    });
+                    assertFalse(reader.isAlive(), "the peer never saw the end of the stream");
+                    byte[] expected = new byte[(int) buffered + fileBytes.length];
+                    Arrays.fill(expected, 0, (int) buffered, (byte) 'w');
+                    Arrays.fill(expected, (int) buffered, expected.length, (byte) 'f');
+                    byte[] got = rest.toByteArray();
+                    assertEquals(expected.length, got.length);
+                    assertEquals(-1, Arrays.mismatch(expected, got), "the buffered bytes, then the file");
+                }
+            }
+        });
+    }
+
+    /**
+     * A sendfile waiting for the buffer to drain when the peer resets: the flush meets the
+     * socket's error, and the sendfile fails with that same IOException, the one
+     * connectionLost gets (not a wrapper that hides what happened to the socket).
+     */
+    @Test
+    void aResetWhileSendfileWaitsForTheBufferFailsItWithTheSocketsOwnError() throws IOException {
+        Path file = Files.write(dir.resolve("ten.bin"), "0123456789".getBytes());
+        Asyncio.run(() -> {
+            try (ServerSocketChannel listener = ServerSocketChannel.open()) {
+                listener.bind(new InetSocketAddress("127.0.0.1", 0));
+                Connection<Recorder> c = Net.createConnection(Recorder::new, "127.0.0.1",
+                        ((InetSocketAddress) listener.getLocalAddress()).getPort());
+                Transport t = c.transport();
+                try (SocketChannel peer = listener.accept()) { // reads nothing
+                    byte[] chunk = new byte[64 * 1024];
+                    for (int i = 0; i < 1_000 && t.getWriteBufferSize() == 0; i++) t.write(chunk);
+                    assertTrue(t.getWriteBufferSize() > 0, "the socket never filled");
+                    Task<Long> send = Asyncio.createTask(() -> sendfile(t, file, 0, 10));
+                    while (t.isReading()) Asyncio.sleep(0); // started: it pauses reading, then waits for the drain
+                    peer.setOption(java.net.StandardSocketOptions.SO_LINGER, 0);
+                    peer.close(); // RST
+                    var failure = assertThrows(java.util.concurrent.CompletionException.class, send::await);
+                    IOException why = assertInstanceOf(IOException.class, failure.getCause());
+                    assertSame(why, c.protocol().lost.await(), "the socket's error, as connectionLost has it");
+                }
             }
         });
     }

@@ -425,4 +425,26 @@ class TlsLifecycleTest extends TlsTestBase {
             assertEquals(List.of("data 4", "eof", "lost"), p.clientApp.summary());
         });
     }
+
+    /**
+     * The peer's FIN waits while reading is paused, then the application aborts: it has heard
+     * connectionLost, so resuming reading afterwards delivers no EOF (nothing after
+     * connectionLost, as asyncio's protocol outside the WRAPPED state).
+     */
+    @Test
+    void aFinWaitingWhilePausedIsNotDeliveredAfterTheApplicationAborted() {
+        virtual(() -> {
+            TlsPair p = TlsPair.connect(Asyncio.getRunningLoop(), certs);
+            p.client.pauseReading();
+            p.serverRaw.close(); // a FIN without close_notify: it waits for the application to resume
+            p.settle();
+            assertEquals(List.of(), p.clientApp.events);
+            p.client.abort();
+            p.settle();
+            assertEquals(List.of("lost"), p.clientApp.events);
+            p.client.resumeReading();
+            p.settle();
+            assertEquals(List.of("lost"), p.clientApp.events);
+        });
+    }
 }

@@ -203,4 +203,68 @@ class TlsSendfileUnixTest extends TlsTestBase {
             server.waitClosed();
         });
     }
+
+    /**
+     * A send started while the TLS transport is paused writes nothing until the peer drains it:
+     * it reads its first block and then waits (as asyncio's fallback awaits {@code drain()}),
+     * instead of adding to a buffer already over the high-water mark. The peer reads nothing
+     * until the test has seen the send suspended in that wait: its task's stack, a state the
+     * send reaches or passes whatever the timing, not a sleep.
+     */
+    @Test
+    void aSendStartedWhileWritingIsPausedWritesNothingUntilThePeerDrains() throws Exception {
+        byte[] content = new byte[1000];
+        new Random(13).nextBytes(content);
+        Path file = Files.write(dir.resolve("tls-held.bin"), content);
+        Asyncio.run(() -> {
+            List<Recorder> accepted = new ArrayList<>();
+            Server server = Net.createServer(Recorder.collectedIn(accepted, Recorder::pausedOnConnect), "127.0.0.1", 0,
+                    certs.serverOptions());
+            Connection<Recorder> c = Net.createConnection(Recorder::new, "localhost", port(server),
+                    TlsOptions.of(certs.client()));
+            Transport t = c.transport();
+            Recorder peer = Recorder.awaitFirst(accepted);
+            peer.made.await();
+            byte[] block = new byte[256 * 1024];
+            long written = 0;
+            for (int i = 0; i < 400 && c.protocol().pauses == 0; i++) {
+                t.write(java.nio.ByteBuffer.wrap(block));
+                written += block.length;
+                Asyncio.sleep(0.001);
+            }
+            assertEquals(1, c.protocol().pauses, "the application's writes paused the transport");
+            long buffered = t.getWriteBufferSize();
+            Task<Long> send = Asyncio.createTask(() -> {
+                try (FileChannel fc = FileChannel.open(file)) {
+                    return Net.sendfile(t, fc, 0, content.length);
+                }
+            });
+            // Loop turns until the send is suspended in its wait for the drain, or has ended.
+            while (!send.done() && !waitsForTheDrain(send)) Asyncio.sleep(0);
+            assertFalse(send.done(), "the send waits for the drain");
+            assertEquals(buffered, t.getWriteBufferSize(), "and has written nothing meanwhile");
+            peer.transport.resumeReading();
+            assertEquals(content.length, send.await());
+            assertEquals(1, c.protocol().resumes, "the application hears the resume when the send returns");
+            peer.awaitReceived(written + content.length);
+            byte[] got = peer.received.toByteArray();
+            assertArrayEquals(content, Arrays.copyOfRange(got, (int) written, got.length));
+            assertEquals(1, c.protocol().pauses);
+            assertEquals(1, c.protocol().resumes, "one pause, one resume");
+            t.close();
+            assertNull(c.protocol().lost.await());
+            server.close();
+            server.waitClosed();
+        });
+    }
+
+    /** Whether {@code send}'s task is suspended in the fallback's wait for the transport to drain. */
+    private static boolean waitsForTheDrain(Task<?> send) {
+        Thread carrier = send.thread();
+        if (carrier == null) return false;
+        for (StackTraceElement e : carrier.getStackTrace()) {
+            if (e.getClassName().equals(SendfileFallback.class.getName()) && e.getMethodName().equals("drain")) return true;
+        }
+        return false;
+    }
 }

@@ -139,4 +139,45 @@ class TlsShutdownTest extends TlsTestBase {
         });
         assertTrue(logged.stream().noneMatch(m -> m.startsWith("TLS shutdown took longer")), logged.toString());
     }
+
+    /**
+     * close() again while the shutdown waits for the peer's close_notify does nothing (asyncio's
+     * {@code _start_shutdown} returns once shutting down): no second close_notify, no second
+     * timer that would outlive the finished shutdown and fire later.
+     */
+    @Test
+    void closingAgainWhileTheShutdownWaitsStartsNoSecondShutdown() {
+        List<String> logged = debugLogOf(() -> {
+            TlsPair p = TlsPair.connect(Asyncio.getRunningLoop(),
+                    TlsOptions.of(certs.client()).withShutdownTimeout(java.time.Duration.ofSeconds(3)),
+                    TlsOptions.of(certs.server()), new TlsPair.App(), new TlsPair.App());
+            p.client.close();
+            long sent = p.clientRaw.written; // the close_notify
+            p.client.close();
+            assertEquals(sent, p.clientRaw.written, "one close_notify");
+            assertNull(p.clientApp.lost.await());
+            Asyncio.sleep(5);
+        });
+        assertTrue(logged.stream().noneMatch(m -> m.startsWith("TLS shutdown took longer")), logged.toString());
+    }
+
+    /**
+     * close() after the connection was lost (a reset) starts no shutdown: nothing to send a
+     * close_notify on, and no shutdown timer left to fire later.
+     */
+    @Test
+    void closingAfterTheConnectionWasLostStartsNoShutdown() {
+        List<String> logged = debugLogOf(() -> {
+            TlsPair p = TlsPair.connect(Asyncio.getRunningLoop(),
+                    TlsOptions.of(certs.client()).withShutdownTimeout(java.time.Duration.ofSeconds(3)),
+                    TlsOptions.of(certs.server()), new TlsPair.App(), new TlsPair.App());
+            p.serverRaw.abort();
+            assertInstanceOf(java.io.IOException.class, p.clientApp.lost.await());
+            long sent = p.clientRaw.written;
+            p.client.close(); // the raw transport is closed: a write to it would throw here
+            assertEquals(sent, p.clientRaw.written, "no close_notify");
+            Asyncio.sleep(5);
+        });
+        assertTrue(logged.stream().noneMatch(m -> m.startsWith("TLS shutdown took longer")), logged.toString());
+    }
 }
