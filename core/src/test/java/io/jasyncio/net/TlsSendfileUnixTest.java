@@ -137,15 +137,7 @@ class TlsSendfileUnixTest extends TlsTestBase {
             Transport t = c.transport();
             Recorder peer = Recorder.awaitFirst(accepted);
             peer.made.await();
-            // The application fills the kernel's buffers and the transport's until it is paused.
-            byte[] block = new byte[256 * 1024];
-            long written = 0;
-            for (int i = 0; i < 400 && c.protocol().pauses == 0; i++) {
-                t.write(java.nio.ByteBuffer.wrap(block));
-                written += block.length;
-                Asyncio.sleep(0.001);
-            }
-            assertEquals(1, c.protocol().pauses, "the application's writes paused the transport");
+            long written = writeUntilPaused(t, c.protocol());
             Task<Long> send = Asyncio.createTask(() -> {
                 try (FileChannel fc = FileChannel.open(file)) {
                     return Net.sendfile(t, fc, 0, content.length);
@@ -225,14 +217,7 @@ class TlsSendfileUnixTest extends TlsTestBase {
             Transport t = c.transport();
             Recorder peer = Recorder.awaitFirst(accepted);
             peer.made.await();
-            byte[] block = new byte[256 * 1024];
-            long written = 0;
-            for (int i = 0; i < 400 && c.protocol().pauses == 0; i++) {
-                t.write(java.nio.ByteBuffer.wrap(block));
-                written += block.length;
-                Asyncio.sleep(0.001);
-            }
-            assertEquals(1, c.protocol().pauses, "the application's writes paused the transport");
+            long written = writeUntilPaused(t, c.protocol());
             long buffered = t.getWriteBufferSize();
             Task<Long> send = Asyncio.createTask(() -> {
                 try (FileChannel fc = FileChannel.open(file)) {
@@ -256,6 +241,19 @@ class TlsSendfileUnixTest extends TlsTestBase {
             server.close();
             server.waitClosed();
         });
+    }
+
+    /** The application fills the kernel's buffers and the transport's until it is paused; returns the bytes written. */
+    private static long writeUntilPaused(Transport t, Recorder app) {
+        byte[] block = new byte[256 * 1024];
+        long written = 0;
+        for (int i = 0; i < 400 && app.pauses == 0; i++) {
+            t.write(java.nio.ByteBuffer.wrap(block));
+            written += block.length;
+            Asyncio.sleep(0.001);
+        }
+        assertEquals(1, app.pauses, "the application's writes paused the transport");
+        return written;
     }
 
     /** Whether {@code send}'s task is suspended in the fallback's wait for the transport to drain. */
