@@ -111,6 +111,18 @@ class TlsShutdownTest extends TlsTestBase {
         }
     }
 
+    /** A connected pair whose client gives its TLS shutdown 3 s (of virtual time) to finish. */
+    private static TlsPair connectedWithShutdownTimeout3s() {
+        return TlsPair.connect(Asyncio.getRunningLoop(),
+                TlsOptions.of(certs.client()).withShutdownTimeout(java.time.Duration.ofSeconds(3)),
+                TlsOptions.of(certs.server()), new TlsPair.App(), new TlsPair.App());
+    }
+
+    /** No shutdown timer fired: the debug log has no "took longer" line. */
+    private static void assertNoShutdownTimeout(List<String> logged) {
+        assertTrue(logged.stream().noneMatch(m -> m.startsWith("TLS shutdown took longer")), logged.toString());
+    }
+
     /** Lost (a reset) during the handshake: its timer goes with the connection, it does not fire later. */
     @Test
     void aConnectionLostDuringTheHandshakeLeavesNoHandshakeTimerBehind() {
@@ -130,14 +142,12 @@ class TlsShutdownTest extends TlsTestBase {
     @Test
     void aCompletedShutdownLeavesNoShutdownTimerBehind() {
         List<String> logged = debugLogOf(() -> {
-            TlsPair p = TlsPair.connect(Asyncio.getRunningLoop(),
-                    TlsOptions.of(certs.client()).withShutdownTimeout(java.time.Duration.ofSeconds(3)),
-                    TlsOptions.of(certs.server()), new TlsPair.App(), new TlsPair.App());
+            TlsPair p = connectedWithShutdownTimeout3s();
             p.client.close();
             assertNull(p.clientApp.lost.await());
             Asyncio.sleep(5);
         });
-        assertTrue(logged.stream().noneMatch(m -> m.startsWith("TLS shutdown took longer")), logged.toString());
+        assertNoShutdownTimeout(logged);
     }
 
     /**
@@ -148,9 +158,7 @@ class TlsShutdownTest extends TlsTestBase {
     @Test
     void closingAgainWhileTheShutdownWaitsStartsNoSecondShutdown() {
         List<String> logged = debugLogOf(() -> {
-            TlsPair p = TlsPair.connect(Asyncio.getRunningLoop(),
-                    TlsOptions.of(certs.client()).withShutdownTimeout(java.time.Duration.ofSeconds(3)),
-                    TlsOptions.of(certs.server()), new TlsPair.App(), new TlsPair.App());
+            TlsPair p = connectedWithShutdownTimeout3s();
             p.client.close();
             long sent = p.clientRaw.written; // the close_notify
             p.client.close();
@@ -158,7 +166,7 @@ class TlsShutdownTest extends TlsTestBase {
             assertNull(p.clientApp.lost.await());
             Asyncio.sleep(5);
         });
-        assertTrue(logged.stream().noneMatch(m -> m.startsWith("TLS shutdown took longer")), logged.toString());
+        assertNoShutdownTimeout(logged);
     }
 
     /**
@@ -168,9 +176,7 @@ class TlsShutdownTest extends TlsTestBase {
     @Test
     void closingAfterTheConnectionWasLostStartsNoShutdown() {
         List<String> logged = debugLogOf(() -> {
-            TlsPair p = TlsPair.connect(Asyncio.getRunningLoop(),
-                    TlsOptions.of(certs.client()).withShutdownTimeout(java.time.Duration.ofSeconds(3)),
-                    TlsOptions.of(certs.server()), new TlsPair.App(), new TlsPair.App());
+            TlsPair p = connectedWithShutdownTimeout3s();
             p.serverRaw.abort();
             assertInstanceOf(java.io.IOException.class, p.clientApp.lost.await());
             long sent = p.clientRaw.written;
@@ -178,6 +184,6 @@ class TlsShutdownTest extends TlsTestBase {
             assertEquals(sent, p.clientRaw.written, "no close_notify");
             Asyncio.sleep(5);
         });
-        assertTrue(logged.stream().noneMatch(m -> m.startsWith("TLS shutdown took longer")), logged.toString());
+        assertNoShutdownTimeout(logged);
     }
 }
