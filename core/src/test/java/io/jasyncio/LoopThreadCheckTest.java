@@ -39,16 +39,22 @@ class LoopThreadCheckTest {
         }
     }
 
+    /**
+     * A platform thread that is not the loop's is refused while the loop runs; the error names
+     * it, by its id when it has no name (not as "''").
+     */
     @Test
-    void aForeignPlatformThreadIsRejectedWhileTheLoopRuns() throws Exception {
+    void aForeignPlatformThreadIsRejectedWhileTheLoopRunsAndNamedInTheError() throws Exception {
         EventLoop loop = new EventLoop();
         try {
             AtomicReference<Throwable> thrown = new AtomicReference<>();
             AtomicReference<Boolean> onLoop = new AtomicReference<>();
+            AtomicReference<String> who = new AtomicReference<>();
             loop.runUntilComplete(() -> {
                 Future<Void> f = loop.createFuture();
-                Thread other = Thread.ofPlatform().start(() -> {
+                Thread other = Thread.ofPlatform().name("").start(() -> {
                     onLoop.set(loop.owner.isLoopThread());
+                    who.set(Thread.currentThread().toString());
                     try {
                         f.setResult(null);
                     } catch (Throwable t) {
@@ -62,32 +68,6 @@ class LoopThreadCheckTest {
             assertFalse(onLoop.get());
             IllegalStateException e = assertInstanceOf(IllegalStateException.class, thrown.get());
             assertTrue(e.getMessage().contains("callSoonThreadsafe"), e.getMessage());
-        } finally {
-            loop.close();
-        }
-    }
-
-    /** A thread without a name is named in the error by its id, not as "''". */
-    @Test
-    void anUnnamedForeignThreadIsNamedInTheErrorByItsId() throws Exception {
-        EventLoop loop = new EventLoop();
-        try {
-            AtomicReference<Throwable> thrown = new AtomicReference<>();
-            AtomicReference<String> who = new AtomicReference<>();
-            loop.runUntilComplete(() -> {
-                Future<Void> f = loop.createFuture();
-                Thread other = Thread.ofPlatform().name("").start(() -> {
-                    who.set(Thread.currentThread().toString());
-                    try {
-                        f.setResult(null);
-                    } catch (Throwable t) {
-                        thrown.set(t);
-                    }
-                });
-                other.join(); // the loop is mid-step meanwhile
-                return null;
-            });
-            IllegalStateException e = assertInstanceOf(IllegalStateException.class, thrown.get());
             assertTrue(e.getMessage().startsWith("Future.setResult() was called from thread '" + who.get() + "' but"), e.getMessage());
         } finally {
             loop.close();
